@@ -1,0 +1,4 @@
+#ifndef TURNSTILE_CLIBPQ_SHIM_H
+#define TURNSTILE_CLIBPQ_SHIM_H
+#include <libpq-fe.h>
+#endif

@@ -1,0 +1,54 @@
+/// Event identifiers, formatted as UUIDs.
+public enum EventID {
+    /// A random (version 4) id for a raw event entering the system.
+    public static func random() -> String {
+        var g = SystemRandomNumberGenerator()
+        return format(g.next(), g.next(), version: 4)
+    }
+
+    /// A deterministic id derived from the inputs that caused an event (version 8, "custom").
+    ///
+    /// Derived events must get the same id however often they are recomputed (a replay, a crash before the
+    /// outbox was marked sent), so consumers can drop duplicates by id.
+    public static func derived(_ parts: String...) -> String { derived(parts) }
+
+    public static func derived(_ parts: [String]) -> String {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325
+        var b: UInt64 = 0x8422_2325_cbf2_9ce4
+        for part in parts {
+            for byte in part.utf8 {
+                a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+                b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 &+ 0x9E37_79B9_7F4A_7C15
+            }
+            // Separator so ("ab","c") and ("a","bc") differ.
+            a = (a ^ 0x1F) &* 0x0000_0100_0000_01B3
+            b = (b ^ 0x1F) &* 0x0000_0100_0000_01B3
+        }
+        return format(mix(a), mix(b ^ a), version: 8)
+    }
+
+    /// splitmix64 finaliser: spreads FNV's weak low bits over the whole word.
+    private static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    private static func format(_ hi: UInt64, _ lo: UInt64, version: UInt64) -> String {
+        let hi = (hi & ~0xF000) | (version << 12)
+        let lo = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, shift) in stride(from: 60, through: 0, by: -4).enumerated() {
+            if i == 8 || i == 12 { out.append(UInt8(ascii: "-")) }
+            out.append(hex[Int((hi >> UInt64(shift)) & 0xF)])
+        }
+        for (i, shift) in stride(from: 60, through: 0, by: -4).enumerated() {
+            if i == 0 || i == 4 { out.append(UInt8(ascii: "-")) }
+            out.append(hex[Int((lo >> UInt64(shift)) & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,116 @@
+/// Typed access to the members of a JSON object, throwing errors that name the field by its path.
+public struct FieldReader: Sendable {
+    public let members: [(String, JSONValue)]
+    public let path: String
+
+    public init(_ value: JSONValue, path: String = "") throws(EventValidationError) {
+        guard case .object(let members) = value else {
+            throw EventValidationError(field: path, reason: "expected an object, got \(value.typeName)")
+        }
+        self.members = members
+        self.path = path
+    }
+
+    public func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    public func value(_ key: String) -> JSONValue? {
+        for (k, v) in members where k == key { return v }
+        return nil
+    }
+
+    private func missing(_ key: String) -> EventValidationError {
+        EventValidationError(field: fieldPath(key), reason: "is required")
+    }
+
+    private func wrongType(_ key: String, _ expected: String, _ got: JSONValue) -> EventValidationError {
+        EventValidationError(field: fieldPath(key), reason: "expected \(expected), got \(got.typeName)")
+    }
+
+    public func string(_ key: String) throws(EventValidationError) -> String {
+        guard let v = value(key), !v.isNull else { throw missing(key) }
+        guard case .string(let s) = v else { throw wrongType(key, "a string", v) }
+        guard !s.isEmpty else { throw EventValidationError(field: fieldPath(key), reason: "must not be empty") }
+        return s
+    }
+
+    public func optionalString(_ key: String) throws(EventValidationError) -> String? {
+        guard let v = value(key), !v.isNull else { return nil }
+        guard case .string(let s) = v else { throw wrongType(key, "a string", v) }
+        return s
+    }
+
+    /// An identifier: a non-empty string, or an integer (feeds disagree on which).
+    public func identifier(_ key: String) throws(EventValidationError) -> String {
+        guard let v = value(key), !v.isNull else { throw missing(key) }
+        switch v {
+        case .string(let s) where !s.isEmpty: return s
+        case .int(let i): return String(i)
+        default: throw wrongType(key, "a non-empty string or integer id", v)
+        }
+    }
+
+    public func int(_ key: String) throws(EventValidationError) -> Int64 {
+        guard let v = value(key), !v.isNull else { throw missing(key) }
+        guard let i = v.int64Value else { throw wrongType(key, "an integer", v) }
+        return i
+    }
+
+    public func optionalInt(_ key: String) throws(EventValidationError) -> Int64? {
+        guard let v = value(key), !v.isNull else { return nil }
+        guard let i = v.int64Value else { throw wrongType(key, "an integer", v) }
+        return i
+    }
+
+    public func double(_ key: String) throws(EventValidationError) -> Double {
+        guard let v = value(key), !v.isNull else { throw missing(key) }
+        guard let d = v.doubleValue else { throw wrongType(key, "a number", v) }
+        return d
+    }
+
+    public func optionalDouble(_ key: String) throws(EventValidationError) -> Double? {
+        guard let v = value(key), !v.isNull else { return nil }
+        guard let d = v.doubleValue else { throw wrongType(key, "a number", v) }
+        return d
+    }
+
+    public func bool(_ key: String) throws(EventValidationError) -> Bool {
+        guard let v = value(key), !v.isNull else { throw missing(key) }
+        guard let b = v.boolValue else { throw wrongType(key, "a boolean", v) }
+        return b
+    }
+
+    public func timestamp(_ key: String) throws(EventValidationError) -> Timestamp {
+        guard let v = value(key), !v.isNull else { throw missing(key) }
+        return try Self.timestamp(v, field: fieldPath(key))
+    }
+
+    public func optionalTimestamp(_ key: String) throws(EventValidationError) -> Timestamp? {
+        guard let v = value(key), !v.isNull else { return nil }
+        return try Self.timestamp(v, field: fieldPath(key))
+    }
+
+    static func timestamp(_ v: JSONValue, field: String) throws(EventValidationError) -> Timestamp {
+        guard case .string(let s) = v else {
+            throw EventValidationError(field: field, reason: "expected an RFC 3339 date-time string, got \(v.typeName)")
+        }
+        guard let t = Timestamp(iso8601: s) else {
+            throw EventValidationError(field: field, reason: "'\(s)' is not an RFC 3339 date-time (e.g. 2024-05-23T10:15:00Z)")
+        }
+        return t
+    }
+
+    public func object(_ key: String) throws(EventValidationError) -> FieldReader {
+        guard let v = value(key), !v.isNull else { throw missing(key) }
+        return try FieldReader(v, path: fieldPath(key))
+    }
+
+    public func oneOf<E: RawRepresentable>(_ key: String, _ type: E.Type) throws(EventValidationError) -> E
+    where E.RawValue == String, E: CaseIterable {
+        let s = try string(key)
+        guard let e = E(rawValue: s) else {
+            let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
+            throw EventValidationError(field: fieldPath(key), reason: "'\(s)' is not one of \(allowed)")
+        }
+        return e
+    }
+}

@@ -1,0 +1,46 @@
+/// A park's opening hours for one local date (topic `parks.schedules`, keyed by park).
+public struct ParkScheduleUpdated: EventPayload {
+    public static let eventType = "parks.schedule.updated"
+    public static let schemaVersion = 1
+
+    public var parkID: String
+    /// Local calendar date, `YYYY-MM-DD`.
+    public var date: String
+    public var opensAt: Timestamp
+    public var closesAt: Timestamp
+    public var timeZone: String?
+
+    public init(parkID: String, date: String, opensAt: Timestamp, closesAt: Timestamp, timeZone: String? = nil) {
+        self.parkID = parkID
+        self.date = date
+        self.opensAt = opensAt
+        self.closesAt = closesAt
+        self.timeZone = timeZone
+    }
+
+    public var partitionKey: String { parkID }
+
+    public init(payload r: FieldReader) throws(EventValidationError) {
+        parkID = try r.identifier("park_id")
+        date = try r.string("date")
+        guard Timestamp(iso8601: date) != nil, date.utf8.count == 10 else {
+            throw EventValidationError(field: r.fieldPath("date"), reason: "'\(date)' is not a YYYY-MM-DD date")
+        }
+        opensAt = try r.timestamp("opens_at")
+        closesAt = try r.timestamp("closes_at")
+        guard closesAt > opensAt else {
+            throw EventValidationError(field: r.fieldPath("closes_at"), reason: "must be after opens_at")
+        }
+        timeZone = try r.optionalString("time_zone")
+    }
+
+    public func encode(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("park_id"); w.string(parkID)
+        w.key("date"); w.string(date)
+        w.key("opens_at"); w.timestamp(opensAt)
+        w.key("closes_at"); w.timestamp(closesAt)
+        if let timeZone { w.key("time_zone"); w.string(timeZone) }
+        w.endObject()
+    }
+}

@@ -1,0 +1,199 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A point in time with microsecond precision, as PostgreSQL's `timestamptz` stores it.
+///
+/// Kept as a plain integer so that the hot path (decode → fold → binary COPY) never touches
+/// Foundation's `Date` or its formatters.
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Microseconds since 1970-01-01T00:00:00Z.
+    public var microseconds: Int64
+
+    public init(microseconds: Int64) { self.microseconds = microseconds }
+    public init(seconds: Int64) { self.microseconds = seconds * 1_000_000 }
+    public init(milliseconds: Int64) { self.microseconds = milliseconds * 1_000 }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.microseconds < rhs.microseconds }
+
+    public var seconds: Int64 { Self.floorDiv(microseconds, 1_000_000) }
+    public var milliseconds: Int64 { Self.floorDiv(microseconds, 1_000) }
+
+    public func adding(seconds: Int64) -> Timestamp { Timestamp(microseconds: microseconds + seconds * 1_000_000) }
+    public func adding(microseconds delta: Int64) -> Timestamp { Timestamp(microseconds: microseconds + delta) }
+
+    /// The current wall-clock time.
+    public static func now() -> Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(microseconds: Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1_000)
+    }
+
+    // MARK: Calendar arithmetic (proleptic Gregorian, UTC), after Howard Hinnant's civil algorithms.
+
+    /// Days since 1970-01-01 for a civil date.
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = Int64(month)
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// Civil date for days since 1970-01-01.
+    public static func civilFromDays(_ z0: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (Int(m <= 2 ? y + 1 : y), Int(m), Int(d))
+    }
+
+    /// Day of week (0 = Monday … 6 = Sunday, ISO order) and hour of day, in UTC shifted by `offsetSeconds`.
+    public func hourOfWeek(offsetSeconds: Int = 0) -> (dayOfWeek: Int, hour: Int) {
+        let local = seconds + Int64(offsetSeconds)
+        let days = Self.floorDiv(local, 86_400)
+        let secondOfDay = local - days * 86_400
+        // 1970-01-01 was a Thursday (ISO index 3).
+        let dow = Int(((days % 7) + 7 + 3) % 7)
+        return (dow, Int(secondOfDay / 3_600))
+    }
+
+    public static func floorDivision(_ a: Int64, _ b: Int64) -> Int64 { floorDiv(a, b) }
+
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    // MARK: RFC 3339 / ISO 8601
+
+    /// RFC 3339 in UTC with microseconds, e.g. `2024-05-23T10:15:00.123456Z` (fraction omitted when zero).
+    public var description: String { iso8601 }
+
+    public var iso8601: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(27)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public func appendISO8601(to out: inout [UInt8]) {
+        let secs = Self.floorDiv(microseconds, 1_000_000)
+        let micros = Int(microseconds - secs * 1_000_000)
+        let days = Self.floorDiv(secs, 86_400)
+        let sod = Int(secs - days * 86_400)
+        let (y, mo, d) = Self.civilFromDays(days)
+        func digits(_ v: Int, _ n: Int) {
+            var div = 1
+            for _ in 1..<n { div *= 10 }
+            var v = v
+            while div > 0 {
+                out.append(UInt8(48 + (v / div) % 10))
+                v %= div
+                div /= 10
+            }
+        }
+        digits(y, 4); out.append(UInt8(ascii: "-")); digits(mo, 2); out.append(UInt8(ascii: "-")); digits(d, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(sod / 3600, 2); out.append(UInt8(ascii: ":")); digits((sod / 60) % 60, 2)
+        out.append(UInt8(ascii: ":")); digits(sod % 60, 2)
+        if micros != 0 {
+            out.append(UInt8(ascii: "."))
+            if micros % 1000 == 0 { digits(micros / 1000, 3) } else { digits(micros, 6) }
+        }
+        out.append(UInt8(ascii: "Z"))
+    }
+
+    /// Parses RFC 3339 / ISO 8601 date-times: `2024-05-23T10:15:00Z`, `…00.5+02:00`, `…00.123456789-0700`,
+    /// a space instead of `T`, and a missing zone (read as UTC). Returns nil for anything else.
+    public init?(iso8601 text: String) {
+        var text = text
+        guard let value = text.withUTF8({ Self.parse($0) }) else { return nil }
+        self.microseconds = value
+    }
+
+    public init?<Bytes: Collection>(iso8601Bytes bytes: Bytes) where Bytes.Element == UInt8 {
+        guard let v = Array(bytes).withUnsafeBufferPointer({ Self.parse($0) }) else { return nil }
+        self.microseconds = v
+    }
+
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let n = b.count
+        guard n >= 10 else { return nil }
+        var i = 0
+        func num(_ width: Int) -> Int? {
+            guard i + width <= n else { return nil }
+            var v = 0
+            for k in 0..<width {
+                let c = b[i + k]
+                guard c >= 48 && c <= 57 else { return nil }
+                v = v * 10 + Int(c - 48)
+            }
+            i += width
+            return v
+        }
+        func expect(_ c: UInt8) -> Bool {
+            guard i < n, b[i] == c else { return false }
+            i += 1
+            return true
+        }
+        guard let year = num(4), expect(UInt8(ascii: "-")), let month = num(2), expect(UInt8(ascii: "-")),
+            let day = num(2), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        var hour = 0, minute = 0, second = 0
+        var micros: Int64 = 0
+        var offset = 0
+        if i < n {
+            guard b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == UInt8(ascii: " ") else { return nil }
+            i += 1
+            guard let h = num(2), expect(UInt8(ascii: ":")), let m = num(2) else { return nil }
+            hour = h
+            minute = m
+            if expect(UInt8(ascii: ":")) {
+                guard let s = num(2) else { return nil }
+                second = s
+                if i < n, b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: ",") {
+                    i += 1
+                    var scale: Int64 = 100_000
+                    var any = false
+                    while i < n, b[i] >= 48, b[i] <= 57 {
+                        micros += Int64(b[i] - 48) * scale
+                        scale /= 10
+                        i += 1
+                        any = true
+                    }
+                    guard any else { return nil }
+                }
+            }
+            guard hour < 24, minute < 60, second < 61 else { return nil }
+            if i < n {
+                let c = b[i]
+                if c == UInt8(ascii: "Z") || c == UInt8(ascii: "z") {
+                    i += 1
+                } else if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {
+                    i += 1
+                    guard let oh = num(2) else { return nil }
+                    _ = expect(UInt8(ascii: ":"))
+                    let om = num(2) ?? 0
+                    offset = (oh * 60 + om) * 60 * (c == UInt8(ascii: "-") ? -1 : 1)
+                } else {
+                    return nil
+                }
+            }
+            guard i == n else { return nil }
+        }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let secs = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
+        return secs * 1_000_000 + micros
+    }
+}

@@ -1,0 +1,49 @@
+import Events
+
+/// Which raw event types Turnstile accepts from the outside, how each is validated, and where it goes.
+///
+/// Derived types (crowd levels, attraction updates) are written only by processors and are refused here.
+public struct RawEventRouter: Sendable {
+    struct Route: Sendable {
+        var topic: String
+        /// Validates the payload and returns its partition key.
+        var validate: @Sendable (EventEnvelope) throws(EventValidationError) -> String
+    }
+
+    private let routes: [String: Route]
+
+    public init(topics: ParkTopics = .standard) {
+        func route<P: EventPayload>(_: P.Type, _ topic: String) -> (String, Route) {
+            (P.eventType, Route(topic: topic) { (e: EventEnvelope) throws(EventValidationError) -> String in
+                try e.decode(P.self).partitionKey
+            })
+        }
+        routes = Dictionary(uniqueKeysWithValues: [
+            route(WaitTimeObserved.self, topics.waitTimes),
+            route(ParkScheduleUpdated.self, topics.schedules),
+        ])
+    }
+
+    public var acceptedTypes: [String] { routes.keys.sorted() }
+
+    /// A validated event, ready to produce: topic, key (always the payload's own key) and envelope.
+    public struct Routed: Sendable {
+        public var topic: String
+        public var envelope: EventEnvelope
+    }
+
+    public func route(_ envelope: EventEnvelope) throws(EventValidationError) -> Routed {
+        guard let route = routes[envelope.type] else {
+            throw EventValidationError(
+                field: "type", reason: "'\(envelope.type)' is not an accepted raw event type (accepted: \(acceptedTypes.joined(separator: ", ")))")
+        }
+        var e = envelope
+        e.key = try route.validate(envelope)
+        return Routed(topic: route.topic, envelope: e)
+    }
+
+    /// Parses, validates and routes one raw JSON event.
+    public func route(json: JSONValue, ingestTime: Timestamp) throws(EventValidationError) -> Routed {
+        try route(EventEnvelope(json: json, defaultIngestTime: ingestTime))
+    }
+}

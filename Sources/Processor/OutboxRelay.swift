@@ -1,0 +1,119 @@
+import Foundation
+import Kafka
+import Logging
+import Postgres
+import Synchronization
+
+/// Publishes the outbox to Kafka with the idempotent producer, in outbox order, and deletes what the broker
+/// acknowledged. One relay in the whole deployment is active at a time (a PostgreSQL advisory lock), so
+/// per-key order holds; the others wait to take over.
+///
+/// A crash between the broker's acknowledgement and the delete re-sends those records: derived events carry
+/// deterministic ids so consumers drop the repeats.
+// @unchecked Sendable: mutable state is confined to the thread running `run()`; `stopRequested` is atomic.
+public final class OutboxRelay: @unchecked Sendable {
+    let databaseURL: String
+    let kafka: KafkaConfig
+    let table: String
+    let batchSize: Int
+    let logger: Logger
+    private let stopRequested = Atomic<Bool>(false)
+    private let idleSleep: TimeInterval = 0.005
+    static let lockKey: Int64 = 7_420_002
+
+    private let producedCounters = CounterCache(label: "turnstile_events_produced_total")
+
+    public init(databaseURL: String, kafka: KafkaConfig, table: String, batchSize: Int = 2_000, logger: Logger) {
+        self.databaseURL = databaseURL
+        self.kafka = kafka
+        self.table = table
+        self.batchSize = batchSize
+        var logger = logger
+        logger[metadataKey: "component"] = "outbox-relay"
+        self.logger = logger
+    }
+
+    public func stop() { stopRequested.store(true, ordering: .relaxed) }
+    private var stopping: Bool { stopRequested.load(ordering: .relaxed) }
+
+    /// Blocks until `stop()`; returns after publishing what was already in the outbox when asked to stop.
+    public func run() throws {
+        var session: PGSession?
+        var producer: KafkaProducer?
+        var leader = false
+        defer {
+            producer?.close()
+            session?.close()
+        }
+        while true {
+            do {
+                if session == nil {
+                    session = try PGSession.connect(url: databaseURL, logger: logger)
+                    leader = false
+                }
+                guard let s = session else { continue }
+                if !leader {
+                    leader = try s.execute("SELECT pg_try_advisory_lock($1)", [.int(Self.lockKey)]).bool(0, 0) ?? false
+                    if !leader {
+                        if stopping { return }
+                        Thread.sleep(forTimeInterval: 0.5)
+                        continue
+                    }
+                    logger.info("relay is active")
+                }
+                if producer == nil { producer = try KafkaProducer(config: producerConfig(), logger: logger) }
+                let sent = try relayOnce(session: s, producer: producer!)
+                if sent == 0 {
+                    if stopping { return }
+                    Thread.sleep(forTimeInterval: idleSleep)
+                }
+            } catch let error as PGError {
+                logger.error("relay database error; reconnecting", metadata: ["error": "\(error)"])
+                session?.close()
+                session = nil
+                if stopping { return }
+                Thread.sleep(forTimeInterval: 1)
+            } catch let error as KafkaError {
+                // A producer that cannot deliver (e.g. the broker restarted and forgot its producer id)
+                // is replaced; the records stay in the outbox and go again.
+                logger.error("relay produce failed; recreating the producer", metadata: ["error": "\(error)"])
+                producer?.close()
+                producer = nil
+                if stopping { return }
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }
+    }
+
+    private func producerConfig() -> KafkaConfig {
+        var config = kafka
+        if config["message.timeout.ms"] == nil { config["message.timeout.ms"] = "30000" }
+        if config["linger.ms"] == nil { config["linger.ms"] = "1" }
+        return config
+    }
+
+    /// Publishes up to one batch; returns how many records went out.
+    func relayOnce(session: PGSession, producer: KafkaProducer) throws -> Int {
+        let r = try session.execute(
+            "SELECT id, topic, key, value, headers::text FROM \(table) ORDER BY id LIMIT \(batchSize)")
+        guard r.rowCount > 0 else { return 0 }
+        var ids: [Int64] = []
+        var messages: [KafkaOutgoingMessage] = []
+        ids.reserveCapacity(r.rowCount)
+        messages.reserveCapacity(r.rowCount)
+        for row in 0..<r.rowCount {
+            guard let id = try r.int(row, 0), let topic = r.string(row, 1), let value = try r.bytes(row, 3) else { continue }
+            ids.append(id)
+            messages.append(
+                KafkaOutgoingMessage(
+                    topic: topic, key: try r.bytes(row, 2), value: value,
+                    headers: OutboxRecord.headers(fromJSON: r.string(row, 4) ?? "[]")))
+        }
+        let reports = try producer.sendAndWait(messages)
+        _ = try session.execute("DELETE FROM \(table) WHERE id = ANY($1::bigint[])", [.intArray(ids)])
+        var perTopic: [String: Int] = [:]
+        for report in reports { perTopic[report.topic, default: 0] += 1 }
+        for (topic, n) in perTopic { producedCounters.increment(topic, by: n) }
+        return ids.count
+    }
+}

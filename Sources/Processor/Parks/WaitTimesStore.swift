@@ -1,0 +1,162 @@
+import Events
+import Postgres
+import Projections
+
+/// Reads and writes the tables of `WaitTimesProjection`.
+public struct WaitTimesStore: ProjectionStore {
+    public let projection: WaitTimesProjection
+    public let tables: ParksTables
+
+    public init(projection: WaitTimesProjection = WaitTimesProjection(), tables: ParksTables = ParksTables()) {
+        self.projection = projection
+        self.tables = tables
+    }
+
+    public func loadStates(_ keys: [String], session: PGSession) throws -> [String: AttractionState] {
+        guard !keys.isEmpty else { return [:] }
+        var parks: [String?] = [], attractions: [String?] = []
+        for key in keys {
+            guard let slash = key.firstIndex(of: "/") else { continue }
+            parks.append(String(key[..<slash]))
+            attractions.append(String(key[key.index(after: slash)...]))
+        }
+        var states: [String: AttractionState] = [:]
+        let current = try session.execute(
+            """
+            SELECT c.park_id, c.attraction_id, attraction_name, time_zone, wait_minutes, status, observed_at,
+                   status_changed_at, recent_times::text
+            FROM \(tables.attractionCurrent) c
+            JOIN unnest($1::text[], $2::text[]) AS k(park_id, attraction_id) USING (park_id, attraction_id)
+            """, [.textArray(parks), .textArray(attractions)])
+        for row in 0..<current.rowCount {
+            let park = current.string(row, 0) ?? "", attraction = current.string(row, 1) ?? ""
+            var s = AttractionState(parkID: park, attractionID: attraction)
+            s.attractionName = current.string(row, 2)
+            s.timeZone = current.string(row, 3)
+            s.waitMinutes = try current.int(row, 4).map { Int($0) }
+            s.status = current.string(row, 5).flatMap(AttractionStatus.init(rawValue:))
+            s.observedAt = try current.timestamp(row, 6).map(Timestamp.init(microseconds:))
+            s.statusSince = try current.timestamp(row, 7).map(Timestamp.init(microseconds:))
+            s.recentTimes = (PGArrayText.parse(current.string(row, 8) ?? "{}") ?? []).compactMap { $0.flatMap { Int64($0) } }
+            states["\(park)/\(attraction)"] = s
+        }
+        let baselines = try session.execute(
+            """
+            SELECT b.park_id, b.attraction_id, day_of_week, hour, wait_values::text, wait_counts::text
+            FROM \(tables.attractionBaselines) b
+            JOIN unnest($1::text[], $2::text[]) AS k(park_id, attraction_id) USING (park_id, attraction_id)
+            """, [.textArray(parks), .textArray(attractions)])
+        for row in 0..<baselines.rowCount {
+            let key = "\(baselines.string(row, 0) ?? "")/\(baselines.string(row, 1) ?? "")"
+            guard var s = states[key], let dow = try baselines.int(row, 2), let hour = try baselines.int(row, 3) else { continue }
+            let values = (PGArrayText.parse(baselines.string(row, 4) ?? "{}") ?? []).compactMap { $0.flatMap { Int32($0) } }
+            let counts = (PGArrayText.parse(baselines.string(row, 5) ?? "{}") ?? []).compactMap { $0.flatMap { Int32($0) } }
+            guard values.count == counts.count else { continue }
+            s.baselines[Int(dow) * 24 + Int(hour)] = WaitHistogram(values: values, counts: counts)
+            states[key] = s
+        }
+        return states
+    }
+
+    public func write(_ rows: [WaitTimesRow], session: PGSession) throws {
+        var observations = PGBinaryCopyWriter(reservingCapacity: rows.count * 64)
+        var observationCount = 0
+        // Only the last current state and baseline of each key in a batch need writing.
+        var current: [String: AttractionState] = [:]
+        var baselines: [String: BaselineRow] = [:]
+        for row in rows {
+            switch row {
+            case .observation(let o):
+                observationCount += 1
+                observations.beginRow(columns: 5)
+                observations.timestamptz(microsecondsSinceUnixEpoch: o.time.microseconds)
+                observations.text(o.parkID)
+                observations.text(o.attractionID)
+                if let w = o.waitMinutes { observations.int32(Int32(w)) } else { observations.null() }
+                observations.text(o.status.rawValue)
+            case .current(let s):
+                current["\(s.parkID)/\(s.attractionID)"] = s
+            case .baseline(let b):
+                baselines["\(b.parkID)/\(b.attractionID)/\(b.dayOfWeek)/\(b.hour)"] = b
+            }
+        }
+        if observationCount > 0 {
+            _ = try session.copyIn(
+                "COPY \(tables.waitTimes) (time, park_id, attraction_id, wait_minutes, status) FROM STDIN (FORMAT binary)",
+                data: observations.finish())
+        }
+        try writeCurrent(Array(current.values), session: session)
+        try writeBaselines(Array(baselines.values), session: session)
+    }
+
+    private func writeCurrent(_ states: [AttractionState], session: PGSession) throws {
+        guard !states.isEmpty else { return }
+        let stage = "turnstile_stage_\(tables.attractionCurrent)"
+        _ = try session.execute(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS \(stage) (park_id text, attraction_id text, attraction_name text,
+              time_zone text, wait_minutes integer, status text, observed_at timestamptz,
+              status_changed_at timestamptz, recent_times text) ON COMMIT DELETE ROWS
+            """)
+        var w = PGBinaryCopyWriter(reservingCapacity: states.count * 200)
+        for s in states {
+            w.beginRow(columns: 9)
+            w.text(s.parkID)
+            w.text(s.attractionID)
+            if let v = s.attractionName { w.text(v) } else { w.null() }
+            if let v = s.timeZone { w.text(v) } else { w.null() }
+            if let v = s.waitMinutes { w.int32(Int32(v)) } else { w.null() }
+            if let v = s.status { w.text(v.rawValue) } else { w.null() }
+            if let v = s.observedAt { w.timestamptz(microsecondsSinceUnixEpoch: v.microseconds) } else { w.null() }
+            if let v = s.statusSince { w.timestamptz(microsecondsSinceUnixEpoch: v.microseconds) } else { w.null() }
+            w.text(PGArrayText.encode(s.recentTimes))
+        }
+        _ = try session.copyIn("COPY \(stage) FROM STDIN (FORMAT binary)", data: w.finish())
+        _ = try session.execute(
+            """
+            INSERT INTO \(tables.attractionCurrent) AS t (park_id, attraction_id, attraction_name, time_zone,
+              wait_minutes, status, observed_at, status_changed_at, recent_times)
+            SELECT park_id, attraction_id, attraction_name, time_zone, wait_minutes, status, observed_at,
+              status_changed_at, recent_times::bigint[] FROM \(stage)
+            ON CONFLICT (park_id, attraction_id) DO UPDATE SET attraction_name = EXCLUDED.attraction_name,
+              time_zone = EXCLUDED.time_zone, wait_minutes = EXCLUDED.wait_minutes, status = EXCLUDED.status,
+              observed_at = EXCLUDED.observed_at, status_changed_at = EXCLUDED.status_changed_at,
+              recent_times = EXCLUDED.recent_times
+            """)
+    }
+
+    private func writeBaselines(_ rows: [BaselineRow], session: PGSession) throws {
+        guard !rows.isEmpty else { return }
+        let stage = "turnstile_stage_\(tables.attractionBaselines)"
+        _ = try session.execute(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS \(stage) (park_id text, attraction_id text, day_of_week smallint,
+              hour smallint, samples bigint, p50_minutes integer, p90_minutes integer, wait_values text,
+              wait_counts text) ON COMMIT DELETE ROWS
+            """)
+        var w = PGBinaryCopyWriter(reservingCapacity: rows.count * 160)
+        for b in rows {
+            w.beginRow(columns: 9)
+            w.text(b.parkID)
+            w.text(b.attractionID)
+            w.int16(Int16(b.dayOfWeek))
+            w.int16(Int16(b.hour))
+            w.int64(b.histogram.total)
+            if let v = b.p50 { w.int32(Int32(v)) } else { w.null() }
+            if let v = b.p90 { w.int32(Int32(v)) } else { w.null() }
+            w.text(PGArrayText.encode(b.histogram.values.map(Int64.init)))
+            w.text(PGArrayText.encode(b.histogram.counts.map(Int64.init)))
+        }
+        _ = try session.copyIn("COPY \(stage) FROM STDIN (FORMAT binary)", data: w.finish())
+        _ = try session.execute(
+            """
+            INSERT INTO \(tables.attractionBaselines) (park_id, attraction_id, day_of_week, hour, samples,
+              p50_minutes, p90_minutes, wait_values, wait_counts)
+            SELECT park_id, attraction_id, day_of_week, hour, samples, p50_minutes, p90_minutes,
+              wait_values::integer[], wait_counts::integer[] FROM \(stage)
+            ON CONFLICT (park_id, attraction_id, day_of_week, hour) DO UPDATE SET samples = EXCLUDED.samples,
+              p50_minutes = EXCLUDED.p50_minutes, p90_minutes = EXCLUDED.p90_minutes,
+              wait_values = EXCLUDED.wait_values, wait_counts = EXCLUDED.wait_counts
+            """)
+    }
+}

@@ -1,0 +1,264 @@
+import Events
+import Foundation
+import Kafka
+import Logging
+import Metrics
+import Postgres
+import Projections
+import Synchronization
+
+/// Drives one projection between Kafka and PostgreSQL, effectively once.
+///
+/// Per batch: decode (bad records become dead letters), load the state of the keys the batch touches,
+/// fold, then ONE transaction writes the rows, the derived events and dead letters (outbox), and the next
+/// offset of every partition in the batch. On assignment the consumer starts each partition at the offset
+/// stored in PostgreSQL; Kafka's committed offsets are only advisory (for lag tooling).
+///
+/// Runs on its own thread: `run()` blocks. Rebalance callbacks arrive inside `poll`, on the same thread.
+// @unchecked Sendable: every mutable property is touched only by the thread running `run()` (rebalance
+// callbacks are invoked by librdkafka inside `poll` on that thread); `stopRequested` is atomic.
+public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListener, @unchecked Sendable {
+    public typealias State = Store.P.State
+
+    public let store: Store
+    let settings: ProcessorSettings
+    let tables: RuntimeTables
+    let offsets: OffsetStore
+    var logger: Logger
+
+    private let stopRequested = Atomic<Bool>(false)
+
+    private var session: PGSession?
+    private var consumer: KafkaConsumer?
+    /// Next offset per assigned partition as PostgreSQL has it; nil value = no row yet (start of topic).
+    private var positions: [KafkaTopicPartition: Int64?] = [:]
+    /// Fold state of recently seen keys; always equal to what PostgreSQL holds after the last commit.
+    private var cache: [String: State] = [:]
+    private var lastRecordAt = ContinuousClock.now
+
+    private let consumedCounters = CounterCache(label: "turnstile_events_consumed_total")
+    private let deadLetterCounters = CounterCache(label: "turnstile_dead_letters_total")
+    private let batchSize: Recorder
+    private let commitTimer: Metrics.Timer
+
+    public init(store: Store, settings: ProcessorSettings, tables: RuntimeTables = RuntimeTables(), logger: Logger) {
+        self.store = store
+        self.settings = settings
+        self.tables = tables
+        self.offsets = OffsetStore(table: tables.offsets, projection: store.projection.name)
+        var logger = logger
+        logger[metadataKey: "projection"] = "\(store.projection.name)"
+        self.logger = logger
+        let dims = [("projection", store.projection.name)]
+        self.batchSize = Recorder(label: "turnstile_batch_size", dimensions: dims, aggregate: true)
+        self.commitTimer = Metrics.Timer(label: "turnstile_commit_seconds", dimensions: dims)
+    }
+
+    public var groupID: String { "\(settings.groupPrefix).\(store.projection.name)" }
+
+    /// Asks `run()` to finish the batch in flight, commit, leave the group and return.
+    public func stop() { stopRequested.store(true, ordering: .relaxed) }
+
+    // MARK: Loop
+
+    public func run() throws {
+        logger.info("starting", metadata: ["group": "\(groupID)", "topics": "\(store.projection.inputTopics)"])
+        session = try connectWithRetry()
+        var config = settings.kafka
+        config["group.id"] = groupID
+        // Failover within seconds instead of librdkafka's 45 s default; a user setting wins.
+        if config["session.timeout.ms"] == nil { config["session.timeout.ms"] = "10000" }
+        let consumer = try KafkaConsumer(config: config, groupID: groupID, rebalance: self, logger: logger)
+        self.consumer = consumer
+        defer {
+            consumer.close()
+            session?.close()
+            logger.info("stopped")
+        }
+        try consumer.subscribe(store.projection.inputTopics)
+        lastRecordAt = .now
+        while !stopRequested.load(ordering: .relaxed) {
+            let messages = try consumer.poll(maxMessages: settings.maxBatch, timeoutMs: settings.pollTimeoutMs)
+            if messages.isEmpty {
+                if let idle = settings.stopWhenIdleMs, !positions.isEmpty,
+                    ContinuousClock.now - lastRecordAt > .milliseconds(idle)
+                {
+                    logger.info("idle, stopping", metadata: ["idle_ms": "\(idle)"])
+                    break
+                }
+                continue
+            }
+            lastRecordAt = .now
+            do {
+                try process(messages)
+            } catch let error as OffsetConflict {
+                logger.warning("fenced: reloading offsets", metadata: ["reason": "\(error)"])
+                try resynchronize()
+            } catch let error as PGError where error.isConnectionLost {
+                logger.error("database connection lost; reconnecting", metadata: ["error": "\(error)"])
+                try reconnect()
+                try resynchronize()
+            }
+        }
+    }
+
+    /// Folds one polled batch and commits it.
+    func process(_ messages: [KafkaMessage]) throws {
+        let projection = store.projection
+        var inputs: [(key: String, input: Store.P.Input)] = []
+        inputs.reserveCapacity(messages.count)
+        var outbox: [OutboxRecord] = []
+        var nextOffsets: [KafkaTopicPartition: Int64] = [:]
+        var consumedPerTopic: [String: Int] = [:]
+
+        for message in messages {
+            let tp = message.topicPartition
+            // Not ours any more (revoked while the batch was being polled): its new owner folds it.
+            guard let known = positions[tp] else { continue }
+            // A record below the stored position was already folded (seen after a re-seek).
+            if let position = known, message.offset < position { continue }
+            nextOffsets[tp] = message.offset + 1
+            consumedPerTopic[message.topic, default: 0] += 1
+            do {
+                let envelope = try message.value.withUnsafeBufferPointer { (p) throws(EventValidationError) in
+                    try EventEnvelope.decode(p)
+                }
+                let input = try projection.decode(envelope)
+                inputs.append((projection.stateKey(of: input), input))
+            } catch {
+                deadLetterCounters.increment(message.topic)
+                outbox.append(
+                    .deadLetter(message, topic: settings.deadLetterTopic, reason: error.description, field: error.field))
+            }
+        }
+        guard !nextOffsets.isEmpty else { return }
+
+        guard let session else { throw PGError(kind: .connection, message: "no database session", connectionBroken: true) }
+        let missing = Array(Set(inputs.lazy.map(\.key).filter { self.cache[$0] == nil }))
+        var states = cache
+        for (key, state) in try store.loadStates(missing, session: session) { states[key] = state }
+
+        var rows: [Store.P.Row] = []
+        rows.reserveCapacity(inputs.count * 2)
+        for (key, input) in inputs {
+            let result = projection.fold(states[key], input)
+            states[key] = result.state
+            rows.append(contentsOf: result.rows)
+            for derived in result.derived { outbox.append(OutboxRecord(derived)) }
+        }
+
+        let moves = nextOffsets.map { tp, next in (tp, expected: positions[tp] ?? nil, next: next) }
+        let started = ContinuousClock.now
+        try session.transaction { s in
+            try store.write(rows, session: s)
+            try OutboxRecord.insert(outbox, table: tables.outbox, session: s)
+            try offsets.advance(moves, session: s)
+        }
+        let elapsed = ContinuousClock.now - started
+        commitTimer.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        // Committed: the new states and positions are now what PostgreSQL holds.
+        cache = states
+        for (tp, next) in nextOffsets { positions[tp] = next }
+        batchSize.record(messages.count)
+        for (topic, n) in consumedPerTopic { consumedCounters.increment(topic, by: n) }
+        updateLag()
+        // Advisory only: lets standard tools show lag. Failure here is harmless.
+        try? consumer?.commit(nextOffsets)
+    }
+
+    private func updateLag() {
+        guard let consumer else { return }
+        for (tp, position) in positions {
+            guard let position, let high = consumer.highWatermark(tp) else { continue }
+            Gauge(label: "turnstile_consumer_lag", dimensions: [
+                ("projection", store.projection.name), ("topic", tp.topic), ("partition", String(tp.partition)),
+            ]).record(max(0, high - position))
+        }
+    }
+
+    // MARK: Recovery
+
+    private func connectWithRetry() throws -> PGSession {
+        var delay = 0.2
+        while true {
+            do {
+                return try PGSession.connect(url: settings.databaseURL, logger: logger)
+            } catch {
+                guard !stopRequested.load(ordering: .relaxed) else { throw error }
+                guard error.kind == .connection else { throw error }
+                logger.warning("database not reachable; retrying", metadata: ["error": "\(error)", "in_s": "\(delay)"])
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 5)
+            }
+        }
+    }
+
+    private func reconnect() throws {
+        session?.close()
+        session = nil
+        session = try connectWithRetry()
+    }
+
+    /// After a failed batch: forget uncommitted state and re-read every assigned partition from the offset
+    /// PostgreSQL holds.
+    private func resynchronize() throws {
+        cache.removeAll()
+        guard let session, let consumer else { return }
+        let stored = try offsets.load(Array(positions.keys), session: session)
+        for tp in positions.keys {
+            positions.updateValue(stored[tp], forKey: tp)
+            try consumer.seek(tp, to: stored[tp] ?? KafkaOffset.beginning)
+        }
+    }
+
+    // MARK: KafkaRebalanceListener (called inside poll, on the worker thread)
+
+    public func partitionsAssigned(_ partitions: [KafkaTopicPartition]) throws -> [KafkaTopicPartition: Int64] {
+        if session == nil { session = try connectWithRetry() }
+        let stored: [KafkaTopicPartition: Int64]
+        do {
+            stored = try offsets.load(partitions, session: session!)
+        } catch let error as PGError where error.isConnectionLost {
+            try reconnect()
+            stored = try offsets.load(partitions, session: session!)
+        }
+        var start: [KafkaTopicPartition: Int64] = [:]
+        for tp in partitions {
+            positions.updateValue(stored[tp], forKey: tp)
+            // No stored offset: this projection has never folded the partition; start at its beginning,
+            // whatever Kafka's committed offset says (the tables may have been dropped for a rebuild).
+            start[tp] = stored[tp] ?? KafkaOffset.beginning
+        }
+        // Idle time counts from when there is something to read.
+        lastRecordAt = .now
+        logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description).sorted())"])
+        return start
+    }
+
+    public func partitionsRevoked(_ partitions: [KafkaTopicPartition], assignmentLost: Bool) {
+        for tp in partitions { positions.removeValue(forKey: tp) }
+        // State of keys of revoked partitions may be changed by their new owner.
+        cache.removeAll()
+        logger.info("partitions revoked", metadata: [
+            "partitions": "\(partitions.map(\.description).sorted())", "lost": "\(assignmentLost)",
+        ])
+    }
+}
+
+/// Counters per topic, created once (metric factories are not free to look up per record).
+final class CounterCache: Sendable {
+    let label: String
+    private let counters = Mutex<[String: Counter]>([:])
+
+    init(label: String) { self.label = label }
+
+    func increment(_ topic: String, by n: Int = 1) {
+        let counter = counters.withLock { c in
+            if let hit = c[topic] { return hit }
+            let made = Counter(label: label, dimensions: [("topic", topic)])
+            c[topic] = made
+            return made
+        }
+        counter.increment(by: n)
+    }
+}

@@ -1,0 +1,79 @@
+import Events
+
+/// Folds raw wait-time observations (keyed by attraction) into the `wait_times` history, each attraction's
+/// current state and its hour-of-week baselines, and re-keys each current observation by park for the
+/// crowd fold (`AttractionWaitUpdated`).
+public struct WaitTimesProjection: Projection {
+    public typealias Input = (meta: EventMeta, observation: WaitTimeObserved)
+
+    public let name = "parks_wait_times"
+    public let topics: ParkTopics
+    public var inputTopics: [String] { [topics.waitTimes] }
+
+    public init(topics: ParkTopics = .standard) { self.topics = topics }
+
+    public func decode(_ envelope: EventEnvelope) throws(EventValidationError) -> Input {
+        (EventMeta(envelope), try envelope.decode(WaitTimeObserved.self))
+    }
+
+    public func stateKey(of input: Input) -> String { input.observation.partitionKey }
+
+    public func fold(_ previous: AttractionState?, _ input: Input) -> FoldResult<AttractionState, WaitTimesRow> {
+        let o = input.observation
+        let time = input.meta.eventTime
+        var state = previous ?? AttractionState(parkID: o.parkID, attractionID: o.attractionID)
+
+        // A repeated reading (same attraction, same event time) changes nothing.
+        if state.recentTimes.contains(time.microseconds) { return FoldResult(state: state) }
+        insertRecent(time.microseconds, into: &state.recentTimes)
+
+        if let name = o.attractionName { state.attractionName = name }
+        if let zone = o.timeZone { state.timeZone = zone }
+
+        var rows: [WaitTimesRow] = [
+            .observation(
+                WaitObservationRow(
+                    time: time, parkID: o.parkID, attractionID: o.attractionID, waitMinutes: o.waitMinutes,
+                    status: o.status))
+        ]
+
+        // Baselines count every open observation, in or out of order: counting commutes.
+        let (dow, hour) = time.hourOfWeek(offsetSeconds: TimeZoneOffsets.offset(zone: state.timeZone, at: time))
+        let slot = dow * 24 + hour
+        if o.status.isOpen, let wait = o.waitMinutes {
+            state.baselines[slot, default: WaitHistogram()].add(wait)
+            rows.append(
+                .baseline(
+                    BaselineRow(
+                        parkID: o.parkID, attractionID: o.attractionID, dayOfWeek: dow, hour: hour,
+                        histogram: state.baselines[slot]!)))
+        }
+
+        // Current state only moves forward in event time.
+        var derived: [DerivedEvent] = []
+        if state.observedAt.map({ time >= $0 }) ?? true {
+            if state.status != o.status { state.statusSince = time }
+            state.observedAt = time
+            state.status = o.status
+            state.waitMinutes = o.status.isOpen ? o.waitMinutes : nil
+            rows.append(.current(state))
+            let update = AttractionWaitUpdated(
+                parkID: o.parkID, attractionID: o.attractionID, waitMinutes: state.waitMinutes, status: o.status,
+                baselineP50: state.baselines[slot]?.percentile(0.5), observedAt: time)
+            derived.append(
+                DerivedEvent(
+                    topic: topics.attractionUpdates,
+                    envelope: EventEnvelope(
+                        update, id: EventID.derived(name, input.meta.id), source: name, eventTime: time,
+                        ingestTime: input.meta.ingestTime)))
+        }
+        return FoldResult(state: state, rows: rows, derived: derived)
+    }
+
+    private func insertRecent(_ t: Int64, into times: inout [Int64]) {
+        var i = times.count
+        while i > 0, times[i - 1] > t { i -= 1 }
+        times.insert(t, at: i)
+        if times.count > AttractionState.recentTimesKept { times.removeFirst(times.count - AttractionState.recentTimesKept) }
+    }
+}

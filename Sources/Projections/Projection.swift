@@ -1,0 +1,67 @@
+import Events
+
+/// A projection: a pure fold of a topic's events into rows and derived events, per state key.
+///
+/// `fold` is `(State, Event) -> (State, [Row], [DerivedEvent])` and does no I/O, so it runs the same in unit
+/// tests, in the processor and in a replay. The runtime loads the state of the keys a batch touches from the
+/// projection's tables before folding, and writes rows, derived events and offsets in one transaction.
+public protocol Projection: Sendable {
+    associatedtype Input: Sendable
+    associatedtype State: Sendable
+    associatedtype Row: Sendable
+
+    /// Stable name: the consumer group, the offsets' owner, the prefix of its tables.
+    var name: String { get }
+    /// Topics it folds.
+    var inputTopics: [String] { get }
+
+    /// Validates an envelope and turns it into the fold's input; a thrown error sends the record to the
+    /// dead-letter topic.
+    func decode(_ envelope: EventEnvelope) throws(EventValidationError) -> Input
+
+    /// The key whose state this input folds into (the partition key of its topic).
+    func stateKey(of input: Input) -> String
+
+    func fold(_ state: State?, _ input: Input) -> FoldResult<State, Row>
+}
+
+/// What one fold step produced.
+public struct FoldResult<State: Sendable, Row: Sendable>: Sendable {
+    public var state: State
+    public var rows: [Row]
+    public var derived: [DerivedEvent]
+
+    public init(state: State, rows: [Row] = [], derived: [DerivedEvent] = []) {
+        self.state = state
+        self.rows = rows
+        self.derived = derived
+    }
+}
+
+/// A derived event and the topic it goes to. Its envelope id is deterministic (see `EventID.derived`).
+public struct DerivedEvent: Sendable, Equatable {
+    public var topic: String
+    public var envelope: EventEnvelope
+
+    public init(topic: String, envelope: EventEnvelope) {
+        self.topic = topic
+        self.envelope = envelope
+    }
+}
+
+/// The envelope fields a fold may need besides the payload (ids of derived events come from the input's id).
+public struct EventMeta: Sendable, Equatable {
+    public var id: String
+    public var eventTime: Timestamp
+    public var ingestTime: Timestamp
+
+    public init(id: String, eventTime: Timestamp, ingestTime: Timestamp) {
+        self.id = id
+        self.eventTime = eventTime
+        self.ingestTime = ingestTime
+    }
+
+    public init(_ envelope: EventEnvelope) {
+        self.init(id: envelope.id, eventTime: envelope.eventTime, ingestTime: envelope.ingestTime)
+    }
+}

@@ -1,0 +1,43 @@
+/// Physical table names, in one place. SQL in migrations uses `{{logical_name}}` placeholders and SQL in the
+/// runtime reads these properties, so a blue/green rebuild can move a projection to a new set of tables
+/// (`suffix: "_v2"`) while the old set keeps serving.
+public struct RuntimeTables: Sendable, Equatable {
+    public var offsets: String
+    public var outbox: String
+    public var migrations: String
+
+    public init(offsets: String = "turnstile_offsets", outbox: String = "turnstile_outbox",
+                migrations: String = "turnstile_migrations") {
+        self.offsets = offsets
+        self.outbox = outbox
+        self.migrations = migrations
+    }
+
+    public var placeholders: [String: String] { ["offsets": offsets, "outbox": outbox, "migrations": migrations] }
+}
+
+public struct ParksTables: Sendable, Equatable {
+    public var waitTimes: String
+    public var attractionCurrent: String
+    public var attractionBaselines: String
+    public var crowdLevels: String
+    public var parkCrowdCurrent: String
+    public var parkSchedules: String
+
+    public init(suffix: String = "") {
+        waitTimes = "wait_times" + suffix
+        attractionCurrent = "attraction_current" + suffix
+        attractionBaselines = "attraction_baselines" + suffix
+        crowdLevels = "crowd_levels" + suffix
+        parkCrowdCurrent = "park_crowd_current" + suffix
+        parkSchedules = "park_schedules" + suffix
+    }
+
+    public var placeholders: [String: String] {
+        [
+            "wait_times": waitTimes, "attraction_current": attractionCurrent,
+            "attraction_baselines": attractionBaselines, "crowd_levels": crowdLevels,
+            "park_crowd_current": parkCrowdCurrent, "park_schedules": parkSchedules,
+        ]
+    }
+}

@@ -1,0 +1,165 @@
+import Events
+import Postgres
+import Projections
+import Synchronization
+
+/// The read-side SQL over the parks projection tables.
+///
+/// Table names always come from `ParksTables` (a blue/green rebuild switches them); everything from the
+/// request travels as a statement parameter.
+final class ParksReadStore: Sendable {
+    let pool: PGPool
+    let tables: ParksTables
+    /// Whether the database has TimescaleDB, found on first use (nil until then).
+    private let timescale: Mutex<Bool?>
+
+    /// `timescale` forces the bucketing SQL (tests run the plain-PostgreSQL form on a TimescaleDB server).
+    init(pool: PGPool, tables: ParksTables, timescale: Bool? = nil) {
+        self.pool = pool
+        self.tables = tables
+        self.timescale = Mutex(timescale)
+    }
+
+    /// What the database knows of a park and one of its attractions.
+    enum Presence: Sendable, Equatable {
+        case unknownPark
+        case unknownAttraction
+        case known
+    }
+
+    /// Origin of the plain-PostgreSQL buckets, a constant (not request input).
+    private static let origin = BucketInterval.originSeconds
+
+    // MARK: - Waits
+
+    /// Every attraction of the park, by id in byte order (stable whatever the database's collation).
+    func currentWaits(park: String) async throws -> [AttractionWait] {
+        let r = try await pool.query(
+            """
+            SELECT attraction_id, attraction_name, status, wait_minutes, observed_at, status_changed_at
+            FROM \(tables.attractionCurrent) WHERE park_id = $1 ORDER BY attraction_id COLLATE "C"
+            """, [.text(park)])
+        return try (0..<r.rowCount).map { i throws(PGError) in
+            AttractionWait(
+                attractionID: r.string(i, 0) ?? "", name: r.string(i, 1), status: r.string(i, 2),
+                waitMinutes: try r.int(i, 3), observedAt: try r.timestamp(i, 4).map(Timestamp.init(microseconds:)),
+                statusChangedAt: try r.timestamp(i, 5).map(Timestamp.init(microseconds:)))
+        }
+    }
+
+    func presence(park: String, attraction: String) async throws -> Presence {
+        // NULL: no attraction of the park at all; false: the park exists without this attraction.
+        let r = try await pool.query(
+            "SELECT bool_or(attraction_id = $2) FROM \(tables.attractionCurrent) WHERE park_id = $1",
+            [.text(park), .text(attraction)])
+        switch try r.bool(0, 0) {
+        case nil: return .unknownPark
+        case false?: return .unknownAttraction
+        case true?: return .known
+        }
+    }
+
+    /// A park is known once it has an attraction or a crowd level.
+    func parkExists(_ park: String) async throws -> Bool {
+        let r = try await pool.query(
+            """
+            SELECT EXISTS (SELECT 1 FROM \(tables.attractionCurrent) WHERE park_id = $1)
+                OR EXISTS (SELECT 1 FROM \(tables.parkCrowdCurrent) WHERE park_id = $1)
+            """, [.text(park)])
+        return try r.bool(0, 0) ?? false
+    }
+
+    /// Wait statistics per bucket over `[range.from, range.to)`; buckets without observations are absent.
+    func waitHistory(park: String, attraction: String, range: TimeRange, interval: BucketInterval) async throws
+        -> [WaitBucket]
+    {
+        let bucket =
+            try await hasTimescale()
+            ? "time_bucket($1::interval, time)"
+            : """
+            to_timestamp(floor((extract(epoch FROM time) - \(Self.origin)) / extract(epoch FROM $1::interval))
+                * extract(epoch FROM $1::interval) + \(Self.origin))
+            """
+        // Only an operating attraction's wait means anything (as for baselines); other statuses still count
+        // as observations.
+        let r = try await pool.query(
+            """
+            SELECT \(bucket) AS bucket,
+                   (avg(wait_minutes) FILTER (WHERE status = $6))::float8,
+                   min(wait_minutes) FILTER (WHERE status = $6),
+                   max(wait_minutes) FILTER (WHERE status = $6),
+                   count(*),
+                   count(*) FILTER (WHERE status = $6)
+            FROM \(tables.waitTimes)
+            WHERE park_id = $2 AND attraction_id = $3 AND time >= $4 AND time < $5
+            GROUP BY 1 ORDER BY 1
+            """,
+            [
+                .text(interval.sqlText), .text(park), .text(attraction), .timestamp(range.from.microseconds),
+                .timestamp(range.to.microseconds), .text(AttractionStatus.operating.rawValue),
+            ])
+        return try (0..<r.rowCount).map { i throws(PGError) in
+            WaitBucket(
+                time: Timestamp(microseconds: try r.timestamp(i, 0) ?? 0), avgWaitMinutes: try r.double(i, 1),
+                minWaitMinutes: try r.int(i, 2), maxWaitMinutes: try r.int(i, 3),
+                observations: try r.int(i, 4) ?? 0, openObservations: try r.int(i, 5) ?? 0)
+        }
+    }
+
+    /// Hour-of-week baselines of the park, or of one attraction when `attraction` is set.
+    func baselines(park: String, attraction: String?) async throws -> [WaitBaseline] {
+        let r = try await pool.query(
+            """
+            SELECT attraction_id, day_of_week, hour, samples, p50_minutes, p90_minutes
+            FROM \(tables.attractionBaselines)
+            WHERE park_id = $1 AND ($2::text IS NULL OR attraction_id = $2::text)
+            ORDER BY attraction_id COLLATE "C", day_of_week, hour
+            """, [.text(park), .text(attraction)])
+        return try (0..<r.rowCount).map { i throws(PGError) in
+            WaitBaseline(
+                attractionID: r.string(i, 0) ?? "", dayOfWeek: try r.int(i, 1) ?? 0, hour: try r.int(i, 2) ?? 0,
+                samples: try r.int(i, 3) ?? 0, p50Minutes: try r.int(i, 4), p90Minutes: try r.int(i, 5))
+        }
+    }
+
+    // MARK: - Crowd
+
+    func crowdNow(park: String) async throws -> ParkCrowd? {
+        let r = try await pool.query(
+            "SELECT level, ratio, level_since, updated_at FROM \(tables.parkCrowdCurrent) WHERE park_id = $1",
+            [.text(park)])
+        guard r.rowCount > 0 else { return nil }
+        return ParkCrowd(
+            parkID: park, level: r.string(0, 0), ratio: try r.double(0, 1),
+            levelSince: try r.timestamp(0, 2).map(Timestamp.init(microseconds:)), updatedAt: try r.timestamp(0, 3).map(Timestamp.init(microseconds:)))
+    }
+
+    /// Crowd samples in `[range.from, range.to)` by time, at most `limit`.
+    func crowdHistory(park: String, range: TimeRange, limit: Int) async throws -> [CrowdSample] {
+        let r = try await pool.query(
+            """
+            SELECT time, level, ratio, mean_wait_minutes, baseline_mean_minutes, open_attractions
+            FROM \(tables.crowdLevels)
+            WHERE park_id = $1 AND time >= $2 AND time < $3
+            ORDER BY time LIMIT $4
+            """,
+            [.text(park), .timestamp(range.from.microseconds), .timestamp(range.to.microseconds), .int(limit)])
+        return try (0..<r.rowCount).map { i throws(PGError) in
+            CrowdSample(
+                time: Timestamp(microseconds: try r.timestamp(i, 0) ?? 0), level: r.string(i, 1) ?? "",
+                ratio: try r.double(i, 2) ?? 0, meanWaitMinutes: try r.double(i, 3) ?? 0,
+                baselineMeanMinutes: try r.double(i, 4) ?? 0, openAttractions: try r.int(i, 5) ?? 0)
+        }
+    }
+
+    // MARK: - TimescaleDB
+
+    /// `time_bucket` exists only with TimescaleDB: ask once, and again only if asking failed.
+    private func hasTimescale() async throws -> Bool {
+        if let known = timescale.withLock({ $0 }) { return known }
+        let r = try await pool.query("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")
+        let found = r.rowCount > 0
+        timescale.withLock { $0 = found }
+        return found
+    }
+}

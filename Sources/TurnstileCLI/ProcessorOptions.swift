@@ -1,0 +1,41 @@
+import ArgumentParser
+import Events
+import Logging
+import Processor
+import Projections
+
+/// What to process and how; shared by `process` and `serve --process`.
+struct ProcessorOptions: ParsableArguments {
+    @Option(name: .customLong("projection"), help: "Projection to run (repeatable; default: all of \(ProjectionRegistry.names.joined(separator: ", "))).")
+    var projections: [String] = []
+
+    @Option(help: "Most records folded per transaction.")
+    var maxBatch: Int = 5_000
+
+    @Option(help: "Prefix of consumer group ids (group = PREFIX.PROJECTION).")
+    var groupPrefix: String = "turnstile"
+
+    @Option(help: "Stop once no record has arrived for this many seconds (demo, tests, replays).")
+    var stopWhenIdle: Double?
+
+    @Flag(help: "Do not run the outbox relay in this process (another process runs it).")
+    var noRelay = false
+
+    func validate() throws {
+        guard maxBatch >= 1 else { throw ValidationError("--max-batch must be at least 1") }
+        for p in projections where !ProjectionRegistry.names.contains(p) {
+            throw ValidationError("--projection: \(UnknownProjection(name: p))")
+        }
+    }
+
+    func service(global: GlobalOptions, logger: Logger) throws -> ProcessorService {
+        let settings = ProcessorSettings(
+            databaseURL: try global.database(), kafka: try global.kafkaConfig(), groupPrefix: groupPrefix,
+            maxBatch: maxBatch, deadLetterTopic: global.topics.deadLetters,
+            stopWhenIdleMs: stopWhenIdle.map { Int($0 * 1000) })
+        let workers = try ProjectionRegistry.workers(projections, settings: settings, topics: global.topics, logger: logger)
+        let relay = noRelay ? nil : OutboxRelay(
+            databaseURL: settings.databaseURL, kafka: settings.kafka, table: RuntimeTables().outbox, logger: logger)
+        return ProcessorService(runners: workers, relay: relay, logger: logger)
+    }
+}

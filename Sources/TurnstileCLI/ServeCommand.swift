@@ -1,0 +1,67 @@
+import ArgumentParser
+import Events
+import Hummingbird
+import Ingest
+import Kafka
+import Logging
+import Postgres
+import Processor
+import QueryService
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the query API (HTTP/JSON), HTTP ingest (POST /v1/events), /health, /ready and /metrics.",
+        discussion: """
+            With --process the same process also runs the projections and the outbox relay (the demo's
+            all-in-one mode); /metrics then shows the processor's metrics too. SIGTERM/SIGINT shut everything
+            down gracefully.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var processor: ProcessorOptions
+
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port: Int = 8080
+    @Option(help: "Database connections for queries.") var connections: Int = 4
+    @Option(help: "Largest accepted ingest body, in bytes.") var maxBodyBytes: Int = 8 << 20
+    @Flag(help: "Also run the projections and the relay in this process.") var process = false
+    @Flag(help: "Do not accept HTTP ingest.") var noIngest = false
+
+    func run() async throws {
+        let logger = try global.bootstrap(label: "turnstile.serve")
+        let kafka = try global.kafkaConfig()
+        let databaseURL = try global.database()
+        let pool = PGPool(url: databaseURL, maxConnections: connections, logger: logger)
+        let admin = try KafkaAdmin(config: kafka, logger: logger)
+        let producer = noIngest ? nil : try KafkaProducer(config: kafka, logger: logger)
+        let service = QueryService(
+            pool: pool,
+            readiness: {
+                let database = (try? await pool.query("SELECT 1")) != nil
+                // Metadata is a blocking librdkafka call: keep it off the cooperative pool.
+                let broker = (try? await BlockingThread.run(name: "ready-check") { try admin.listTopics(timeoutMs: 2_000) }) != nil
+                return ["database": database, "broker": broker]
+            },
+            metrics: { Observability.prometheusText() })
+        let ingest = producer.map {
+            IngestRoutes(
+                publisher: EventPublisher(producer: $0, router: RawEventRouter(topics: global.topics)),
+                maxBodyBytes: maxBodyBytes, logger: logger)
+        }
+        let app = buildQueryApplication(service, host: host, port: port, logger: logger) { router in
+            ingest?.register(on: router)
+        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+        if process {
+            services.append(.init(service: try processor.service(global: global, logger: logger)))
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        producer?.close()
+        admin.close()
+        await pool.close()
+    }
+}

@@ -1,0 +1,384 @@
+import Events
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Postgres
+import Processor
+import Projections
+@testable import QueryService
+import Testing
+
+/// The query service against the real database: rows go straight into the projection tables, answers
+/// come back through the router.
+@Suite("QueryServiceTests", .enabled(if: QueryServiceStack.url != nil || QueryServiceStack.isRequired))
+struct QueryServiceTests {
+    // MARK: - Waits
+
+    @Test func currentWaitsListEveryAttractionByID() async throws {
+        try await QueryServiceStack.withSeededPark { park, app in
+            let (status, body) = try await app.get("/v1/parks/\(park)/waits")
+            #expect(status == .ok)
+            #expect(
+                body
+                    == json(
+                        """
+                        {"park_id":"\(park)","attractions":[
+                          {"attraction_id":"alpha","name":"Alpha Coaster","status":"OPERATING","wait_minutes":25,
+                           "observed_at":"2024-05-23T10:20:00Z","status_changed_at":"2024-05-23T08:00:00Z"},
+                          {"attraction_id":"space","name":"Space \\"Mountain\\"","status":"CLOSED","wait_minutes":null,
+                           "observed_at":"2024-05-23T10:20:00.500Z","status_changed_at":"2024-05-23T09:30:00Z"}]}
+                        """))
+        }
+    }
+
+    @Test func unknownParkIs404() async throws {
+        try await QueryServiceStack.withSeededPark { _, app in
+            for path in ["waits", "baselines", "crowd", "crowd/history?from=2024-05-23T10:00:00Z&to=2024-05-23T11:00:00Z"] {
+                let (status, body) = try await app.get("/v1/parks/no-such-park-\(UUID())/\(path)")
+                #expect(status == .notFound, "\(path)")
+                #expect(body["error"]?["code"] == .string("not_found"), "\(path)")
+                #expect(body["error"]?["field"] == .string("park_id"), "\(path)")
+            }
+            let (_, body) = try await app.get("/v1/parks/nowhere/waits")
+            #expect(body["error"]?["message"] == .string("unknown park 'nowhere'"))
+        }
+    }
+
+    // MARK: - History
+
+    @Test(arguments: [nil, false] as [Bool?])
+    func historyBucketsByInterval(timescale: Bool?) async throws {
+        try await QueryServiceStack.withSeededPark(timescale: timescale) { park, app in
+            let (status, body) = try await app.get(
+                "/v1/parks/\(park)/attractions/alpha/history?from=2024-05-23T10:00:00Z&to=2024-05-23T10:45:00Z&interval=15m")
+            #expect(status == .ok)
+            // Bucket 1: waits 10 and 20 open, one CLOSED (no wait) and one DOWN (wait 99) count only as
+            // observations. Bucket 2: 30. Bucket 3: only a closed observation.
+            #expect(
+                body
+                    == json(
+                        """
+                        {"park_id":"\(park)","attraction_id":"alpha","from":"2024-05-23T10:00:00Z",
+                         "to":"2024-05-23T10:45:00Z","interval":"15m","buckets":[
+                          {"time":"2024-05-23T10:00:00Z","avg_wait_minutes":15,"min_wait_minutes":10,
+                           "max_wait_minutes":20,"observations":4,"open_observations":2},
+                          {"time":"2024-05-23T10:15:00Z","avg_wait_minutes":30,"min_wait_minutes":30,
+                           "max_wait_minutes":30,"observations":1,"open_observations":1},
+                          {"time":"2024-05-23T10:30:00Z","avg_wait_minutes":null,"min_wait_minutes":null,
+                           "max_wait_minutes":null,"observations":1,"open_observations":0}]}
+                        """))
+        }
+    }
+
+    @Test func historyWithOneHourBucketsAndOffsetTimes() async throws {
+        try await QueryServiceStack.withSeededPark { park, app in
+            // 12:00+02:00 is 10:00Z; the default interval is 15m, so ask for 1h explicitly.
+            let (status, body) = try await app.get(
+                "/v1/parks/\(park)/attractions/alpha/history?from=2024-05-23T12:00:00%2B02:00&to=2024-05-23T11:00:00Z&interval=1h")
+            #expect(status == .ok)
+            let buckets = body["buckets"]?.arrayValue ?? []
+            #expect(buckets.count == 1)
+            #expect(buckets.first?["time"] == .string("2024-05-23T10:00:00Z"))
+            // Open waits 10, 20, 30, 70; plus CLOSED, DOWN and CLOSED observations.
+            #expect(buckets.first?["avg_wait_minutes"] == .double(32.5))
+            #expect(buckets.first?["max_wait_minutes"] == .int(70))
+            #expect(buckets.first?["observations"] == .int(7))
+            #expect(buckets.first?["open_observations"] == .int(4))
+        }
+    }
+
+    @Test func unknownAttractionIs404() async throws {
+        try await QueryServiceStack.withSeededPark { park, app in
+            let (status, body) = try await app.get(
+                "/v1/parks/\(park)/attractions/nope/history?from=2024-05-23T10:00:00Z&to=2024-05-23T11:00:00Z")
+            #expect(status == .notFound)
+            #expect(body["error"]?["code"] == .string("not_found"))
+            #expect(body["error"]?["field"] == .string("attraction_id"))
+        }
+    }
+
+    @Test(arguments: [
+        ("", "from"),
+        ("from=yesterday&to=2024-05-23T11:00:00Z", "from"),
+        ("from=2024-05-23T10:00:00Z", "to"),
+        ("from=2024-05-23T10:00:00Z&to=2024-05-23T10:00:00Z", "to"),
+        ("from=2024-05-23T10:00:00Z&to=2024-05-23T09:00:00Z", "to"),
+        ("from=2024-01-01T00:00:00Z&to=2024-05-23T00:00:00Z", "to"),
+        ("from=2024-05-23T10:00:00Z&to=2024-05-23T11:00:00Z&interval=0m", "interval"),
+        ("from=2024-05-23T10:00:00Z&to=2024-05-23T11:00:00Z&interval=abc", "interval"),
+        ("from=2024-05-23T10:00:00Z&to=2024-05-23T11:00:00Z&interval=-5m", "interval"),
+        ("from=2024-05-23T10:00:00Z&to=2024-05-23T11:00:00Z&interval=15", "interval"),
+        ("from=2024-05-01T00:00:00Z&to=2024-05-23T00:00:00Z&interval=1m", "interval"),
+    ])
+    func badHistoryParametersAre400(query: String, field: String) async throws {
+        try await QueryServiceStack.withSeededPark { park, app in
+            let (status, body) = try await app.get("/v1/parks/\(park)/attractions/alpha/history?\(query)")
+            #expect(status == .badRequest, "\(query)")
+            #expect(body["error"]?["code"] == .string("invalid_parameter"), "\(query)")
+            #expect(body["error"]?["field"] == .string(field), "\(query)")
+            let message = body["error"]?["message"]?.stringValue
+            #expect(message?.isEmpty == false, "\(query)")
+        }
+    }
+
+    @Test func bucketCountIncludesPartialBuckets() {
+        let range = TimeRange(
+            from: Timestamp(iso8601: "2024-05-23T10:05:00Z")!, to: Timestamp(iso8601: "2024-05-23T10:31:00Z")!)
+        #expect(BucketInterval(seconds: 900).bucketCount(in: range) == 3)
+        #expect(BucketInterval(seconds: 60).bucketCount(in: range) == 26)
+        #expect(BucketInterval(seconds: 86_400).text == "1d")
+        #expect(BucketInterval(seconds: 90).text == "90s")
+    }
+
+    // MARK: - Baselines
+
+    @Test func baselinesOfParkAndOfOneAttraction() async throws {
+        try await QueryServiceStack.withSeededPark { park, app in
+            let (status, body) = try await app.get("/v1/parks/\(park)/baselines")
+            #expect(status == .ok)
+            #expect(
+                body
+                    == json(
+                        """
+                        {"park_id":"\(park)","baselines":[
+                          {"attraction_id":"alpha","day_of_week":0,"hour":9,"samples":4,"p50_minutes":5,"p90_minutes":10},
+                          {"attraction_id":"alpha","day_of_week":0,"hour":10,"samples":12,"p50_minutes":15,"p90_minutes":25},
+                          {"attraction_id":"space","day_of_week":6,"hour":23,"samples":0,"p50_minutes":null,"p90_minutes":null}]}
+                        """))
+
+            let (oneStatus, one) = try await app.get("/v1/parks/\(park)/baselines?attraction_id=space")
+            #expect(oneStatus == .ok)
+            #expect(one["baselines"]?.arrayValue?.count == 1)
+            #expect(one["baselines"]?.arrayValue?.first?["day_of_week"] == .int(6))
+
+            let (unknownStatus, unknown) = try await app.get("/v1/parks/\(park)/baselines?attraction_id=nope")
+            #expect(unknownStatus == .notFound)
+            #expect(unknown["error"]?["field"] == .string("attraction_id"))
+
+            let (emptyStatus, empty) = try await app.get("/v1/parks/\(park)/baselines?attraction_id=")
+            #expect(emptyStatus == .badRequest)
+            #expect(empty["error"]?["field"] == .string("attraction_id"))
+        }
+    }
+
+    // MARK: - Crowd
+
+    @Test func crowdNowAndHistory() async throws {
+        try await QueryServiceStack.withSeededPark { park, app in
+            let (status, now) = try await app.get("/v1/parks/\(park)/crowd")
+            #expect(status == .ok)
+            #expect(
+                now
+                    == json(
+                        """
+                        {"park_id":"\(park)","level":"high","ratio":1.2,"level_since":"2024-05-23T09:00:00Z",
+                         "updated_at":"2024-05-23T10:20:00Z"}
+                        """))
+
+            let (historyStatus, history) = try await app.get(
+                "/v1/parks/\(park)/crowd/history?from=2024-05-23T10:00:00Z&to=2024-05-23T10:30:00Z")
+            #expect(historyStatus == .ok)
+            #expect(
+                history
+                    == json(
+                        """
+                        {"park_id":"\(park)","from":"2024-05-23T10:00:00Z","to":"2024-05-23T10:30:00Z","samples":[
+                          {"time":"2024-05-23T10:00:00Z","level":"moderate","ratio":0.9,"mean_wait_minutes":18,
+                           "baseline_mean_minutes":20,"open_attractions":1},
+                          {"time":"2024-05-23T10:10:00Z","level":"high","ratio":1.2,"mean_wait_minutes":24.5,
+                           "baseline_mean_minutes":20,"open_attractions":1}],
+                         "truncated":false}
+                        """))
+
+            let (badStatus, bad) = try await app.get("/v1/parks/\(park)/crowd/history?from=2024-05-23T10:00:00Z")
+            #expect(badStatus == .badRequest)
+            #expect(bad["error"]?["field"] == .string("to"))
+        }
+    }
+
+    // MARK: - Operations and errors
+
+    @Test func healthReadinessAndMetrics() async throws {
+        // These endpoints never touch the database.
+        let pool = PGPool(url: QueryServiceStack.url ?? "", maxConnections: 1)
+        let metrics = "# TYPE turnstile_test_total counter\nturnstile_test_total 3\n"
+        for (checks, expected) in [(["database": true, "broker": true], HTTPResponse.Status.ok),
+                                   (["database": true, "broker": false], .serviceUnavailable)] {
+            let service = QueryService(pool: pool, readiness: { checks }, metrics: { metrics })
+            let app = buildQueryApplication(service, logger: QueryServiceStack.logger)
+            try await app.test(.router) { client in
+                let (healthStatus, health) = try await client.get("/health")
+                #expect(healthStatus == .ok)
+                #expect(health == json(#"{"status":"ok"}"#))
+
+                let (readyStatus, ready) = try await client.get("/ready")
+                #expect(readyStatus == expected)
+                let word = expected == .ok ? "ready" : "not_ready"
+                #expect(ready == json(#"{"status":"\#(word)","checks":{"database":true,"broker":\#(checks["broker"]!)}}"#))
+
+                try await client.execute(uri: "/metrics", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+                    #expect(String(decoding: response.body.readableBytesView, as: UTF8.self) == metrics)
+                }
+            }
+        }
+        await pool.close()
+    }
+
+    @Test func unknownRouteIsJSON404() async throws {
+        try await QueryServiceStack.withSeededPark { park, app in
+            let (status, body) = try await app.get("/v1/parks/\(park)/nothing-here")
+            #expect(status == .notFound)
+            #expect(body["error"]?["code"] == .string("not_found"))
+        }
+    }
+
+    @Test func databaseDownIs503() async throws {
+        // Nothing listens on port 1: connecting fails at once.
+        let pool = PGPool(url: "postgres://postgres@127.0.0.1:1/turnstile?connect_timeout=2", maxConnections: 1)
+        let service = QueryService(pool: pool, readiness: { [:] }, metrics: { "" })
+        let app = buildQueryApplication(service, logger: QueryServiceStack.logger)
+        try await app.test(.router) { client in
+            let (status, body) = try await client.get("/v1/parks/somewhere/waits")
+            #expect(status == .serviceUnavailable)
+            #expect(body["error"]?["code"] == .string("unavailable"))
+            #expect(body["error"]?["message"]?.stringValue?.contains("127.0.0.1") == false)
+        }
+        await pool.close()
+    }
+}
+
+// MARK: - Fixture
+
+/// The database the tests use and the rows they seed.
+enum QueryServiceStack {
+    static let url: String? = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    /// CI sets this so that a missing database fails the run instead of skipping the tests.
+    static var isRequired: Bool { ProcessInfo.processInfo.environment["TURNSTILE_REQUIRE_STACK"] == "1" }
+    static let logger = Logger(label: "turnstile.query.tests")
+    static let tables = ParksTables()
+
+    /// Runs once per process (a static `let` initialises once, thread-safely): concurrent
+    /// `CREATE ... IF NOT EXISTS` statements can collide.
+    static let migration: Result<Void, any Error> = Result {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let session = try PGSession.connect(url: url ?? "", logger: logger)
+        defer { session.close() }
+        _ = try Migrator(directory: root.appendingPathComponent("projections/migrations").path, logger: logger)
+            .migrate(session)
+    }
+
+    /// Seeds a park with a fresh id, runs `body` against an application serving it, then deletes the rows.
+    static func withSeededPark(
+        timescale: Bool? = nil, _ body: @Sendable (String, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let url = try #require(Self.url, "DATABASE_URL is not set: run `eval \"$(ops/stack up)\"`")
+        try migration.get()
+        let park = "qs-test-\(UUID().uuidString.lowercased())"
+        let pool = PGPool(url: url, maxConnections: 2, logger: logger)
+        let service = QueryService(
+            store: ParksReadStore(pool: pool, tables: tables, timescale: timescale), readiness: { [:] },
+            metrics: { "" })
+        let app = buildQueryApplication(service, logger: logger)
+        do {
+            try await seed(park, pool)
+            try await app.test(.router) { client in try await body(park, client) }
+        } catch {
+            try? await remove(park, pool)
+            await pool.close()
+            throw error
+        }
+        try await remove(park, pool)
+        await pool.close()
+    }
+
+    static func time(_ hhmmss: String) -> Timestamp {
+        Timestamp(iso8601: "2024-05-23T\(hhmmss)Z")!
+    }
+
+    private static func seed(_ park: String, _ pool: PGPool) async throws {
+        let t = tables
+        let current: [(String, String, String, Int64?, Timestamp, Timestamp)] = [
+            ("space", #"Space "Mountain""#, "CLOSED", nil, time("10:20:00.5"), time("09:30:00")),
+            ("alpha", "Alpha Coaster", "OPERATING", 25, time("10:20:00"), time("08:00:00")),
+        ]
+        for (id, name, status, wait, observed, changed) in current {
+            try await pool.query(
+                """
+                INSERT INTO \(t.attractionCurrent)
+                    (park_id, attraction_id, attraction_name, time_zone, wait_minutes, status, observed_at, status_changed_at)
+                VALUES ($1, $2, $3, 'UTC', $4, $5, $6, $7)
+                """,
+                [.text(park), .text(id), .text(name), .int(wait), .text(status), .timestamp(observed.microseconds),
+                 .timestamp(changed.microseconds)])
+        }
+        let waits: [(String, String, String, Int64?)] = [
+            ("09:59:59", "alpha", "OPERATING", 50),  // before `from`
+            ("10:00:00", "alpha", "OPERATING", 10),
+            ("10:05:00", "alpha", "OPERATING", 20),
+            ("10:10:00", "alpha", "CLOSED", nil),
+            ("10:12:00", "alpha", "DOWN", 99),
+            ("10:01:00", "space", "OPERATING", 5),  // another attraction
+            ("10:15:00", "alpha", "OPERATING", 30),
+            ("10:31:00", "alpha", "CLOSED", nil),
+            ("10:45:00", "alpha", "OPERATING", 70),  // at `to`: excluded
+        ]
+        for (at, id, status, wait) in waits {
+            try await pool.query(
+                "INSERT INTO \(t.waitTimes) (time, park_id, attraction_id, wait_minutes, status) VALUES ($1, $2, $3, $4, $5)",
+                [.timestamp(time(at).microseconds), .text(park), .text(id), .int(wait), .text(status)])
+        }
+        let baselines: [(String, Int64, Int64, Int64, Int64?, Int64?)] = [
+            ("space", 6, 23, 0, nil, nil), ("alpha", 0, 10, 12, 15, 25), ("alpha", 0, 9, 4, 5, 10),
+        ]
+        for (id, day, hour, samples, p50, p90) in baselines {
+            try await pool.query(
+                """
+                INSERT INTO \(t.attractionBaselines)
+                    (park_id, attraction_id, day_of_week, hour, samples, p50_minutes, p90_minutes, wait_values, wait_counts)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, '{}', '{}')
+                """, [.text(park), .text(id), .int(day), .int(hour), .int(samples), .int(p50), .int(p90)])
+        }
+        try await pool.query(
+            """
+            INSERT INTO \(t.parkCrowdCurrent) (park_id, level, ratio, level_since, updated_at, last_sample_at)
+            VALUES ($1, 'high', 1.2, $2, $3, $3)
+            """, [.text(park), .timestamp(time("09:00:00").microseconds), .timestamp(time("10:20:00").microseconds)])
+        let crowd: [(String, String, Double, Double)] = [
+            ("09:50:00", "low", 0.6, 12), ("10:00:00", "moderate", 0.9, 18), ("10:10:00", "high", 1.2, 24.5),
+            ("10:30:00", "high", 1.3, 26),
+        ]
+        for (at, level, ratio, mean) in crowd {
+            try await pool.query(
+                """
+                INSERT INTO \(t.crowdLevels)
+                    (time, park_id, level, ratio, mean_wait_minutes, baseline_mean_minutes, open_attractions)
+                VALUES ($1, $2, $3, $4, $5, 20, 1)
+                """, [.timestamp(time(at).microseconds), .text(park), .text(level), .double(ratio), .double(mean)])
+        }
+    }
+
+    private static func remove(_ park: String, _ pool: PGPool) async throws {
+        let t = tables
+        for table in [t.attractionCurrent, t.waitTimes, t.attractionBaselines, t.parkCrowdCurrent, t.crowdLevels] {
+            try await pool.query("DELETE FROM \(table) WHERE park_id = $1", [.text(park)])
+        }
+    }
+}
+
+/// Parses expected JSON written as text, so that comparisons ignore member order and spacing.
+private func json(_ text: String) -> JSONValue {
+    (try? JSONParser.parse(text)) ?? .string("unparseable expectation: \(text)")
+}
+
+extension TestClientProtocol {
+    /// GET `uri`; the status and the body parsed as JSON.
+    fileprivate func get(_ uri: String) async throws -> (HTTPResponse.Status, JSONValue) {
+        try await execute(uri: uri, method: .get) { response in
+            (response.status, try JSONParser.parse(Array(response.body.readableBytesView)))
+        }
+    }
+}

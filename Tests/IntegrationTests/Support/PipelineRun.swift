@@ -1,0 +1,69 @@
+import Events
+import Foundation
+import Ingest
+import Kafka
+import Postgres
+import Processor
+import Synchronization
+
+/// Producing test events and waiting for the processors to fold them.
+enum PipelineRun {
+    /// Produces raw events to their (prefixed) topics; returns how many went to each topic.
+    @discardableResult
+    static func produce(_ events: [EventEnvelope], ns: TestNamespace) async throws -> [String: Int] {
+        let producer = try KafkaProducer(config: ns.kafka, logger: TestStack.logger)
+        defer { producer.close() }
+        let publisher = EventPublisher(producer: producer, router: RawEventRouter(topics: ns.topics))
+        var perTopic: [String: Int] = [:]
+        for chunk in stride(from: 0, to: events.count, by: 5_000) {
+            let slice = Array(events[chunk..<min(chunk + 5_000, events.count)])
+            _ = try await publisher.publish(slice)
+            for e in slice { perTopic[try publisher.router.route(e).topic, default: 0] += 1 }
+        }
+        return perTopic
+    }
+
+    /// Sum of stored next offsets of a projection on a topic (offsets start at 0 on fresh topics).
+    static func folded(_ s: PGSession, projection: String, topic: String) throws -> Int64 {
+        try s.execute(
+            "SELECT coalesce(sum(next_offset), 0)::bigint FROM turnstile_offsets WHERE projection = $1 AND topic = $2",
+            [.text(projection), .text(topic)]).int(0, 0) ?? 0
+    }
+
+    /// True once both parks projections have folded everything `expected` implies and the outbox is empty.
+    static func caughtUp(_ s: PGSession, ns: TestNamespace, produced: [String: Int], expected: ExpectedParks) throws -> Bool {
+        let outbox = try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) ?? -1
+        return try folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == Int64(produced[ns.topics.waitTimes] ?? 0)
+            && folded(s, projection: "parks_crowd", topic: ns.topics.schedules) == Int64(produced[ns.topics.schedules] ?? 0)
+            && folded(s, projection: "parks_crowd", topic: ns.topics.attractionUpdates) == Int64(expected.derivedUpdates)
+            && outbox == 0
+    }
+
+    /// Polls `condition` every 200 ms until it holds or `timeout` passes.
+    static func waitUntil(timeout: Duration, _ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return try condition()
+    }
+
+    /// Runs both parks projections and the relay in this process until `condition` holds, then stops them
+    /// the way SIGTERM does.
+    static func runInProcess(ns: TestNamespace, timeout: Duration, until condition: @escaping () throws -> Bool) async throws -> Bool {
+        let settings = ns.settings()
+        let runners = try ProjectionRegistry.workers([], settings: settings, topics: ns.topics, logger: TestStack.logger)
+        let relay = OutboxRelay(databaseURL: ns.databaseURL, kafka: ns.kafka, table: "turnstile_outbox", logger: TestStack.logger)
+        let all: [any BlockingRunner] = runners + [relay]
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            for runner in all {
+                group.addTask { try await BlockingThread.run(name: runner.name) { try runner.run() }; return false }
+            }
+            let done = try await waitUntil(timeout: timeout, condition)
+            for runner in all { runner.stop() }
+            try await group.waitForAll()
+            return done
+        }
+    }
+}

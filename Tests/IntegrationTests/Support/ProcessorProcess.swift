@@ -1,0 +1,47 @@
+import Foundation
+
+/// The `turnstile` binary run as a child process, to be killed like a real deployment's processes are.
+final class ProcessorProcess {
+    let process = Process()
+    let logPath: String
+
+    static var binary: String {
+        TestStack.environment["TURNSTILE_BIN"] ?? TestStack.repository + "/.build/debug/turnstile"
+    }
+
+    init(ns: TestNamespace, name: String, extraArguments: [String] = []) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            throw ProcessorBinaryMissing(path: Self.binary)
+        }
+        logPath = NSTemporaryDirectory() + "turnstile-\(ns.id)-\(name).log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["process", "--topic-prefix", ns.topics.prefix, "--group-prefix", "t\(ns.id)", "--max-batch", "500"] + extraArguments
+        var env = ProcessInfo.processInfo.environment
+        env["DATABASE_URL"] = ns.databaseURL
+        env["KAFKA_CONFIG_SESSION_TIMEOUT_MS"] = "6000"
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: logPath)
+        try process.run()
+    }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, then waits; returns the exit status.
+    func terminate() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+}
+
+struct ProcessorBinaryMissing: Error, CustomStringConvertible {
+    var path: String
+    var description: String { "no turnstile binary at \(path): build it first (swift build), or set TURNSTILE_BIN" }
+}

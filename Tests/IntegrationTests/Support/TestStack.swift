@@ -1,0 +1,92 @@
+import Catalog
+import Events
+import Foundation
+import Kafka
+import Logging
+import Postgres
+import Processor
+import Projections
+
+/// The real broker and database of `ops/stack`, and a private namespace on them for one test: its own
+/// database (migrated) and its own topic prefix, so tests never see each other's data.
+enum TestStack {
+    static let environment = ProcessInfo.processInfo.environment
+    static let brokers = environment["KAFKA_BROKERS"]
+    static let databaseURL = environment["DATABASE_URL"]
+    /// Under `ops/test` a missing stack is a failure, not a skip.
+    static let isRequired = environment["TURNSTILE_REQUIRE_STACK"] == "1"
+    static let isAvailable = brokers != nil && databaseURL != nil
+    /// Enables stack suites when the stack is there, and when it is required (they then fail loudly).
+    static let enabled = isAvailable || isRequired
+
+    static let repository: String = {
+        if let repo = environment["TURNSTILE_REPO"] { return repo }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+    }()
+
+    static var logger: Logger {
+        var l = Logger(label: "test")
+        l.logLevel = .warning
+        return l
+    }
+
+    static func kafka() throws -> KafkaConfig {
+        guard let brokers else { throw TestStackMissing() }
+        var c = KafkaConfig(brokers: brokers)
+        // Tansu's first JoinGroup takes about half the session timeout.
+        c["session.timeout.ms"] = "6000"
+        return c
+    }
+}
+
+struct TestStackMissing: Error, CustomStringConvertible {
+    var description: String { "KAFKA_BROKERS and DATABASE_URL must be set: run the tests through ops/test" }
+}
+
+/// One test's namespace: database `turnstile_t<id>` and topics `t<id>.parks.*`.
+struct TestNamespace {
+    let id: String
+    let databaseURL: String
+    let topics: ParkTopics
+    let kafka: KafkaConfig
+
+    static func make(partitions: Int? = nil) throws -> TestNamespace {
+        guard let base = TestStack.databaseURL else { throw TestStackMissing() }
+        let id = String(UUID().uuidString.prefix(8)).lowercased()
+        let admin = try PGSession.connect(url: base)
+        defer { admin.close() }
+        let dbName = "turnstile_t\(id)"
+        _ = try admin.execute("CREATE DATABASE \(dbName)")
+        guard let slash = base.range(of: "/", options: .backwards) else { throw TestStackMissing() }
+        var url = String(base[..<slash.upperBound]) + dbName
+        if let q = base[slash.upperBound...].firstIndex(of: "?") { url += String(base[q...]) }
+        let session = try PGSession.connect(url: url)
+        defer { session.close() }
+        _ = try Migrator(directory: TestStack.repository + "/projections/migrations", logger: TestStack.logger).migrate(session)
+
+        let topics = ParkTopics(prefix: "t\(id).")
+        let kafka = try TestStack.kafka()
+        let kafkaAdmin = try KafkaAdmin(config: kafka, logger: TestStack.logger)
+        defer { kafkaAdmin.close() }
+        var catalog = try TopicCatalog.load(directory: TestStack.repository + "/topics").prefixed(topics.prefix)
+        if let partitions { catalog.topics = catalog.topics.map { var t = $0; t.partitions = partitions; return t } }
+        _ = try TopicApplier(admin: kafkaAdmin).apply(catalog)
+        return TestNamespace(id: id, databaseURL: url, topics: topics, kafka: kafka)
+    }
+
+    func session() throws -> PGSession { try PGSession.connect(url: databaseURL) }
+
+    func settings(maxBatch: Int = 2_000, stopWhenIdleMs: Int? = nil) -> ProcessorSettings {
+        ProcessorSettings(
+            databaseURL: databaseURL, kafka: kafka, groupPrefix: "t\(id)", maxBatch: maxBatch,
+            deadLetterTopic: topics.deadLetters, stopWhenIdleMs: stopWhenIdleMs)
+    }
+
+    /// Drops the database (topics are left: the broker's data lives in memory and dies with the stack).
+    func drop() {
+        guard let base = TestStack.databaseURL, let admin = try? PGSession.connect(url: base) else { return }
+        _ = try? admin.execute("DROP DATABASE IF EXISTS turnstile_t\(id) WITH (FORCE)")
+        admin.close()
+    }
+}

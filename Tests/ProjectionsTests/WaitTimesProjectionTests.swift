@@ -1,0 +1,93 @@
+import Events
+import Projections
+import Testing
+
+@Suite struct WaitTimesProjectionTests {
+    let projection = WaitTimesProjection()
+    // Thursday 2024-05-23, 10:xx UTC.
+    let t0 = Timestamp(iso8601: "2024-05-23T10:15:00Z")!
+
+    func input(_ id: String, _ time: Timestamp, _ wait: Int?, _ status: AttractionStatus, zone: String? = nil)
+        -> WaitTimesProjection.Input
+    {
+        (
+            EventMeta(id: id, eventTime: time, ingestTime: time),
+            WaitTimeObserved(parkID: "4", attractionID: "ride", waitMinutes: wait, status: status, timeZone: zone)
+        )
+    }
+
+    func observations(_ rows: [WaitTimesRow]) -> [WaitObservationRow] {
+        rows.compactMap { if case .observation(let o) = $0 { o } else { nil } }
+    }
+
+    func baselines(_ rows: [WaitTimesRow]) -> [BaselineRow] {
+        rows.compactMap { if case .baseline(let b) = $0 { b } else { nil } }
+    }
+
+    @Test func scriptedSequence() throws {
+        // 1. First open reading.
+        let r1 = projection.fold(nil, input("e1", t0, 30, .operating))
+        #expect(observations(r1.rows).map(\.waitMinutes) == [30])
+        #expect(baselines(r1.rows).map { [$0.dayOfWeek, $0.hour, $0.p50!, $0.p90!] } == [[3, 10, 30, 30]])
+        #expect(r1.state.status == .operating)
+        #expect(r1.state.statusSince == t0)
+        #expect(r1.derived.count == 1)
+        let update = try r1.derived[0].envelope.decode(AttractionWaitUpdated.self)
+        #expect(update.baselineP50 == 30)
+        #expect(update.parkID == "4")
+        #expect(r1.derived[0].envelope.key == "4")
+        #expect(r1.derived[0].topic == ParkTopics.standard.attractionUpdates)
+        #expect(r1.derived[0].envelope.id == EventID.derived("parks_wait_times", "e1"))
+
+        // 2. The feed re-posts the same reading: nothing changes, nothing is written.
+        let r2 = projection.fold(r1.state, input("e2", t0, 30, .operating))
+        #expect(r2.rows.isEmpty)
+        #expect(r2.derived.isEmpty)
+        #expect(r2.state == r1.state)
+
+        // 3. Breakdown: no wait, status changes, no baseline sample.
+        let t1 = t0.adding(seconds: 300)
+        let r3 = projection.fold(r2.state, input("e3", t1, nil, .down))
+        #expect(baselines(r3.rows).isEmpty)
+        #expect(r3.state.status == .down)
+        #expect(r3.state.statusSince == t1)
+        #expect(r3.state.waitMinutes == nil)
+        #expect(try r3.derived[0].envelope.decode(AttractionWaitUpdated.self).waitMinutes == nil)
+
+        // 4. A late (older) open reading: history and baseline take it, current state does not go back.
+        let r4 = projection.fold(r3.state, input("e4", t0.adding(seconds: -600), 60, .operating))
+        #expect(observations(r4.rows).count == 1)
+        #expect(baselines(r4.rows).map { [$0.p50!, $0.p90!, Int($0.histogram.total)] } == [[30, 60, 2]])
+        #expect(r4.state.status == .down)
+        #expect(r4.state.observedAt == t1)
+        #expect(r4.derived.isEmpty)
+
+        // 5. Reopens at the same hour with 20: baseline {20, 30, 60} → P50 30, P90 60.
+        let r5 = projection.fold(r4.state, input("e5", t1.adding(seconds: 300), 20, .operating))
+        #expect(baselines(r5.rows).map { [$0.p50!, $0.p90!] } == [[30, 60]])
+        #expect(r5.state.statusSince == t1.adding(seconds: 300))
+        #expect(r5.state.waitMinutes == 20)
+    }
+
+    @Test func baselinesUseParkLocalHours() {
+        // 10:15 UTC is 03:15 in Los Angeles (PDT, UTC−7) on the same Thursday.
+        let r = projection.fold(nil, input("e1", t0, 15, .operating, zone: "America/Los_Angeles"))
+        #expect(baselines(r.rows).map { [$0.dayOfWeek, $0.hour] } == [[3, 3]])
+        // 02:00 UTC on Thursday is Wednesday 19:00 in Los Angeles.
+        let r2 = projection.fold(r.state, input("e2", Timestamp(iso8601: "2024-05-23T02:00:00Z")!, 15, .operating))
+        #expect(baselines(r2.rows).map { [$0.dayOfWeek, $0.hour] } == [[2, 19]])
+    }
+
+    @Test func closedRidesReportingZeroDoNotPolluteBaselines() {
+        let r = projection.fold(nil, input("e1", t0, 0, .closed))
+        #expect(baselines(r.rows).isEmpty)
+        #expect(r.state.waitMinutes == nil)
+    }
+
+    @Test func decodeRejectsOtherTypes() {
+        let e = EventEnvelope(
+            ParkScheduleUpdated(parkID: "1", date: "2024-05-23", opensAt: t0, closesAt: t0.adding(seconds: 3600)),
+            source: "t", eventTime: t0)
+        #expect(throws: EventValidationError.self) { try projection.decode(e) }
+    }
+}
