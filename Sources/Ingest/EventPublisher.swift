@@ -11,7 +11,7 @@ public struct EventPublisher: Sendable {
         self.router = router
     }
 
-    static func message(_ routed: RawEventRouter.Routed) -> KafkaOutgoingMessage {
+    public static func message(_ routed: RawEventRouter.Routed) -> KafkaOutgoingMessage {
         KafkaOutgoingMessage(
             topic: routed.topic, key: Array(routed.envelope.key.utf8), value: routed.envelope.encoded(),
             headers: [KafkaHeader(key: "turnstile.type", value: Array(routed.envelope.type.utf8))],

@@ -95,7 +95,7 @@ public struct Migrator: Sendable {
     }
 
     /// The script as one statement, plus a `create_hypertable` call after each directive when Timescale is on.
-    func statements(_ sql: String, file: String, timescale: Bool) throws -> [String] {
+    public func statements(_ sql: String, file: String, timescale: Bool) throws -> [String] {
         var result: [String] = []
         var chunk: [Substring] = []
         for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {

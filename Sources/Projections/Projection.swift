@@ -22,7 +22,8 @@ public protocol Projection: Sendable {
     /// The key whose state this input folds into (the partition key of its topic).
     func stateKey(of input: Input) -> String
 
-    func fold(_ state: State?, _ input: Input) -> FoldResult<State, Row>
+    /// `state` is consumed so a fold can mutate it in place (the runtime hands over its only reference).
+    func fold(_ state: consuming State?, _ input: Input) -> FoldResult<State, Row>
 }
 
 /// What one fold step produced.

@@ -1,7 +1,246 @@
 import ArgumentParser
+import Catalog
+import Events
+import Foundation
+import Ingest
+import Kafka
+import Logging
+import Postgres
+import Processor
+import Projections
+import Synchronization
 
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure throughput and latency.")
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the pipeline against the raw broker and database rates, in one run.",
+        discussion: """
+            Prints: decode+validate+fold events/s on one core; raw librdkafka consume rate and raw binary COPY
+            rate (hypertable shaped like wait_times) on the same broker and database; end-to-end events/s of the
+            parks_wait_times projection (broker → fold → TimescaleDB, effectively once, relay running) and its
+            ratio to the lower raw rate; p50/p99 produce→visible latency at a fixed rate.
+            Works in a scratch database (turnstile_bench_<id>, created and dropped: needs CREATEDB) and
+            scratch topics (prefix bench-<id>.), so it never touches real projections. Build with -c release.
+            """)
+
     @OptionGroup var global: GlobalOptions
-    func run() async throws { throw ValidationError("bench: not built yet") }
+    @Option(help: "Events for the throughput measurements.") var events: Int = 200_000
+    @Option(help: "Events per second for the latency measurement.") var latencyRate: Double = 5_000
+    @Option(help: "Seconds of the latency measurement.") var latencySeconds: Double = 15
+
+    func run() async throws {
+        var quiet = try global.bootstrap(label: "turnstile.bench")
+        quiet.logLevel = .warning
+        let logger = quiet
+        let id = String(UUID().uuidString.prefix(6)).lowercased()
+        let topics = ParkTopics(prefix: "bench-\(id).")
+        let kafka = try global.kafkaConfig()
+        let baseURL = try global.database()
+        var report: [(String, String)] = []
+        func say(_ name: String, _ value: String) {
+            report.append((name, value))
+            print(name.padding(toLength: 60, withPad: " ", startingAt: 0) + value)
+        }
+
+        // Inputs: wait-time observations of many attractions (the raw topic's traffic).
+        let simulator = ParkSimulator(.init(seed: 99, parks: 10, attractionsPerPark: 30))
+        let envelopes = Array(simulator.lazy.filter { $0.type == WaitTimeObserved.eventType }.prefix(events))
+        let encoded = envelopes.map { $0.encoded() }
+        say("events", "\(envelopes.count) (avg \(encoded.reduce(0) { $0 + $1.count } / max(1, encoded.count)) bytes)")
+
+        // 1. Decode + validate + fold, one core, no I/O.
+        let foldRate = Self.measureFold(encoded, topics: topics)
+        say("decode+validate+fold (1 core)", Self.rate(foldRate))
+
+        // Scratch topics and database.
+        let admin = try KafkaAdmin(config: kafka, logger: logger)
+        defer { admin.close() }
+        let catalog = try TopicCatalog.load(directory: defaultDirectory("topics")).prefixed(topics.prefix)
+        _ = try TopicApplier(admin: admin).apply(catalog)
+        let (databaseURL, dropDatabase) = try Self.scratchDatabase(baseURL: baseURL, id: id, logger: logger)
+        defer { dropDatabase() }
+
+        // 2. Produce the raw events (the pipeline reads them from the broker).
+        let producer = try KafkaProducer(config: kafka, logger: logger)
+        let router = RawEventRouter(topics: topics)
+        let messages = try envelopes.map { EventPublisher.message(try router.route($0)) }
+        let produceStart = ContinuousClock.now
+        for chunk in stride(from: 0, to: messages.count, by: 20_000) {
+            _ = try await producer.send(Array(messages[chunk..<min(chunk + 20_000, messages.count)]))
+        }
+        say("raw produce (librdkafka, idempotent, lz4)", Self.rate(Double(messages.count) / (ContinuousClock.now - produceStart).seconds))
+
+        // 3. Raw consume of the same records.
+        let consumeRate = try await BlockingThread.run(name: "bench-consume") {
+            try Self.measureConsume(topic: topics.waitTimes, count: messages.count, kafka: kafka, group: "bench-\(id)-raw", logger: logger)
+        }
+        say("raw consume (librdkafka)", Self.rate(consumeRate))
+
+        // 4. Raw binary COPY of the same rows into a hypertable shaped like wait_times.
+        let copyRate = try await BlockingThread.run(name: "bench-copy") {
+            try Self.measureCopy(envelopes, databaseURL: databaseURL, batch: 5_000)
+        }
+        say("raw binary COPY (hypertable, 5000-row batches)", Self.rate(copyRate))
+
+        // 5. End to end, then 6. latency at a fixed rate, with the same running processor.
+        let settings = ProcessorSettings(
+            databaseURL: databaseURL, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
+            deadLetterTopic: topics.deadLetters)
+        let worker = ProjectionWorker(
+            store: WaitTimesStore(projection: WaitTimesProjection(topics: topics)), settings: settings, logger: logger)
+        let relay = OutboxRelay(databaseURL: databaseURL, kafka: kafka, table: RuntimeTables().outbox, logger: logger)
+        let probe = LatencyProbe()
+        worker.onCommit = { ingest, committed in probe.record(ingest, committedAt: committed) }
+        let workerTask = Task { try await BlockingThread.run(name: "bench-worker") { try worker.run() } }
+        let relayTask = Task { try await BlockingThread.run(name: "bench-relay") { try relay.run() } }
+        let session = try PGSession.connect(url: databaseURL)
+        defer { session.close() }
+        func folded() throws -> Int64 {
+            try session.execute("SELECT coalesce(sum(next_offset),0)::bigint FROM turnstile_offsets WHERE topic = $1", [.text(topics.waitTimes)]).int(0, 0) ?? 0
+        }
+        // Timed from the first commit (group join excluded) to the last record folded.
+        while probe.firstCommit == nil { try await Task.sleep(for: .milliseconds(5)) }
+        let e2eStart = probe.firstCommit!
+        let firstBatch = probe.count
+        while try folded() < Int64(messages.count) { try await Task.sleep(for: .milliseconds(20)) }
+        let e2eSeconds = Double(probe.lastCommit! - e2eStart) / 1e6
+        let e2eRate = Double(messages.count - firstBatch) / max(e2eSeconds, 1e-9)
+        say("end to end: broker → fold → TimescaleDB (effectively once)", Self.rate(e2eRate))
+        say("  ratio to the lower raw rate (consume, COPY)", String(format: "%.2f", e2eRate / min(consumeRate, copyRate)))
+        say("  ratio to decode+fold", String(format: "%.2f", e2eRate / foldRate))
+
+        probe.reset()
+        let latencyEvents = Int(latencyRate * latencySeconds)
+        let live = ParkSimulator(.init(seed: 100, parks: 10, attractionsPerPark: 30, start: Timestamp(iso8601: "2024-07-01")!))
+        _ = try await SimulationRunner(publisher: EventPublisher(producer: producer, router: router))
+            .run(live.lazy.filter { $0.type == WaitTimeObserved.eventType }.prefix(latencyEvents), rate: latencyRate)
+        let target = Int64(messages.count + latencyEvents)
+        while try folded() < target { try await Task.sleep(for: .milliseconds(20)) }
+        let latencies = probe.sorted()
+        func pct(_ p: Double) -> String {
+            guard !latencies.isEmpty else { return "-" }
+            return String(format: "%.1f ms", Double(latencies[min(latencies.count - 1, Int(p * Double(latencies.count)))]) / 1000)
+        }
+        say("latency produce→visible at \(Int(latencyRate))/s, p50", pct(0.5))
+        say("latency produce→visible at \(Int(latencyRate))/s, p99", pct(0.99))
+        say("  samples", "\(latencies.count)")
+
+        worker.stop()
+        relay.stop()
+        _ = try await workerTask.value
+        _ = try await relayTask.value
+        producer.close()
+        _ = try? admin.deleteTopics(catalog.topics.map(\.name))
+    }
+
+    static func rate(_ perSecond: Double) -> String {
+        perSecond >= 1_000_000 ? String(format: "%.2f M/s", perSecond / 1e6) : String(format: "%.1f k/s", perSecond / 1e3)
+    }
+
+    static func measureFold(_ encoded: [[UInt8]], topics: ParkTopics) -> Double {
+        let projection = WaitTimesProjection(topics: topics)
+        var states: [String: AttractionState] = [:]
+        var rows = 0
+        let start = ContinuousClock.now
+        for bytes in encoded {
+            guard let envelope = try? EventEnvelope.decode(bytes), let input = try? projection.decode(envelope) else { continue }
+            let key = projection.stateKey(of: input)
+            let result = projection.fold(states.removeValue(forKey: key), input)
+            states[key] = result.state
+            rows += result.rows.count + result.derived.count
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        precondition(rows > 0)
+        return Double(encoded.count) / seconds
+    }
+
+    final class DrainFromStart: KafkaRebalanceListener {
+        func partitionsAssigned(_ partitions: [KafkaTopicPartition]) throws -> [KafkaTopicPartition: Int64] {
+            Dictionary(uniqueKeysWithValues: partitions.map { ($0, KafkaOffset.beginning) })
+        }
+        func partitionsRevoked(_ partitions: [KafkaTopicPartition], assignmentLost: Bool) throws {}
+    }
+
+    static func measureConsume(topic: String, count: Int, kafka: KafkaConfig, group: String, logger: Logger) throws -> Double {
+        let consumer = try KafkaConsumer(config: kafka, groupID: group, rebalance: DrainFromStart(), logger: logger)
+        defer { consumer.close() }
+        try consumer.subscribe([topic])
+        var seen = 0
+        var start: ContinuousClock.Instant?
+        while seen < count {
+            let batch = try consumer.poll(maxMessages: 10_000, timeoutMs: 100)
+            if start == nil, !batch.isEmpty { start = .now }
+            seen += batch.count
+        }
+        return Double(count) / (ContinuousClock.now - start!).seconds
+    }
+
+    static func measureCopy(_ envelopes: [EventEnvelope], databaseURL: String, batch: Int) throws -> Double {
+        let s = try PGSession.connect(url: databaseURL)
+        defer { s.close() }
+        _ = try s.execute("CREATE TABLE bench_copy (LIKE wait_times INCLUDING ALL)")
+        if try s.execute("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'").rowCount > 0 {
+            _ = try s.execute("SELECT create_hypertable('bench_copy', 'time', chunk_time_interval => interval '1 day')")
+        }
+        let observations = envelopes.compactMap { e in (try? e.decode(WaitTimeObserved.self)).map { (e.eventTime, $0) } }
+        let start = ContinuousClock.now
+        for chunk in stride(from: 0, to: observations.count, by: batch) {
+            var w = PGBinaryCopyWriter(reservingCapacity: batch * 64)
+            for (time, o) in observations[chunk..<min(chunk + batch, observations.count)] {
+                w.beginRow(columns: 5)
+                w.timestamptz(microsecondsSinceUnixEpoch: time.microseconds)
+                w.text(o.parkID)
+                w.text(o.attractionID)
+                if let m = o.waitMinutes { w.int32(Int32(m)) } else { w.null() }
+                w.text(o.status.rawValue)
+            }
+            try s.transaction { tx in _ = try tx.copyIn("COPY bench_copy (time, park_id, attraction_id, wait_minutes, status) FROM STDIN (FORMAT binary)", data: w.finish()) }
+        }
+        let rate = Double(observations.count) / (ContinuousClock.now - start).seconds
+        _ = try s.execute("DROP TABLE bench_copy")
+        return rate
+    }
+
+    /// A scratch database with the projections' tables, and how to drop it.
+    static func scratchDatabase(baseURL: String, id: String, logger: Logger) throws -> (String, () -> Void) {
+        let name = "turnstile_bench_\(id)"
+        let admin = try PGSession.connect(url: baseURL)
+        _ = try admin.execute("CREATE DATABASE \(name)")
+        guard let slash = baseURL.range(of: "/", options: .backwards) else { throw ValidationError("DATABASE_URL has no database name") }
+        var url = String(baseURL[..<slash.upperBound]) + name
+        if let q = baseURL[slash.upperBound...].firstIndex(of: "?") { url += String(baseURL[q...]) }
+        let s = try PGSession.connect(url: url)
+        _ = try Migrator(directory: defaultDirectory("projections/migrations"), logger: logger).migrate(s)
+        s.close()
+        return (url, {
+            _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            admin.close()
+        })
+    }
+}
+
+/// Collects produce→commit latencies reported by the worker's commit hook.
+final class LatencyProbe: Sendable {
+    private struct State {
+        var latencies: [Int64] = []
+        var count = 0
+        var firstCommit: Int64?
+        var lastCommit: Int64?
+    }
+    private let state = Mutex(State())
+
+    func record(_ ingest: [Int64], committedAt: Int64) {
+        state.withLock { s in
+            if s.firstCommit == nil { s.firstCommit = committedAt }
+            s.lastCommit = committedAt
+            s.count += ingest.count
+            for t in ingest { s.latencies.append(committedAt - t) }
+        }
+    }
+
+    func reset() { state.withLock { $0 = State() } }
+    var firstCommit: Int64? { state.withLock { $0.firstCommit } }
+    var lastCommit: Int64? { state.withLock { $0.lastCommit } }
+    var count: Int { state.withLock { $0.count } }
+    func sorted() -> [Int64] { state.withLock { $0.latencies.sorted() } }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Synchronization
 import Testing
 
 @Suite(.enabled(if: TestBroker.shouldRun, "needs KAFKA_BROKERS (eval \"$(ops/stack up)\")"))
@@ -23,9 +24,11 @@ struct KafkaConsumerTests {
         producer.close()
 
         let store = OffsetStore()
+        let statistics = Mutex<KafkaStatistics?>(nil)
         let consumer = try KafkaConsumer(
-            config: TestBroker.consumerConfig(), groupID: TestBroker.uniqueName("roundtrip"),
-            rebalance: StoreRebalanceListener(store: store), logger: TestBroker.logger)
+            config: TestBroker.consumerConfig(["statistics.interval.ms": "500"]),
+            groupID: TestBroker.uniqueName("roundtrip"), rebalance: StoreRebalanceListener(store: store),
+            logger: TestBroker.logger, statistics: { snapshot in statistics.withLock { $0 = snapshot } })
         #expect(consumer.state == .initialized)
         try consumer.subscribe([topic])
         #expect(consumer.state == .subscribed)
@@ -51,6 +54,18 @@ struct KafkaConsumerTests {
             #expect(consumer.highWatermark(tp) == produced)
             #expect(consumer.position(tp) == produced)
         }
+        // Statistics are served inside poll: keep polling until a snapshot shows the caught-up partitions.
+        let lagged = try await TestBroker.onThread { () -> [KafkaTopicPartition: KafkaStatistics.Partition] in
+            let deadline = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < deadline {
+                _ = try consumer.poll(maxMessages: 10, timeoutMs: 100)
+                let partitions = statistics.withLock { $0?.partitions ?? [:] }.filter { $0.key.topic == topic }
+                if partitions.count == 3, partitions.values.allSatisfy({ $0.consumerLag == 0 }) { return partitions }
+            }
+            return statistics.withLock { $0?.partitions ?? [:] }
+        }
+        #expect(lagged.count == 3 && lagged.values.allSatisfy { $0.consumerLag == 0 }, "statistics: \(lagged)")
+        #expect(lagged.values.map { $0.highWatermark ?? 0 }.reduce(0, +) == 1_000)
         consumer.close()
         #expect(consumer.state == .closed)
         consumer.close()

@@ -90,7 +90,3 @@ struct KafkaProducerTests {
         #expect(calls.withLock { $0 } == 1)
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -62,7 +62,7 @@ public struct WaitTimesStore: ProjectionStore {
         var observations = PGBinaryCopyWriter(reservingCapacity: rows.count * 64)
         var observationCount = 0
         // Only the last current state and baseline of each key in a batch need writing.
-        var current: [String: AttractionState] = [:]
+        var current: [String: AttractionCurrentRow] = [:]
         var baselines: [String: BaselineRow] = [:]
         for row in rows {
             switch row {
@@ -89,7 +89,7 @@ public struct WaitTimesStore: ProjectionStore {
         try writeBaselines(Array(baselines.values), session: session)
     }
 
-    private func writeCurrent(_ states: [AttractionState], session: PGSession) throws {
+    private func writeCurrent(_ states: [AttractionCurrentRow], session: PGSession) throws {
         guard !states.isEmpty else { return }
         let stage = "turnstile_stage_\(tables.attractionCurrent)"
         _ = try session.execute(

@@ -34,7 +34,7 @@ public struct CrowdProjection: Projection {
         }
     }
 
-    public func fold(_ previous: ParkCrowdState?, _ input: Input) -> FoldResult<ParkCrowdState, CrowdRow> {
+    public func fold(_ previous: consuming ParkCrowdState?, _ input: Input) -> FoldResult<ParkCrowdState, CrowdRow> {
         switch input {
         case .schedule(_, let schedule):
             return FoldResult(state: previous ?? ParkCrowdState(parkID: schedule.parkID), rows: [.schedule(schedule)])

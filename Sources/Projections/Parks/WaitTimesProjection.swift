@@ -18,7 +18,7 @@ public struct WaitTimesProjection: Projection {
 
     public func stateKey(of input: Input) -> String { input.observation.partitionKey }
 
-    public func fold(_ previous: AttractionState?, _ input: Input) -> FoldResult<AttractionState, WaitTimesRow> {
+    public func fold(_ previous: consuming AttractionState?, _ input: Input) -> FoldResult<AttractionState, WaitTimesRow> {
         let o = input.observation
         let time = input.meta.eventTime
         var state = previous ?? AttractionState(parkID: o.parkID, attractionID: o.attractionID)
@@ -56,7 +56,7 @@ public struct WaitTimesProjection: Projection {
             state.observedAt = time
             state.status = o.status
             state.waitMinutes = o.status.isOpen ? o.waitMinutes : nil
-            rows.append(.current(state))
+            rows.append(.current(AttractionCurrentRow(state)))
             let update = AttractionWaitUpdated(
                 parkID: o.parkID, attractionID: o.attractionID, waitMinutes: state.waitMinutes, status: o.status,
                 baselineP50: state.baselines[slot]?.percentile(0.5), observedAt: time)

@@ -4,7 +4,7 @@ import Events
 /// last `current` and `baseline` of each key in a batch.
 public enum WaitTimesRow: Sendable, Equatable {
     case observation(WaitObservationRow)
-    case current(AttractionState)
+    case current(AttractionCurrentRow)
     case baseline(BaselineRow)
 }
 
@@ -21,6 +21,31 @@ public struct WaitObservationRow: Sendable, Equatable {
         self.attractionID = attractionID
         self.waitMinutes = waitMinutes
         self.status = status
+    }
+}
+
+/// The current-state columns of an attraction (its state without the baselines, which have their own rows).
+public struct AttractionCurrentRow: Sendable, Equatable {
+    public var parkID: String
+    public var attractionID: String
+    public var attractionName: String?
+    public var timeZone: String?
+    public var observedAt: Timestamp?
+    public var waitMinutes: Int?
+    public var status: AttractionStatus?
+    public var statusSince: Timestamp?
+    public var recentTimes: [Int64]
+
+    public init(_ s: AttractionState) {
+        parkID = s.parkID
+        attractionID = s.attractionID
+        attractionName = s.attractionName
+        timeZone = s.timeZone
+        observedAt = s.observedAt
+        waitMinutes = s.waitMinutes
+        status = s.status
+        statusSince = s.statusSince
+        recentTimes = s.recentTimes
     }
 }
 

@@ -1,0 +1,63 @@
+import Catalog
+import Events
+import Foundation
+import Ingest
+import Testing
+
+@Suite struct ParkSimulatorTests {
+    @Test func sameSeedSameEvents() {
+        let a = ParkSimulator(.init(seed: 5, parks: 2, attractionsPerPark: 4)).events(count: 500)
+        let b = ParkSimulator(.init(seed: 5, parks: 2, attractionsPerPark: 4)).events(count: 500)
+        #expect(a.count == 500)
+        #expect(a.map(\.id) == b.map(\.id))
+        #expect(a.map(\.payload) == b.map(\.payload))
+        #expect(a.map(\.eventTime) == b.map(\.eventTime))
+        let c = ParkSimulator(.init(seed: 6, parks: 2, attractionsPerPark: 4)).events(count: 500)
+        #expect(a.map(\.payload) != c.map(\.payload))
+    }
+
+    @Test func everyEventIsValidAndDaysLookLikeParkDays() throws {
+        let router = RawEventRouter()
+        var waits: [Int: [Int]] = [:]  // local hour → waits
+        var schedules = 0, down = 0
+        for e in ParkSimulator(.init(seed: 1, parks: 1, attractionsPerPark: 10)).events(count: 6_000) {
+            _ = try router.route(e)
+            if e.type == ParkScheduleUpdated.eventType { schedules += 1; continue }
+            let o = try e.decode(WaitTimeObserved.self)
+            if o.status == .down { down += 1 }
+            guard let w = o.waitMinutes else { continue }
+            #expect(w % 5 == 0)
+            let local = e.eventTime.hourOfWeek(offsetSeconds: TimeZone(identifier: o.timeZone!)!.secondsFromGMT(for: Date(timeIntervalSince1970: Double(e.eventTime.seconds))))
+            waits[local.hour, default: []].append(w)
+        }
+        #expect(schedules >= 2)
+        #expect(down > 0)
+        // Open hours only, and afternoons busier than mornings.
+        #expect(waits.keys.allSatisfy { (8..<22).contains($0) })
+        func mean(_ h: Int) -> Double { Double(waits[h, default: [0]].reduce(0, +)) / Double(max(1, waits[h, default: []].count)) }
+        #expect(mean(14) > mean(9))
+    }
+}
+
+@Suite struct TopicCatalogTests {
+    static let topicsDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("topics").path
+
+    @Test func catalogHasEveryParksTopicTheCodeUses() throws {
+        let catalog = try TopicCatalog.load(directory: Self.topicsDir)
+        #expect(Set(catalog.topics.map(\.name)) == Set(ParkTopics.standard.all))
+        // The crowd fold reads both topics under the park key: they must be co-partitioned.
+        #expect(catalog[ParkTopics.standard.attractionUpdates]?.partitions == catalog[ParkTopics.standard.schedules]?.partitions)
+        #expect(catalog[ParkTopics.standard.waitTimes]?.eventTypes.map(\.type) == [WaitTimeObserved.eventType])
+        #expect(catalog.prefixed("x.").topics.allSatisfy { $0.name.hasPrefix("x.parks.") })
+    }
+
+    @Test func badDefinitionsAreRefusedWithTheField() {
+        let bad = try! JSONParser.parse(#"{"name":"t","partitions":0,"retention_ms":1,"cleanup_policy":"delete","key":"k"}"#)
+        #expect(throws: CatalogError.self) { try TopicDefinition(json: bad, file: "t.json") }
+        let policy = try! JSONParser.parse(#"{"name":"t","partitions":1,"retention_ms":1,"cleanup_policy":"keep","key":"k"}"#)
+        do { _ = try TopicDefinition(json: policy, file: "t.json"); Issue.record("accepted") } catch {
+            #expect(error.description.contains("cleanup_policy"))
+        }
+    }
+}

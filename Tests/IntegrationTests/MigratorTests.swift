@@ -1,0 +1,38 @@
+import Foundation
+import Postgres
+import Processor
+import Projections
+import Testing
+
+@Suite("MigratorTests", .enabled(if: TestStack.enabled))
+struct MigratorTests {
+    @Test func migrationsAreIdempotentAndMakeHypertables() throws {
+        let ns = try TestNamespace.make()  // applies the migrations once
+        defer { ns.drop() }
+        let s = try ns.session()
+        defer { s.close() }
+        let again = try Migrator(directory: TestStack.repository + "/projections/migrations", logger: TestStack.logger).migrate(s)
+        #expect(again.applied.isEmpty)
+        #expect(again.alreadyApplied.count == 3)
+        let hypertables = try s.execute("SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY 1")
+        #expect((0..<hypertables.rowCount).map { hypertables.string($0, 0) } == ["crowd_levels", "wait_times"])
+    }
+
+    @Test func templatesResolveTableNamesAndRefuseUnknownOnes() throws {
+        let m = Migrator(directory: "/nonexistent", parks: ParksTables(suffix: "_v2"), logger: TestStack.logger)
+        #expect(try m.render("SELECT * FROM {{wait_times}} JOIN {{ attraction_current }}", file: "f") == "SELECT * FROM wait_times_v2 JOIN attraction_current_v2")
+        #expect(throws: MigrationError.self) { try m.render("SELECT * FROM {{wait_tims}}", file: "f") }
+        #expect(throws: MigrationError.self) { try m.render("SELECT {{wait_times", file: "f") }
+    }
+
+    @Test func withoutTimescaleTablesStayPlain() throws {
+        let m = Migrator(directory: "/nonexistent", logger: TestStack.logger)
+        let sql = "CREATE TABLE t (time timestamptz);\n--! hypertable t time 1 day\nCREATE INDEX i ON t (time);"
+        let plain = try m.statements(sql, file: "f", timescale: false)
+        #expect(plain.count == 2)
+        #expect(!plain.joined().contains("create_hypertable"))
+        let timescale = try m.statements(sql, file: "f", timescale: true)
+        #expect(timescale.count == 3)
+        #expect(timescale[1].contains("create_hypertable('t', 'time', chunk_time_interval => interval '1 day'"))
+    }
+}

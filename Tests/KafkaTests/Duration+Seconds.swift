@@ -1,0 +1,4 @@
+extension Duration {
+    /// For printing rates.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
