@@ -1,6 +1,13 @@
 import CRDKafka
 
 /// Namespace for library-wide checks of the librdkafka the process actually loaded.
+///
+/// Threading model of this module: blocking librdkafka calls never run on Swift's cooperative pool.
+/// - `KafkaProducer` owns a poll thread that serves delivery reports and completes `send` batches;
+///   `send(_:) async` suspends, `sendAndWait` blocks its (dedicated) calling thread.
+/// - `KafkaConsumer` is driven synchronously by one dedicated thread; its rebalance listener and
+///   statistics handler run inside `poll` on that thread.
+/// - `KafkaAdmin` calls block their caller.
 public enum Kafka {
     /// Oldest librdkafka Turnstile accepts: 2.8.0 final. Older versions (Debian bookworm's 2.0.2) fail the
     /// ApiVersion v3 handshake with current brokers ("Read underflow"), with no configuration workaround.

@@ -109,7 +109,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// call from then on: the consumer must be recreated). Other consumer errors (broker down, ...) are
     /// transient: logged, and librdkafka recovers by itself.
     public func poll(maxMessages: Int, timeoutMs: Int32) throws -> [KafkaMessage] {
-        try polling.withLock { pollState in
+        precondition(maxMessages > 0, "poll needs room for at least one message")
+        return try polling.withLock { pollState in
             let current = lifecycle.withLock { $0 }
             guard current == .subscribed else {
                 throw KafkaError.invalidState("poll needs a subscribed consumer; this one is \(current)")

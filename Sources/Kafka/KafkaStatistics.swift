@@ -7,13 +7,21 @@ public struct KafkaStatistics: Sendable {
         /// High watermark (next offset to be written) last seen by the client.
         public var highWatermark: Int64?
         public var lowWatermark: Int64?
-        /// Messages between the consumer's position and the high watermark.
+        /// librdkafka's `consumer_lag`: high watermark minus the group's COMMITTED offset, so unknown
+        /// (nil) until something was committed. See `positionLag` for the lag of what was read.
         public var consumerLag: Int64?
         public var committedOffset: Int64?
         /// Offset of the next message the application will receive.
         public var applicationOffset: Int64?
         /// Producer: messages queued locally for this partition.
         public var queuedMessages: Int64?
+
+        /// Messages between the consumer's position (next message for the application) and the high
+        /// watermark: the lag that matters when offsets live in the application's own database.
+        public var positionLag: Int64? {
+            guard let highWatermark, let applicationOffset else { return nil }
+            return max(0, highWatermark - applicationOffset)
+        }
     }
 
     /// librdkafka's client instance name (`client.id` plus a counter).

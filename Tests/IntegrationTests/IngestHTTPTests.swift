@@ -13,7 +13,7 @@ struct IngestHTTPTests {
         #"{"type":"parks.wait_time.observed","schema_version":1,"source":"test","event_time":"\#(time)","payload":{"park_id":"\#(park)","attraction_id":"\#(ride)","wait_minutes":\#(wait),"status":"OPERATING"}}"#
     }
 
-    func withApp(_ ns: TestNamespace, maxBody: Int = 1 << 20, _ body: (any TestClientProtocol) async throws -> Void) async throws {
+    func withApp(_ ns: TestNamespace, maxBody: Int = 1 << 20, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let producer = try KafkaProducer(config: ns.kafka, logger: TestStack.logger)
         defer { producer.close() }
         let routes = IngestRoutes(
@@ -26,6 +26,14 @@ struct IngestHTTPTests {
 
     static func json(_ buffer: ByteBuffer) throws -> JSONValue { try JSONParser.parse(Array(buffer.readableBytesView)) }
 
+    /// Posts a body; returns the status and the parsed JSON answer.
+    static func post(_ client: any TestClientProtocol, _ body: String) async throws -> (HTTPResponse.Status, JSONValue) {
+        let (status, buffer) = try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: body)) {
+            ($0.status, $0.body)
+        }
+        return (status, try json(buffer))
+    }
+
     @Test func acceptsValidLinesReportsBadOnesAndProducesKeyedRecords() async throws {
         let ns = try TestNamespace.make()
         defer { ns.drop() }
@@ -37,9 +45,9 @@ struct IngestHTTPTests {
             Self.event("p1", "r3", wait: 25, at: "2024-05-23T10:05:00Z"),
         ].joined(separator: "\n")
         try await withApp(ns) { client in
-            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: body)) { response in
-                #expect(response.status == .accepted)
-                let answer = try Self.json(response.body)
+            do {
+                let (status, answer) = try await Self.post(client, body)
+                #expect(status == .accepted)
                 #expect(answer["accepted"] == .int(2))
                 let errors = answer["errors"]?.arrayValue ?? []
                 #expect(errors.map { $0["line"] } == [.int(2), .int(4)])
@@ -61,9 +69,10 @@ struct IngestHTTPTests {
         defer { ns.drop() }
         let body = "[\(Self.event("p", "a", wait: 5, at: "2024-05-23T10:00:00Z")),\(Self.event("p", "b", wait: 5, at: "2024-05-23T10:00:00Z"))]"
         try await withApp(ns) { client in
-            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: body)) { response in
-                #expect(response.status == .accepted)
-                #expect(try Self.json(response.body)["accepted"] == .int(2))
+            do {
+                let (status, answer) = try await Self.post(client, body)
+                #expect(status == .accepted)
+                #expect(answer["accepted"] == .int(2))
             }
         }
     }
@@ -73,19 +82,22 @@ struct IngestHTTPTests {
         defer { ns.drop() }
         let body = #"{"type":"parks.wait_time.observed","schema_version":1,"event_time":"yesterday","payload":{}}"#
         try await withApp(ns) { client in
-            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: body)) { response in
-                #expect(response.status == .badRequest)
-                let answer = try Self.json(response.body)
+            do {
+                let (status, answer) = try await Self.post(client, body)
+                #expect(status == .badRequest)
                 #expect(answer["error"]?["field"] == .string("event_time"))
                 #expect(answer["accepted"] == .int(0))
             }
-            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: "  \n")) { response in
-                #expect(response.status == .badRequest)
+            do {
+                let (status, answer) = try await Self.post(client, "  \n")
+                #expect(status == .badRequest)
+                #expect(answer["error"]?["code"] == .string("empty"))
             }
             let derived = #"{"type":"parks.crowd_level.changed","schema_version":1,"event_time":"2024-05-23T10:00:00Z","payload":{}}"#
-            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: derived)) { response in
-                #expect(response.status == .badRequest)
-                #expect(try Self.json(response.body)["error"]?["field"] == .string("type"))
+            do {
+                let (status, answer) = try await Self.post(client, derived)
+                #expect(status == .badRequest)
+                #expect(answer["error"]?["field"] == .string("type"))
             }
         }
     }
@@ -96,9 +108,10 @@ struct IngestHTTPTests {
         let line = Self.event("p", "a", wait: 5, at: "2024-05-23T10:00:00Z")
         let body = Array(repeating: line, count: 100).joined(separator: "\n")
         try await withApp(ns, maxBody: 4_096) { client in
-            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: body)) { response in
-                #expect(response.status == .contentTooLarge)
-                #expect(try Self.json(response.body)["error"]?["field"] == .string("body"))
+            do {
+                let (status, answer) = try await Self.post(client, body)
+                #expect(status == .contentTooLarge)
+                #expect(answer["error"]?["field"] == .string("body"))
             }
         }
     }

@@ -8,7 +8,7 @@ struct ConsumerGroupTests {
     /// database), together process every message exactly once across the rebalance.
     @Test(arguments: ["cooperative-sticky", "range"])
     func twoMembersSplitPartitionsAndReadEverythingOnce(strategy: String) async throws {
-        let topic = try TestBroker.createTopic("group-\(strategy)", partitions: 4)
+        let topic = try await TestBroker.createTopic("group-\(strategy)", partitions: 4)
         let group = TestBroker.uniqueName("group-\(strategy)")
         let producer = try KafkaProducer(config: TestBroker.config(), logger: TestBroker.logger)
         defer { producer.close() }

@@ -18,7 +18,7 @@ struct KafkaConsumerTests {
     }
 
     @Test func roundTripsKeysValuesAndHeadersExactly() async throws {
-        let topic = try TestBroker.createTopic("roundtrip", partitions: 3)
+        let topic = try await TestBroker.createTopic("roundtrip", partitions: 3)
         let producer = try KafkaProducer(config: TestBroker.config(), logger: TestBroker.logger)
         let reports = try await producer.send(TestMessages.make(topic: topic, count: 1_000))
         producer.close()
@@ -60,11 +60,11 @@ struct KafkaConsumerTests {
             while ContinuousClock.now < deadline {
                 _ = try consumer.poll(maxMessages: 10, timeoutMs: 100)
                 let partitions = statistics.withLock { $0?.partitions ?? [:] }.filter { $0.key.topic == topic }
-                if partitions.count == 3, partitions.values.allSatisfy({ $0.consumerLag == 0 }) { return partitions }
+                if partitions.count == 3, partitions.values.allSatisfy({ $0.positionLag == 0 }) { return partitions }
             }
             return statistics.withLock { $0?.partitions ?? [:] }
         }
-        #expect(lagged.count == 3 && lagged.values.allSatisfy { $0.consumerLag == 0 }, "statistics: \(lagged)")
+        #expect(lagged.count == 3 && lagged.values.allSatisfy { $0.positionLag == 0 }, "statistics: \(lagged)")
         #expect(lagged.values.map { $0.highWatermark ?? 0 }.reduce(0, +) == 1_000)
         consumer.close()
         #expect(consumer.state == .closed)
@@ -74,7 +74,7 @@ struct KafkaConsumerTests {
     }
 
     @Test func listenerStartOffsetsAreHonoured() async throws {
-        let topic = try TestBroker.createTopic("start-offset", partitions: 1)
+        let topic = try await TestBroker.createTopic("start-offset", partitions: 1)
         let producer = try KafkaProducer(config: TestBroker.config(), logger: TestBroker.logger)
         _ = try await producer.send(TestMessages.make(topic: topic, count: 1_000))
         producer.close()
@@ -94,7 +94,7 @@ struct KafkaConsumerTests {
     }
 
     @Test func newMemberResumesAtCommittedOffsetWhenListenerHasNone() async throws {
-        let topic = try TestBroker.createTopic("commit", partitions: 1)
+        let topic = try await TestBroker.createTopic("commit", partitions: 1)
         let producer = try KafkaProducer(config: TestBroker.config(), logger: TestBroker.logger)
         _ = try await producer.send(TestMessages.make(topic: topic, count: 300))
         producer.close()
@@ -121,7 +121,7 @@ struct KafkaConsumerTests {
     }
 
     @Test func failingListenerStopsTheConsumer() async throws {
-        let topic = try TestBroker.createTopic("listener-fails", partitions: 1)
+        let topic = try await TestBroker.createTopic("listener-fails", partitions: 1)
         let producer = try KafkaProducer(config: TestBroker.config(), logger: TestBroker.logger)
         _ = try await producer.send(TestMessages.make(topic: topic, count: 10))
         producer.close()

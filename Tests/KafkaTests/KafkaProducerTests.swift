@@ -6,7 +6,7 @@ import Testing
 @Suite(.enabled(if: TestBroker.shouldRun, "needs KAFKA_BROKERS (eval \"$(ops/stack up)\")"))
 struct KafkaProducerTests {
     @Test func deliveryReportsInInputOrderWithIncreasingOffsets() async throws {
-        let topic = try TestBroker.createTopic("produce", partitions: 3)
+        let topic = try await TestBroker.createTopic("produce", partitions: 3)
         let producer = try KafkaProducer(config: TestBroker.config(), logger: TestBroker.logger)
         defer { producer.close() }
 
@@ -30,7 +30,7 @@ struct KafkaProducerTests {
     }
 
     @Test func fullLocalQueueWaitsInsteadOfFailing() async throws {
-        let topic = try TestBroker.createTopic("queue-full", partitions: 3)
+        let topic = try await TestBroker.createTopic("queue-full", partitions: 3)
         let producer = try KafkaProducer(
             config: TestBroker.config(["queue.buffering.max.messages": "1000"]), logger: TestBroker.logger)
         defer { producer.close() }
@@ -48,7 +48,7 @@ struct KafkaProducerTests {
     }
 
     @Test func sendAndWaitFromAPlainThread() async throws {
-        let topic = try TestBroker.createTopic("relay", partitions: 2)
+        let topic = try await TestBroker.createTopic("relay", partitions: 2)
         let producer = try KafkaProducer(
             config: TestBroker.config(["queue.buffering.max.messages": "1000"]), logger: TestBroker.logger)
         defer { producer.close() }
@@ -70,7 +70,7 @@ struct KafkaProducerTests {
     }
 
     @Test func completionSeesEveryResultOnceAndClosedProducerFails() async throws {
-        let topic = try TestBroker.createTopic("completion", partitions: 1)
+        let topic = try await TestBroker.createTopic("completion", partitions: 1)
         let producer = try KafkaProducer(config: TestBroker.config(), logger: TestBroker.logger)
         let calls = Mutex(0)
         let results: [Result<KafkaDeliveryReport, KafkaError>] = await withCheckedContinuation { continuation in

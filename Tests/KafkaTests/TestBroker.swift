@@ -39,13 +39,16 @@ enum TestBroker {
         "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 
-    /// Creates a fresh topic and returns its name.
-    static func createTopic(_ prefix: String, partitions: Int32) throws -> String {
+    /// Creates a fresh topic (on a dedicated thread: admin calls block) and returns its name.
+    static func createTopic(_ prefix: String, partitions: Int32) async throws -> String {
         let name = uniqueName(prefix)
-        let admin = try KafkaAdmin(config: config(), logger: logger)
-        defer { admin.close() }
-        let results = try admin.createTopics([KafkaTopicSpec(name: name, partitions: partitions)])
-        if let error = results[name] ?? nil { throw error }
+        let config = try config()
+        try await onThread {
+            let admin = try KafkaAdmin(config: config, logger: logger)
+            defer { admin.close() }
+            let results = try admin.createTopics([KafkaTopicSpec(name: name, partitions: partitions)])
+            if let error = results[name] ?? nil { throw error }
+        }
         return name
     }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Kafka
 import Testing
@@ -11,7 +12,7 @@ import Testing
 struct ThroughputBenchmarkTests {
     @Test func produceAndConsumeRates() async throws {
         let count = TestBroker.environment["KAFKA_BENCH_MESSAGES"].flatMap(Int.init) ?? 500_000
-        let topic = try TestBroker.createTopic("bench", partitions: 4)
+        let topic = try await TestBroker.createTopic("bench", partitions: 4)
         let value = [UInt8](repeating: 0x61, count: 100)
         let messages = (0..<count).map {
             KafkaOutgoingMessage(topic: topic, key: TestBroker.bytes("k\($0 % 1_000)"), value: value)
@@ -23,6 +24,17 @@ struct ThroughputBenchmarkTests {
         let pipelined = try await producer.send(messages)
         let pipelinedTime = ContinuousClock.now - pipelinedStart
         #expect(pipelined.count == count)
+
+        // Where the time goes: handing messages to librdkafka vs waiting for acknowledgements.
+        let handOff = try await TestBroker.onThread { () -> (Duration, Duration) in
+            let waiter = DispatchSemaphore(value: 0)
+            let start = ContinuousClock.now
+            producer.send(messages) { _ in waiter.signal() }
+            let queued = ContinuousClock.now - start
+            waiter.wait()
+            return (queued, ContinuousClock.now - start)
+        }
+        print("bench: completion API: \(count) handed to librdkafka in \(handOff.0), all acknowledged after \(handOff.1)")
 
         let produceStart = ContinuousClock.now
         let reports = try await TestBroker.onThread {

@@ -31,12 +31,19 @@ enum PipelineRun {
     }
 
     /// True once both parks projections have folded everything `expected` implies and the outbox is empty.
+    ///
+    /// A relay killed between the broker's acknowledgement and its delete publishes some derived events twice
+    /// (the crowd fold drops the repeats), so the derived topic may hold more than `expected.derivedUpdates`
+    /// records: the crowd projection is caught up when it has folded all of them, counted by reading the topic.
     static func caughtUp(_ s: PGSession, ns: TestNamespace, produced: [String: Int], expected: ExpectedParks) throws -> Bool {
         let outbox = try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) ?? -1
-        return try folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == Int64(produced[ns.topics.waitTimes] ?? 0)
-            && folded(s, projection: "parks_crowd", topic: ns.topics.schedules) == Int64(produced[ns.topics.schedules] ?? 0)
-            && folded(s, projection: "parks_crowd", topic: ns.topics.attractionUpdates) == Int64(expected.derivedUpdates)
-            && outbox == 0
+        let derivedFolded = try folded(s, projection: "parks_crowd", topic: ns.topics.attractionUpdates)
+        guard try folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == Int64(produced[ns.topics.waitTimes] ?? 0),
+            try folded(s, projection: "parks_crowd", topic: ns.topics.schedules) == Int64(produced[ns.topics.schedules] ?? 0),
+            derivedFolded >= Int64(expected.derivedUpdates), outbox == 0
+        else { return false }
+        let published = try TopicReader.readAll(ns.topics.attractionUpdates, ns: ns, quiet: .seconds(1)).count
+        return try folded(s, projection: "parks_crowd", topic: ns.topics.attractionUpdates) == Int64(published)
     }
 
     /// Polls `condition` every 200 ms until it holds or `timeout` passes.
