@@ -31,18 +31,30 @@ public struct OffsetStore: Sendable {
     /// moved one meanwhile (this one was fenced out of the group while still working), nothing is written and
     /// `OffsetConflict` is thrown so the whole transaction rolls back.
     public func advance(_ moves: [(KafkaTopicPartition, expected: Int64?, next: Int64)], session: PGSession) throws {
-        for (tp, expected, next) in moves {
-            let r: PGResult
-            if let expected {
-                r = try session.execute(
-                    "UPDATE \(table) SET next_offset = $4, updated_at = now() WHERE projection = $1 AND topic = $2 AND partition = $3 AND next_offset = $5",
-                    [.text(projection), .text(tp.topic), .int(Int64(tp.partition)), .int(next), .int(expected)])
-            } else {
-                r = try session.execute(
-                    "INSERT INTO \(table) (projection, topic, partition, next_offset) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                    [.text(projection), .text(tp.topic), .int(Int64(tp.partition)), .int(next)])
-            }
-            guard r.affectedRows == 1 else { throw OffsetConflict(partition: tp, expected: expected) }
+        // One statement for all partitions the member already has a row for, one for first-time partitions.
+        let known = moves.filter { $0.expected != nil }
+        if !known.isEmpty {
+            let r = try session.execute(
+                """
+                UPDATE \(table) AS o SET next_offset = v.next, updated_at = now()
+                FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[]) AS v(topic, partition, expected, next)
+                WHERE o.projection = $1 AND o.topic = v.topic AND o.partition = v.partition AND o.next_offset = v.expected
+                """,
+                [.text(projection), .textArray(known.map { $0.0.topic }), .intArray(known.map { Int64($0.0.partition) }),
+                 .intArray(known.map { $0.expected ?? -1 }), .intArray(known.map(\.next))])
+            guard r.affectedRows == known.count else { throw OffsetConflict(partition: known[0].0, expected: known[0].expected) }
+        }
+        let fresh = moves.filter { $0.expected == nil }
+        if !fresh.isEmpty {
+            let r = try session.execute(
+                """
+                INSERT INTO \(table) (projection, topic, partition, next_offset)
+                SELECT $1, topic, partition, next FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS v(topic, partition, next)
+                ON CONFLICT DO NOTHING
+                """,
+                [.text(projection), .textArray(fresh.map { $0.0.topic }), .intArray(fresh.map { Int64($0.0.partition) }),
+                 .intArray(fresh.map(\.next))])
+            guard r.affectedRows == fresh.count else { throw OffsetConflict(partition: fresh[0].0, expected: nil) }
         }
     }
 }

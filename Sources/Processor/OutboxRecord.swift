@@ -21,9 +21,8 @@ public struct OutboxRecord: Sendable, Equatable {
 
     public init(_ derived: DerivedEvent) {
         self.init(
-            topic: derived.topic, key: Array(derived.envelope.key.utf8), value: derived.envelope.encoded(),
-            headers: [KafkaHeader(key: "turnstile.type", value: Array(derived.envelope.type.utf8))],
-            eventID: derived.envelope.id)
+            topic: derived.topic, key: Array(derived.key.utf8), value: derived.encoded,
+            headers: [KafkaHeader(key: "turnstile.type", value: Array(derived.type.utf8))], eventID: derived.id)
     }
 
     /// A record that could not be read, with why and where it came from.

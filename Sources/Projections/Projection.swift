@@ -39,15 +39,40 @@ public struct FoldResult<State: Sendable, Row: Sendable>: Sendable {
     }
 }
 
-/// A derived event and the topic it goes to. Its envelope id is deterministic (see `EventID.derived`).
+/// A derived event and the topic it goes to. Its id is deterministic (see `EventID.derived`).
+///
+/// The envelope is encoded once, when the fold makes it: on the hot path it only travels to the outbox.
 public struct DerivedEvent: Sendable, Equatable {
     public var topic: String
-    public var envelope: EventEnvelope
+    public var id: String
+    public var type: String
+    public var key: String
+    /// The whole envelope as JSON, as it goes to Kafka.
+    public var encoded: [UInt8]
 
-    public init(topic: String, envelope: EventEnvelope) {
+    public init<P: EventPayload>(
+        topic: String, payload: P, id: String, source: String, eventTime: Timestamp, ingestTime: Timestamp
+    ) {
         self.topic = topic
-        self.envelope = envelope
+        self.id = id
+        self.type = P.eventType
+        self.key = payload.partitionKey
+        var w = JSONWriter(capacity: 384)
+        w.beginObject()
+        w.key("id"); w.string(id)
+        w.key("type"); w.string(P.eventType)
+        w.key("schema_version"); w.int(P.schemaVersion)
+        w.key("source"); w.string(source)
+        w.key("key"); w.string(key)
+        w.key("event_time"); w.timestamp(eventTime)
+        w.key("ingest_time"); w.timestamp(ingestTime)
+        w.key("payload"); payload.encode(to: &w)
+        w.endObject()
+        self.encoded = w.bytes
     }
+
+    /// The envelope, parsed back (tests and tools; the runtime never needs it).
+    public func envelope() throws(EventValidationError) -> EventEnvelope { try EventEnvelope.decode(encoded) }
 }
 
 /// The envelope fields a fold may need besides the payload (ids of derived events come from the input's id).

@@ -16,7 +16,7 @@ import Testing
     }
 
     func levels(_ r: FoldResult<ParkCrowdState, CrowdRow>) throws -> [CrowdLevelChanged] {
-        try r.derived.map { try $0.envelope.decode(CrowdLevelChanged.self) }
+        try r.derived.map { try $0.envelope().decode(CrowdLevelChanged.self) }
     }
 
     @Test func scriptedPark() throws {

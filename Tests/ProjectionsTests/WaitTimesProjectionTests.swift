@@ -32,12 +32,12 @@ import Testing
         #expect(r1.state.status == .operating)
         #expect(r1.state.statusSince == t0)
         #expect(r1.derived.count == 1)
-        let update = try r1.derived[0].envelope.decode(AttractionWaitUpdated.self)
+        let update = try r1.derived[0].envelope().decode(AttractionWaitUpdated.self)
         #expect(update.baselineP50 == 30)
         #expect(update.parkID == "4")
-        #expect(r1.derived[0].envelope.key == "4")
+        #expect(try r1.derived[0].envelope().key == "4")
         #expect(r1.derived[0].topic == ParkTopics.standard.attractionUpdates)
-        #expect(r1.derived[0].envelope.id == EventID.derived("parks_wait_times", "e1"))
+        #expect(try r1.derived[0].envelope().id == EventID.derived("parks_wait_times", "e1"))
 
         // 2. The feed re-posts the same reading: nothing changes, nothing is written.
         let r2 = projection.fold(r1.state, input("e2", t0, 30, .operating))
@@ -52,7 +52,7 @@ import Testing
         #expect(r3.state.status == .down)
         #expect(r3.state.statusSince == t1)
         #expect(r3.state.waitMinutes == nil)
-        #expect(try r3.derived[0].envelope.decode(AttractionWaitUpdated.self).waitMinutes == nil)
+        #expect(try r3.derived[0].envelope().decode(AttractionWaitUpdated.self).waitMinutes == nil)
 
         // 4. A late (older) open reading: history and baseline take it, current state does not go back.
         let r4 = projection.fold(r3.state, input("e4", t0.adding(seconds: -600), 60, .operating))

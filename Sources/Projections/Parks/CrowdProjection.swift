@@ -70,10 +70,8 @@ public struct CrowdProjection: Projection {
                 openAttractions: reading.open)
             derived.append(
                 DerivedEvent(
-                    topic: topics.crowdLevels,
-                    envelope: EventEnvelope(
-                        event, id: EventID.derived(name, meta.id), source: name, eventTime: time,
-                        ingestTime: meta.ingestTime)))
+                    topic: topics.crowdLevels, payload: event, id: EventID.derived(name, meta.id), source: name,
+                    eventTime: time, ingestTime: meta.ingestTime))
             state.levelSince = time
         }
         state.level = level

@@ -62,10 +62,8 @@ public struct WaitTimesProjection: Projection {
                 baselineP50: state.baselines[slot]?.percentile(0.5), observedAt: time)
             derived.append(
                 DerivedEvent(
-                    topic: topics.attractionUpdates,
-                    envelope: EventEnvelope(
-                        update, id: EventID.derived(name, input.meta.id), source: name, eventTime: time,
-                        ingestTime: input.meta.ingestTime)))
+                    topic: topics.attractionUpdates, payload: update, id: EventID.derived(name, input.meta.id),
+                    source: name, eventTime: time, ingestTime: input.meta.ingestTime))
         }
         return FoldResult(state: state, rows: rows, derived: derived)
     }
