@@ -74,6 +74,9 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         config["group.id"] = groupID
         // Failover within seconds instead of librdkafka's 45 s default; a user setting wins.
         if config["session.timeout.ms"] == nil { config["session.timeout.ms"] = "10000" }
+        // librdkafka waits up to 500 ms for a fetch to fill; a broker that does not answer early when records
+        // arrive (Tansu) then adds that to every event's latency. Measured: p50 217 → 89 ms at 5 k/s.
+        if config["fetch.wait.max.ms"] == nil { config["fetch.wait.max.ms"] = "10" }
         let consumer = try KafkaConsumer(config: config, groupID: groupID, rebalance: self, logger: logger)
         self.consumer = consumer
         defer {
