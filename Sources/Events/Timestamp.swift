@@ -122,11 +122,6 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.microseconds = value
     }
 
-    public init?<Bytes: Collection>(iso8601Bytes bytes: Bytes) where Bytes.Element == UInt8 {
-        guard let v = Array(bytes).withUnsafeBufferPointer({ Self.parse($0) }) else { return nil }
-        self.microseconds = v
-    }
-
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         let n = b.count
         guard n >= 10 else { return nil }

@@ -57,8 +57,11 @@ struct BenchCommand: AsyncParsableCommand {
         defer { admin.close() }
         let catalog = try TopicCatalog.load(directory: defaultDirectory("topics")).prefixed(topics.prefix)
         _ = try TopicApplier(admin: admin).apply(catalog)
-        let (databaseURL, dropDatabase) = try Self.scratchDatabase(baseURL: baseURL, id: id, logger: logger)
-        defer { dropDatabase() }
+        let scratch = try ScratchDatabase(
+            baseURL: baseURL, name: "turnstile_bench_\(id)", migrationsDirectory: defaultDirectory("projections/migrations"),
+            logger: logger)
+        defer { scratch.drop() }
+        let databaseURL = scratch.url
 
         // 2. Produce the raw events (the pipeline reads them from the broker).
         let producer = try KafkaProducer(config: kafka, logger: logger)
@@ -154,15 +157,8 @@ struct BenchCommand: AsyncParsableCommand {
         return Double(encoded.count) / seconds
     }
 
-    final class DrainFromStart: KafkaRebalanceListener {
-        func partitionsAssigned(_ partitions: [KafkaTopicPartition]) throws -> [KafkaTopicPartition: Int64] {
-            Dictionary(uniqueKeysWithValues: partitions.map { ($0, KafkaOffset.beginning) })
-        }
-        func partitionsRevoked(_ partitions: [KafkaTopicPartition], assignmentLost: Bool) throws {}
-    }
-
     static func measureConsume(topic: String, count: Int, kafka: KafkaConfig, group: String, logger: Logger) throws -> Double {
-        let consumer = try KafkaConsumer(config: kafka, groupID: group, rebalance: DrainFromStart(), logger: logger)
+        let consumer = try KafkaConsumer(config: kafka, groupID: group, rebalance: StartAtBeginning(), logger: logger)
         defer { consumer.close() }
         try consumer.subscribe([topic])
         var seen = 0
@@ -199,23 +195,6 @@ struct BenchCommand: AsyncParsableCommand {
         let rate = Double(observations.count) / (ContinuousClock.now - start).seconds
         _ = try s.execute("DROP TABLE bench_copy")
         return rate
-    }
-
-    /// A scratch database with the projections' tables, and how to drop it.
-    static func scratchDatabase(baseURL: String, id: String, logger: Logger) throws -> (String, () -> Void) {
-        let name = "turnstile_bench_\(id)"
-        let admin = try PGSession.connect(url: baseURL)
-        _ = try admin.execute("CREATE DATABASE \(name)")
-        guard let slash = baseURL.range(of: "/", options: .backwards) else { throw ValidationError("DATABASE_URL has no database name") }
-        var url = String(baseURL[..<slash.upperBound]) + name
-        if let q = baseURL[slash.upperBound...].firstIndex(of: "?") { url += String(baseURL[q...]) }
-        let s = try PGSession.connect(url: url)
-        _ = try Migrator(directory: defaultDirectory("projections/migrations"), logger: logger).migrate(s)
-        s.close()
-        return (url, {
-            _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-            admin.close()
-        })
     }
 }
 

@@ -47,23 +47,17 @@ struct TestStackMissing: Error, CustomStringConvertible {
 /// One test's namespace: database `turnstile_t<id>` and topics `t<id>.parks.*`.
 struct TestNamespace {
     let id: String
-    let databaseURL: String
+    let database: ScratchDatabase
+    var databaseURL: String { database.url }
     let topics: ParkTopics
     let kafka: KafkaConfig
 
     static func make(partitions: Int? = nil) throws -> TestNamespace {
         guard let base = TestStack.databaseURL else { throw TestStackMissing() }
         let id = String(UUID().uuidString.prefix(8)).lowercased()
-        let admin = try PGSession.connect(url: base)
-        defer { admin.close() }
-        let dbName = "turnstile_t\(id)"
-        _ = try admin.execute("CREATE DATABASE \(dbName)")
-        guard let slash = base.range(of: "/", options: .backwards) else { throw TestStackMissing() }
-        var url = String(base[..<slash.upperBound]) + dbName
-        if let q = base[slash.upperBound...].firstIndex(of: "?") { url += String(base[q...]) }
-        let session = try PGSession.connect(url: url)
-        defer { session.close() }
-        _ = try Migrator(directory: TestStack.repository + "/projections/migrations", logger: TestStack.logger).migrate(session)
+        let database = try ScratchDatabase(
+            baseURL: base, name: "turnstile_t\(id)", migrationsDirectory: TestStack.repository + "/projections/migrations",
+            logger: TestStack.logger)
 
         let topics = ParkTopics(prefix: "t\(id).")
         let kafka = try TestStack.kafka()
@@ -72,7 +66,7 @@ struct TestNamespace {
         var catalog = try TopicCatalog.load(directory: TestStack.repository + "/topics").prefixed(topics.prefix)
         if let partitions { catalog.topics = catalog.topics.map { var t = $0; t.partitions = partitions; return t } }
         _ = try TopicApplier(admin: kafkaAdmin).apply(catalog)
-        return TestNamespace(id: id, databaseURL: url, topics: topics, kafka: kafka)
+        return TestNamespace(id: id, database: database, topics: topics, kafka: kafka)
     }
 
     func session() throws -> PGSession { try PGSession.connect(url: databaseURL) }
@@ -84,9 +78,5 @@ struct TestNamespace {
     }
 
     /// Drops the database (topics are left: the broker's data lives in memory and dies with the stack).
-    func drop() {
-        guard let base = TestStack.databaseURL, let admin = try? PGSession.connect(url: base) else { return }
-        _ = try? admin.execute("DROP DATABASE IF EXISTS turnstile_t\(id) WITH (FORCE)")
-        admin.close()
-    }
+    func drop() { database.drop() }
 }

@@ -1,19 +1,11 @@
 import Kafka
-import Synchronization
 
 /// Reads a whole topic from the beginning with a throwaway consumer group.
 enum TopicReader {
-    final class FromBeginning: KafkaRebalanceListener {
-        func partitionsAssigned(_ partitions: [KafkaTopicPartition]) throws -> [KafkaTopicPartition: Int64] {
-            Dictionary(uniqueKeysWithValues: partitions.map { ($0, KafkaOffset.beginning) })
-        }
-        func partitionsRevoked(_ partitions: [KafkaTopicPartition], assignmentLost: Bool) throws {}
-    }
-
     /// Every record of `topic`, stopping once nothing arrived for `quiet` after the first assignment.
     static func readAll(_ topic: String, ns: TestNamespace, quiet: Duration = .seconds(3), timeout: Duration = .seconds(60)) throws -> [KafkaMessage] {
         let consumer = try KafkaConsumer(
-            config: ns.kafka, groupID: "reader-\(ns.id)-\(topic)", rebalance: FromBeginning(), logger: TestStack.logger)
+            config: ns.kafka, groupID: "reader-\(ns.id)-\(topic)", rebalance: StartAtBeginning(), logger: TestStack.logger)
         defer { consumer.close() }
         try consumer.subscribe([topic])
         var messages: [KafkaMessage] = []
