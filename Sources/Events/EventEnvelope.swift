@@ -58,14 +58,24 @@ public struct EventEnvelope: Sendable, Equatable {
     // MARK: Codec
 
     /// Parses and validates an envelope from JSON bytes.
+    ///
+    /// The envelope's members are read straight into their fields (times parsed from the bytes, unknown
+    /// members skipped); only the payload becomes a `JSONValue`. This is every consumer's hot path.
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(EventValidationError) -> EventEnvelope {
-        let json: JSONValue
+        var fields = EnvelopeFields()
+        let isObject: Bool
         do {
-            json = try JSONParser.parse(bytes)
+            isObject = try JSONParser.scanObject(bytes) { (name, parser) throws(JSONParseError) in
+                try fields.read(member: name, from: &parser)
+            }
         } catch {
             throw EventValidationError(field: "", reason: error.description)
         }
-        return try EventEnvelope(json: json)
+        guard isObject else {
+            // Valid JSON, wrong shape: let the tree path say what it got.
+            return try EventEnvelope(json: (try? JSONParser.parse(bytes)) ?? .null)
+        }
+        return try EventEnvelope(fields: fields, defaultIngestTime: nil)
     }
 
     public static func decode(_ bytes: [UInt8]) throws(EventValidationError) -> EventEnvelope {
@@ -75,21 +85,39 @@ public struct EventEnvelope: Sendable, Equatable {
     /// Validates the envelope fields of a parsed JSON object. `ingest_time` defaults to now and `id` to a
     /// random id when an upstream sends raw events without them; everything else is required.
     public init(json: JSONValue, defaultIngestTime: Timestamp? = nil) throws(EventValidationError) {
-        let r = try FieldReader(json)
-        let type = try r.string("type")
-        let version = try r.int("schema_version")
+        guard case .object(let members) = json else {
+            throw EventValidationError(field: "", reason: "expected an object, got \(json.typeName)")
+        }
+        var fields = EnvelopeFields()
+        for (name, value) in members {
+            var name = name
+            name.withUTF8 { fields.take(member: $0, value) }
+        }
+        try self.init(fields: fields, defaultIngestTime: defaultIngestTime)
+    }
+
+    init(fields f: EnvelopeFields, defaultIngestTime: Timestamp?) throws(EventValidationError) {
+        let type = try f.requiredString(f.type, "type")
+        guard let versionValue = f.schemaVersion, !versionValue.isNull else {
+            throw EventValidationError(field: "schema_version", reason: "is required")
+        }
+        guard let version = versionValue.int64Value else {
+            throw EventValidationError(field: "schema_version", reason: "expected an integer, got \(versionValue.typeName)")
+        }
         guard version >= 1, version <= 1_000 else {
             throw EventValidationError(field: "schema_version", reason: "must be between 1 and 1000")
         }
-        guard let payload = r.value("payload"), case .object = payload else {
-            throw EventValidationError(field: "payload", reason: r.value("payload") == nil ? "is required" : "expected an object")
+        guard let payload = f.payload, case .object = payload else {
+            throw EventValidationError(field: "payload", reason: f.payload == nil ? "is required" : "expected an object")
         }
-        let eventTime = try r.timestamp("event_time")
-        let ingest = try r.optionalTimestamp("ingest_time") ?? defaultIngestTime ?? .now()
+        guard let eventTime = try f.time(f.eventTime, "event_time") else {
+            throw EventValidationError(field: "event_time", reason: "is required")
+        }
+        let ingest = try f.time(f.ingestTime, "ingest_time") ?? defaultIngestTime ?? .now()
         self.init(
-            id: try r.optionalString("id").flatMap { $0.isEmpty ? nil : $0 } ?? EventID.random(),
-            type: type, schemaVersion: Int(version), source: try r.optionalString("source") ?? "unknown",
-            key: try r.optionalString("key") ?? "", eventTime: eventTime, ingestTime: ingest, payload: payload)
+            id: try f.optionalString(f.id, "id").flatMap { $0.isEmpty ? nil : $0 } ?? EventID.random(),
+            type: type, schemaVersion: Int(version), source: try f.optionalString(f.source, "source") ?? "unknown",
+            key: try f.optionalString(f.key, "key") ?? "", eventTime: eventTime, ingestTime: ingest, payload: payload)
     }
 
     public func encode(to w: inout JSONWriter) {

@@ -38,17 +38,23 @@ public enum EventID {
     private static func format(_ hi: UInt64, _ lo: UInt64, version: UInt64) -> String {
         let hi = (hi & ~0xF000) | (version << 12)
         let lo = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(36)
-        for (i, shift) in stride(from: 60, through: 0, by: -4).enumerated() {
-            if i == 8 || i == 12 { out.append(UInt8(ascii: "-")) }
-            out.append(hex[Int((hi >> UInt64(shift)) & 0xF)])
+        let hex: StaticString = "0123456789abcdef"
+        // Written straight into the string's storage: every derived event gets an id.
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var i = 0
+            func put(_ word: UInt64, nibbles: ClosedRange<Int>) {
+                for n in nibbles {
+                    out[i] = hex.utf8Start[Int((word >> UInt64(60 - 4 * n)) & 0xF)]
+                    i += 1
+                }
+            }
+            func dash() {
+                out[i] = UInt8(ascii: "-")
+                i += 1
+            }
+            put(hi, nibbles: 0...7); dash(); put(hi, nibbles: 8...11); dash(); put(hi, nibbles: 12...15); dash()
+            put(lo, nibbles: 0...3); dash(); put(lo, nibbles: 4...15)
+            return i
         }
-        for (i, shift) in stride(from: 60, through: 0, by: -4).enumerated() {
-            if i == 0 || i == 4 { out.append(UInt8(ascii: "-")) }
-            out.append(hex[Int((lo >> UInt64(shift)) & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -284,3 +284,98 @@ public struct JSONParser: ~Copyable {
         return .double(d)
     }
 }
+
+// MARK: Streaming access to a top-level object
+
+extension JSONParser {
+    /// Visits the members of a top-level JSON object in order without building the object: `visit` gets
+    /// each member's name (unescaped UTF-8) with the parser positioned at its value, and must read or skip
+    /// that value. The hot path (envelopes) uses it to read its fields straight into typed values.
+    ///
+    /// Returns false, visiting nothing, when the document is valid JSON but not an object.
+    static func scanObject(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ visit: (_ name: UnsafeBufferPointer<UInt8>, _ parser: inout JSONParser) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) -> Bool {
+        var parser = JSONParser(bytes)
+        parser.skipWhitespace()
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
+            _ = try parse(bytes)
+            return false
+        }
+        parser.index += 1
+        parser.depth = 1
+        parser.skipWhitespace()
+        if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "}") {
+            parser.index += 1
+        } else {
+            while true {
+                parser.skipWhitespace()
+                guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "\"") else {
+                    throw parser.error("expected a member name")
+                }
+                if let range = parser.rawString() {
+                    guard parser.index < bytes.count else { throw parser.error("unexpected end of input") }
+                    try parser.expectColon()
+                    try visit(UnsafeBufferPointer(rebasing: bytes[range]), &parser)
+                } else {
+                    let name = Array(try parser.parseString().utf8)
+                    try parser.expectColon()
+                    try name.withUnsafeBufferPointer { (n) throws(JSONParseError) in try visit(n, &parser) }
+                }
+                parser.skipWhitespace()
+                guard parser.index < bytes.count else { throw parser.error("unexpected end of input in an object") }
+                if bytes[parser.index] == UInt8(ascii: ",") {
+                    parser.index += 1
+                } else if bytes[parser.index] == UInt8(ascii: "}") {
+                    parser.index += 1
+                    break
+                } else {
+                    throw parser.error("expected ',' or '}'")
+                }
+            }
+        }
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error("trailing characters after the value") }
+        return true
+    }
+
+    private mutating func expectColon() throws(JSONParseError) {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+        index += 1
+        skipWhitespace()
+    }
+
+    /// At an opening quote: when the string has no escapes, consumes it and returns the range of its
+    /// content; otherwise leaves the position unchanged and returns nil.
+    private mutating func rawString() -> Range<Int>? {
+        var i = index + 1
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                let range = (index + 1)..<i
+                index = i + 1
+                return range
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Reads the next value.
+    mutating func readValue() throws(JSONParseError) -> JSONValue { try parseValue() }
+
+    /// Reads the next value, parsing an escape-free string as an RFC 3339 time without making a `String`.
+    /// Anything else comes back as a value for the caller's validation to reject with its own words.
+    mutating func readTimestamp() throws(JSONParseError) -> EnvelopeFields.Time {
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\""), let range = rawString() {
+            if let micros = Timestamp.parse(UnsafeBufferPointer(rebasing: bytes[range])) {
+                return .parsed(Timestamp(microseconds: micros))
+            }
+            return .unparsed(.string(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)))
+        }
+        return .unparsed(try parseValue())
+    }
+}

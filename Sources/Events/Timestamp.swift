@@ -93,25 +93,41 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let days = Self.floorDiv(secs, 86_400)
         let sod = Int(secs - days * 86_400)
         let (y, mo, d) = Self.civilFromDays(days)
-        func digits(_ v: Int, _ n: Int) {
-            var div = 1
-            for _ in 1..<n { div *= 10 }
-            var v = v
-            while div > 0 {
-                out.append(UInt8(48 + (v / div) % 10))
-                v %= div
-                div /= 10
+        // Formatted into a stack buffer and appended once: this runs for every event written.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { b in
+            var i = 0
+            func digits(_ v: Int, _ n: Int) {
+                var v = v
+                var k = i + n - 1
+                while k >= i {
+                    b[k] = UInt8(48 + v % 10)
+                    v /= 10
+                    k -= 1
+                }
+                i += n
             }
+            func char(_ c: Unicode.Scalar) {
+                b[i] = UInt8(ascii: c)
+                i += 1
+            }
+            if y < 0 || y > 9999 {
+                // Outside RFC 3339's four-digit years; kept readable rather than valid.
+                if y < 0 { char("-") }
+                let text = String(abs(y)).utf8
+                for c in text.prefix(16) { b[i] = c; i += 1 }
+            } else {
+                digits(y, 4)
+            }
+            char("-"); digits(mo, 2); char("-"); digits(d, 2)
+            char("T")
+            digits(sod / 3600, 2); char(":"); digits((sod / 60) % 60, 2); char(":"); digits(sod % 60, 2)
+            if micros != 0 {
+                char(".")
+                if micros % 1000 == 0 { digits(micros / 1000, 3) } else { digits(micros, 6) }
+            }
+            char("Z")
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<i]))
         }
-        digits(y, 4); out.append(UInt8(ascii: "-")); digits(mo, 2); out.append(UInt8(ascii: "-")); digits(d, 2)
-        out.append(UInt8(ascii: "T"))
-        digits(sod / 3600, 2); out.append(UInt8(ascii: ":")); digits((sod / 60) % 60, 2)
-        out.append(UInt8(ascii: ":")); digits(sod % 60, 2)
-        if micros != 0 {
-            out.append(UInt8(ascii: "."))
-            if micros % 1000 == 0 { digits(micros / 1000, 3) } else { digits(micros, 6) }
-        }
-        out.append(UInt8(ascii: "Z"))
     }
 
     /// Parses RFC 3339 / ISO 8601 date-times: `2024-05-23T10:15:00Z`, `…00.5+02:00`, `…00.123456789-0700`,

@@ -27,6 +27,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Events for the throughput measurements.") var events: Int = 200_000
     @Option(help: "Events per second for the latency measurement.") var latencyRate: Double = 5_000
     @Option(help: "Seconds of the latency measurement.") var latencySeconds: Double = 15
+    @Flag(help: "Only the in-memory measures (decode, decode+fold): no broker or database needed.")
+    var foldOnly = false
 
     func run() async throws {
         var quiet = try global.bootstrap(label: "turnstile.bench")
@@ -34,8 +36,6 @@ struct BenchCommand: AsyncParsableCommand {
         let logger = quiet
         let id = String(UUID().uuidString.prefix(6)).lowercased()
         let topics = ParkTopics(prefix: "bench-\(id).")
-        let kafka = try global.kafkaConfig()
-        let baseURL = try global.database()
         var report: [(String, String)] = []
         func say(_ name: String, _ value: String) {
             report.append((name, value))
@@ -48,9 +48,13 @@ struct BenchCommand: AsyncParsableCommand {
         let encoded = envelopes.map { $0.encoded() }
         say("events", "\(envelopes.count) (avg \(encoded.reduce(0) { $0 + $1.count } / max(1, encoded.count)) bytes)")
 
-        // 1. Decode + validate + fold, one core, no I/O.
+        // 1. Decode + validate (+ fold), one core, no I/O.
+        say("decode+validate (1 core)", Self.rate(Self.measureDecode(encoded, topics: topics)))
         let foldRate = Self.measureFold(encoded, topics: topics)
         say("decode+validate+fold (1 core)", Self.rate(foldRate))
+        if foldOnly { return }
+        let kafka = try global.kafkaConfig()
+        let baseURL = try global.database()
 
         // Scratch topics and database.
         let admin = try KafkaAdmin(config: kafka, logger: logger)
@@ -138,6 +142,19 @@ struct BenchCommand: AsyncParsableCommand {
 
     static func rate(_ perSecond: Double) -> String {
         perSecond >= 1_000_000 ? String(format: "%.2f M/s", perSecond / 1e6) : String(format: "%.1f k/s", perSecond / 1e3)
+    }
+
+    static func measureDecode(_ encoded: [[UInt8]], topics: ParkTopics) -> Double {
+        let projection = WaitTimesProjection(topics: topics)
+        var decoded = 0
+        let start = ContinuousClock.now
+        for bytes in encoded {
+            guard let envelope = try? EventEnvelope.decode(bytes), (try? projection.decode(envelope)) != nil else { continue }
+            decoded += 1
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        precondition(decoded == encoded.count)
+        return Double(encoded.count) / seconds
     }
 
     static func measureFold(_ encoded: [[UInt8]], topics: ParkTopics) -> Double {

@@ -11,9 +11,12 @@ struct MigratorTests {
         defer { ns.drop() }
         let s = try ns.session()
         defer { s.close() }
-        let again = try Migrator(directory: TestStack.repository + "/projections/migrations", logger: TestStack.logger).migrate(s)
+        let directory = TestStack.repository + "/projections/migrations"
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") }
+        let again = try Migrator(directory: directory, logger: TestStack.logger).migrate(s)
         #expect(again.applied.isEmpty)
-        #expect(again.alreadyApplied.count == 3)
+        #expect(files.count >= 4)
+        #expect(again.alreadyApplied.count == files.count)
         let hypertables = try s.execute("SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY 1")
         #expect((0..<hypertables.rowCount).map { hypertables.string($0, 0) } == ["crowd_levels", "wait_times"])
     }

@@ -67,6 +67,28 @@ import Testing
         #expect(baselines(r5.rows).map { [$0.p50!, $0.p90!] } == [[30, 60]])
         #expect(r5.state.statusSince == t1.adding(seconds: 300))
         #expect(r5.state.waitMinutes == 20)
+        #expect(try r5.derived.map { try $0.envelope().decode(AttractionWaitUpdated.self).baselineP50 } == [30])
+        #expect(r5.state.publishedBaselineP50 == 30)
+
+        // 6. Five minutes later the same wait again, but the slot's P50 moves: published.
+        let t2 = t1.adding(seconds: 600)
+        let r6 = projection.fold(r5.state, input("e6", t2, 20, .operating))
+        #expect(observations(r6.rows).count == 1)
+        #expect(baselines(r6.rows).map { [$0.p50!, Int($0.histogram.total)] } == [[20, 4]])
+        #expect(r6.state.observedAt == t2)
+        // {20, 20, 30, 60}: nearest-rank P50 is 20, a change of baseline: published.
+        #expect(try r6.derived.map { try $0.envelope().decode(AttractionWaitUpdated.self).baselineP50 } == [20])
+
+        // 7. Same wait, P50 unchanged ({20, 20, 20, 30, 60} → 20): not re-published, current state still moves.
+        let t3 = t2.adding(seconds: 300)
+        let r7 = projection.fold(r6.state, input("e7", t3, 20, .operating))
+        #expect(r7.derived.isEmpty)
+        #expect(r7.state.observedAt == t3)
+        #expect(r7.rows.contains { if case .current(let c) = $0 { c.observedAt == t3 } else { false } })
+
+        // 8. The wait changes: published again.
+        let r8 = projection.fold(r7.state, input("e8", t3.adding(seconds: 300), 25, .operating))
+        #expect(try r8.derived.map { try $0.envelope().decode(AttractionWaitUpdated.self).waitMinutes } == [25])
     }
 
     @Test func baselinesUseParkLocalHours() {

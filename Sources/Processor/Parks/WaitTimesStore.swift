@@ -24,7 +24,7 @@ public struct WaitTimesStore: ProjectionStore {
         let current = try session.execute(
             """
             SELECT c.park_id, c.attraction_id, attraction_name, time_zone, wait_minutes, status, observed_at,
-                   status_changed_at, recent_times::text
+                   status_changed_at, recent_times::text, published_baseline_p50
             FROM \(tables.attractionCurrent) c
             JOIN unnest($1::text[], $2::text[]) AS k(park_id, attraction_id) USING (park_id, attraction_id)
             """, [.textArray(parks), .textArray(attractions)])
@@ -38,6 +38,7 @@ public struct WaitTimesStore: ProjectionStore {
             s.observedAt = try current.timestamp(row, 6).map(Timestamp.init(microseconds:))
             s.statusSince = try current.timestamp(row, 7).map(Timestamp.init(microseconds:))
             s.recentTimes = (PGArrayText.parse(current.string(row, 8) ?? "{}") ?? []).compactMap { $0.flatMap { Int64($0) } }
+            s.publishedBaselineP50 = try current.int(row, 9).map { Int($0) }
             states["\(park)/\(attraction)"] = s
         }
         let baselines = try session.execute(
@@ -96,11 +97,11 @@ public struct WaitTimesStore: ProjectionStore {
             """
             CREATE TEMP TABLE IF NOT EXISTS \(stage) (park_id text, attraction_id text, attraction_name text,
               time_zone text, wait_minutes integer, status text, observed_at timestamptz,
-              status_changed_at timestamptz, recent_times text) ON COMMIT DELETE ROWS
+              status_changed_at timestamptz, recent_times text, published_baseline_p50 integer) ON COMMIT DELETE ROWS
             """)
         var w = PGBinaryCopyWriter(reservingCapacity: states.count * 200)
         for s in states {
-            w.beginRow(columns: 9)
+            w.beginRow(columns: 10)
             w.text(s.parkID)
             w.text(s.attractionID)
             if let v = s.attractionName { w.text(v) } else { w.null() }
@@ -110,18 +111,19 @@ public struct WaitTimesStore: ProjectionStore {
             if let v = s.observedAt { w.timestamptz(microsecondsSinceUnixEpoch: v.microseconds) } else { w.null() }
             if let v = s.statusSince { w.timestamptz(microsecondsSinceUnixEpoch: v.microseconds) } else { w.null() }
             w.text(PGArrayText.encode(s.recentTimes))
+            if let v = s.publishedBaselineP50 { w.int32(Int32(v)) } else { w.null() }
         }
         _ = try session.copyIn("COPY \(stage) FROM STDIN (FORMAT binary)", data: w.finish())
         _ = try session.execute(
             """
             INSERT INTO \(tables.attractionCurrent) AS t (park_id, attraction_id, attraction_name, time_zone,
-              wait_minutes, status, observed_at, status_changed_at, recent_times)
+              wait_minutes, status, observed_at, status_changed_at, recent_times, published_baseline_p50)
             SELECT park_id, attraction_id, attraction_name, time_zone, wait_minutes, status, observed_at,
-              status_changed_at, recent_times::bigint[] FROM \(stage)
+              status_changed_at, recent_times::bigint[], published_baseline_p50 FROM \(stage)
             ON CONFLICT (park_id, attraction_id) DO UPDATE SET attraction_name = EXCLUDED.attraction_name,
               time_zone = EXCLUDED.time_zone, wait_minutes = EXCLUDED.wait_minutes, status = EXCLUDED.status,
               observed_at = EXCLUDED.observed_at, status_changed_at = EXCLUDED.status_changed_at,
-              recent_times = EXCLUDED.recent_times
+              recent_times = EXCLUDED.recent_times, published_baseline_p50 = EXCLUDED.published_baseline_p50
             """)
     }
 

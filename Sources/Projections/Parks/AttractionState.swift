@@ -12,6 +12,9 @@ public struct AttractionState: Sendable, Equatable {
     public var waitMinutes: Int?
     public var status: AttractionStatus?
     public var statusSince: Timestamp?
+    /// Baseline P50 carried by the last `AttractionWaitUpdated` emitted: an update is emitted only when wait,
+    /// status or this changes (feeds repeat unchanged readings; the crowd fold needs only changes).
+    public var publishedBaselineP50: Int?
     /// Event times (µs) of the most recent observations, newest last: feeds re-post an unchanged reading on
     /// every poll, and a repeat must not count twice in the baselines.
     public var recentTimes: [Int64] = []

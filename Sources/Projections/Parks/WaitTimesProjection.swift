@@ -1,8 +1,8 @@
 import Events
 
 /// Folds raw wait-time observations (keyed by attraction) into the `wait_times` history, each attraction's
-/// current state and its hour-of-week baselines, and re-keys each current observation by park for the
-/// crowd fold (`AttractionWaitUpdated`).
+/// current state and its hour-of-week baselines, and re-keys each change of current wait, status or baseline
+/// by park for the crowd fold (`AttractionWaitUpdated`).
 public struct WaitTimesProjection: Projection {
     public typealias Input = (meta: EventMeta, observation: WaitTimeObserved)
 
@@ -52,14 +52,22 @@ public struct WaitTimesProjection: Projection {
         // Current state only moves forward in event time.
         var derived: [DerivedEvent] = []
         if state.observedAt.map({ time >= $0 }) ?? true {
+            let first = state.observedAt == nil
+            let wait = o.status.isOpen ? o.waitMinutes : nil
+            let p50 = state.baselines[slot]?.percentile(0.5)
+            // The crowd fold only needs changes: a repeated reading (same wait, status and baseline) is not
+            // re-published, which halves what a batch writes for feeds that re-post unchanged waits.
+            let publish = first || state.status != o.status || state.waitMinutes != wait || state.publishedBaselineP50 != p50
             if state.status != o.status { state.statusSince = time }
             state.observedAt = time
             state.status = o.status
-            state.waitMinutes = o.status.isOpen ? o.waitMinutes : nil
+            state.waitMinutes = wait
+            if publish { state.publishedBaselineP50 = p50 }
             rows.append(.current(AttractionCurrentRow(state)))
+            guard publish else { return FoldResult(state: state, rows: rows) }
             let update = AttractionWaitUpdated(
-                parkID: o.parkID, attractionID: o.attractionID, waitMinutes: state.waitMinutes, status: o.status,
-                baselineP50: state.baselines[slot]?.percentile(0.5), observedAt: time)
+                parkID: o.parkID, attractionID: o.attractionID, waitMinutes: wait, status: o.status,
+                baselineP50: p50, observedAt: time)
             derived.append(
                 DerivedEvent(
                     topic: topics.attractionUpdates, payload: update, id: EventID.derived(name, input.meta.id),

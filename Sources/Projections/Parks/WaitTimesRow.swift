@@ -35,6 +35,7 @@ public struct AttractionCurrentRow: Sendable, Equatable {
     public var status: AttractionStatus?
     public var statusSince: Timestamp?
     public var recentTimes: [Int64]
+    public var publishedBaselineP50: Int?
 
     public init(_ s: AttractionState) {
         parkID = s.parkID
@@ -46,6 +47,7 @@ public struct AttractionCurrentRow: Sendable, Equatable {
         status = s.status
         statusSince = s.statusSince
         recentTimes = s.recentTimes
+        publishedBaselineP50 = s.publishedBaselineP50
     }
 }
 

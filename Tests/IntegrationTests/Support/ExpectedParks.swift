@@ -23,7 +23,8 @@ struct ExpectedParks {
     var current: [String: Current] = [:]
     var baselines: [String: Baseline] = [:]
     var schedules = 0
-    /// `AttractionWaitUpdated` events the wait-times fold must emit (one per observation that moves current state).
+    /// `AttractionWaitUpdated` events the wait-times fold must emit: one per observation that moves current state
+    /// and changes the attraction's (status, wait, baseline P50 of the observation's slot).
     var derivedUpdates = 0
     /// Park → (attraction → latest open wait and baseline P50 of its slot at that time), for the final crowd level.
     var finalCrowd: [String: (level: String?, ratio: Double?)] = [:]
@@ -33,6 +34,7 @@ struct ExpectedParks {
         var samples: [String: [Int]] = [:]
         // Per attraction: latest (time, wait if open, p50 of that slot after the observation).
         var latest: [String: (park: String, ride: String, time: Int64, open: Bool, wait: Int?, p50: Int?)] = [:]
+        var published: [String: (status: String, wait: Int?, p50: Int?)] = [:]
         for e in events {
             if e.type == ParkScheduleUpdated.eventType { schedules += 1; continue }
             guard let o = try? e.decode(WaitTimeObserved.self) else { continue }
@@ -44,13 +46,19 @@ struct ExpectedParks {
             let slotKey = "\(key)/\(slot.dow)/\(slot.hour)"
             if o.status == .operating, let w = o.waitMinutes { samples[slotKey, default: []].append(w) }
             if let c = current[key], c.observedAt > t { continue }
-            derivedUpdates += 1
+            let p50 = samples[slotKey].map { Self.percentile($0, 0.5) }
+            let wait = o.status == .operating ? o.waitMinutes : nil
+            if let last = published[key], last.status == o.status.rawValue, last.wait == wait, last.p50 == p50 {
+                // Unchanged: not re-published.
+            } else {
+                derivedUpdates += 1
+                published[key] = (o.status.rawValue, wait, p50)
+            }
             let changed = current[key].map { $0.status != o.status.rawValue } ?? true
             current[key] = Current(
                 status: o.status.rawValue, wait: o.status == .operating ? o.waitMinutes : nil, observedAt: t,
                 statusChangedAt: changed ? t : current[key]!.statusChangedAt)
-            latest[key] = (o.parkID, o.attractionID, t, o.status == .operating, o.status == .operating ? o.waitMinutes : nil,
-                           samples[slotKey].map { Self.percentile($0, 0.5) })
+            latest[key] = (o.parkID, o.attractionID, t, o.status == .operating, wait, p50)
         }
         for (key, list) in samples {
             baselines[key] = Baseline(samples: list.count, p50: Self.percentile(list, 0.5), p90: Self.percentile(list, 0.9))
