@@ -14,6 +14,11 @@ import Synchronization
 /// offset of every partition in the batch. On assignment the consumer starts each partition at the offset
 /// stored in PostgreSQL; Kafka's committed offsets are only advisory (for lag tooling).
 ///
+/// The transaction runs on a `BatchCommitter` (own thread, own session) while this thread polls and folds
+/// the next batch: fold state and positions here run at most one batch ahead of PostgreSQL. When a commit
+/// fails, the batch folded meanwhile is dropped with the cache and every partition re-reads from the offset
+/// PostgreSQL holds, so nothing uncommitted ever counts.
+///
 /// Runs on its own thread: `run()` blocks. Rebalance callbacks arrive inside `poll`, on the same thread.
 // @unchecked Sendable: every mutable property is touched only by the thread running `run()` (rebalance
 // callbacks are invoked by librdkafka inside `poll` on that thread); `stopRequested` is atomic.
@@ -28,12 +33,17 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
 
     private let stopRequested = Atomic<Bool>(false)
 
+    /// Reads (fold state, offsets on assignment); writes go through `committer`.
     private var session: PGSession?
     private var consumer: KafkaConsumer?
-    /// Next offset per assigned partition as PostgreSQL has it; nil value = no row yet (start of topic).
+    private var committer: BatchCommitter?
+    /// Next offset per assigned partition after the last batch handed to the committer; nil value = no row
+    /// yet (start of topic). Equal to PostgreSQL's once the committer has drained.
     private var positions: [KafkaTopicPartition: Int64?] = [:]
-    /// Fold state of recently seen keys; always equal to what PostgreSQL holds after the last commit.
+    /// Fold state of recently seen keys, as of the last batch handed to the committer.
     private var cache: [String: State] = [:]
+    /// A commit failed where the worker could not resynchronize at once (inside a rebalance callback).
+    private var needsResync = false
     private var lastRecordAt = ContinuousClock.now
 
     private let consumedCounters = CounterCache(label: "turnstile_events_consumed_total")
@@ -77,9 +87,13 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         // librdkafka waits up to 500 ms for a fetch to fill; a broker that does not answer early when records
         // arrive (Tansu) then adds that to every event's latency. Measured: p50 217 → 89 ms at 5 k/s.
         if config["fetch.wait.max.ms"] == nil { config["fetch.wait.max.ms"] = "10" }
+        let committer = BatchCommitter(logger: logger) { [self] in try connectWithRetry() }
+        committer.start(name: "commit-\(store.projection.name)")
+        self.committer = committer
         let consumer = try KafkaConsumer(config: config, groupID: groupID, rebalance: self, logger: logger)
         self.consumer = consumer
         defer {
+            committer.close()
             consumer.close()
             session?.close()
             logger.info("stopped")
@@ -87,6 +101,10 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         try consumer.subscribe(store.projection.inputTopics)
         lastRecordAt = .now
         while !stopRequested.load(ordering: .relaxed) {
+            if needsResync {
+                needsResync = false
+                try recover { try resynchronize() }
+            }
             let messages = try consumer.poll(maxMessages: settings.maxBatch, timeoutMs: settings.pollTimeoutMs)
             if messages.isEmpty {
                 if let idle = settings.stopWhenIdleMs, !positions.isEmpty,
@@ -98,21 +116,32 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
                 continue
             }
             lastRecordAt = .now
-            do {
-                try process(messages)
-            } catch let error as OffsetConflict {
-                logger.warning("fenced: reloading offsets", metadata: ["reason": "\(error)"])
-                try resynchronize()
-            } catch let error as PGError where error.isConnectionLost {
-                logger.error("database connection lost; reconnecting", metadata: ["error": "\(error)"])
-                try reconnect()
-                try resynchronize()
-            }
+            try recover { try process(messages) }
+        }
+        // Finish the batch in flight before leaving the group.
+        try recover { try committer.drain() }
+        let done = committer.takeCommittedOffsets()
+        if !done.isEmpty { try? consumer.commit(done) }
+    }
+
+    /// Runs `body`; a fenced member or a lost connection (here or in the committer) drops uncommitted state
+    /// and re-reads every partition from the offsets PostgreSQL holds.
+    private func recover(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as OffsetConflict {
+            logger.warning("fenced: reloading offsets", metadata: ["reason": "\(error)"])
+            try resynchronize()
+        } catch let error as PGError where error.isConnectionLost {
+            logger.error("database connection lost; reconnecting", metadata: ["error": "\(error)"])
+            try reconnect()
+            try resynchronize()
         }
     }
 
     /// Folds one polled batch and commits it.
     func process(_ messages: [KafkaMessage]) throws {
+        let polledAt = ContinuousClock.now
         let projection = store.projection
         var inputs: [(key: String, input: Store.P.Input)] = []
         inputs.reserveCapacity(messages.count)
@@ -164,25 +193,60 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         }
 
         let moves = nextOffsets.map { tp, next in (tp, expected: positions[tp] ?? nil, next: next) }
-        let started = ContinuousClock.now
-        try session.transaction { s in
-            try store.write(rows, session: s)
-            try OutboxRecord.insert(outbox, table: tables.outbox, session: s)
-            try offsets.advance(moves, session: s)
-        }
-        let elapsed = ContinuousClock.now - started
-        commitTimer.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        // Committed: the new states and positions are now what PostgreSQL holds.
+        let foldedAt = ContinuousClock.now
+        let job = commitJob(
+            rows: rows, outbox: outbox, ingestTimes: ingestTimes, moves: moves, nextOffsets: nextOffsets,
+            polledAt: polledAt, foldedAt: foldedAt, records: messages.count)
+        // Optimistically the new truth: a failed commit is reported by the next submit or drain, and then
+        // both are thrown away (`resynchronize`).
         cache = states
         for (tp, next) in nextOffsets { positions[tp] = next }
+        guard let committer else { throw PGError(kind: .connection, message: "no committer", connectionBroken: true) }
+        try committer.submit(job)
         batchSize.record(messages.count)
-        let committedAt = Timestamp.now().microseconds
-        if let oldest = ingestTimes.min() { visibleLatency.recordMicroseconds(max(0, committedAt - oldest)) }
-        onCommit?(ingestTimes, committedAt)
         for (topic, n) in consumedPerTopic { consumedCounters.increment(topic, by: n) }
         updateLag()
         // Advisory only: lets standard tools show lag. Failure here is harmless.
-        try? consumer?.commit(nextOffsets)
+        let done = committer.takeCommittedOffsets()
+        if !done.isEmpty { try? consumer?.commit(done) }
+    }
+
+    /// The transaction of one batch, and what follows its commit.
+    private func commitJob(
+        rows: [Store.P.Row], outbox: [OutboxRecord], ingestTimes: [Int64],
+        moves: [(KafkaTopicPartition, expected: Int64?, next: Int64)], nextOffsets: [KafkaTopicPartition: Int64],
+        polledAt: ContinuousClock.Instant, foldedAt: ContinuousClock.Instant, records: Int
+    ) -> CommitJob {
+        let store = self.store, tables = self.tables, offsets = self.offsets, logger = self.logger
+        let commitTimer = self.commitTimer, visibleLatency = self.visibleLatency, onCommit = self.onCommit
+        return CommitJob(
+            write: { s in
+                let started = ContinuousClock.now
+                try store.write(rows, session: s)
+                let wroteRows = ContinuousClock.now
+                try OutboxRecord.insert(outbox, table: tables.outbox, session: s)
+                try offsets.advance(moves, session: s)
+                if logger.logLevel <= .debug {
+                    logger.debug("batch written", metadata: [
+                        "records": "\(records)", "rows": "\(rows.count)", "outbox": "\(outbox.count)",
+                        "fold_ms": "\(Self.milliseconds(foldedAt - polledAt))",
+                        "rows_ms": "\(Self.milliseconds(wroteRows - started))",
+                        "outbox_offsets_ms": "\(Self.milliseconds(ContinuousClock.now - wroteRows))",
+                    ])
+                }
+            },
+            committed: { transaction in
+                let committedAt = Timestamp.now().microseconds
+                commitTimer.recordNanoseconds(
+                    transaction.components.seconds * 1_000_000_000 + transaction.components.attoseconds / 1_000_000_000)
+                if let oldest = ingestTimes.min() { visibleLatency.recordMicroseconds(max(0, committedAt - oldest)) }
+                onCommit?(ingestTimes, committedAt)
+            },
+            offsets: nextOffsets)
+    }
+
+    static func milliseconds(_ d: Duration) -> String {
+        String(format: "%.1f", Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) / 1e15)
     }
 
     private func updateLag() {
@@ -221,6 +285,8 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     /// After a failed batch: forget uncommitted state and re-read every assigned partition from the offset
     /// PostgreSQL holds.
     private func resynchronize() throws {
+        // Whatever was in flight has either committed or failed; either way PostgreSQL is the truth now.
+        try? committer?.drain()
         cache.removeAll()
         guard let session, let consumer else { return }
         let stored = try offsets.load(Array(positions.keys), session: session)
@@ -233,6 +299,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     // MARK: KafkaRebalanceListener (called inside poll, on the worker thread)
 
     public func partitionsAssigned(_ partitions: [KafkaTopicPartition]) throws -> [KafkaTopicPartition: Int64] {
+        drainForRebalance()
         if session == nil { session = try connectWithRetry() }
         let stored: [KafkaTopicPartition: Int64]
         do {
@@ -255,12 +322,27 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     }
 
     public func partitionsRevoked(_ partitions: [KafkaTopicPartition], assignmentLost: Bool) {
+        // The new owner reads our offsets from PostgreSQL: the batch in flight must land first.
+        drainForRebalance()
         for tp in partitions { positions.removeValue(forKey: tp) }
         // State of keys of revoked partitions may be changed by their new owner.
         cache.removeAll()
         logger.info("partitions revoked", metadata: [
             "partitions": "\(partitions.map(\.description).sorted())", "lost": "\(assignmentLost)",
         ])
+    }
+}
+
+extension ProjectionWorker {
+    /// Waits for the batch in flight; if it failed, the partitions still held re-read from PostgreSQL once
+    /// the callback returns (seeking is not allowed inside it).
+    fileprivate func drainForRebalance() {
+        do {
+            try committer?.drain()
+        } catch {
+            logger.warning("batch in flight failed during a rebalance; resynchronizing", metadata: ["error": "\(error)"])
+            needsResync = true
+        }
     }
 }
 

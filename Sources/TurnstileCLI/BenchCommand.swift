@@ -32,7 +32,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         var quiet = try global.bootstrap(label: "turnstile.bench")
-        quiet.logLevel = .warning
+        if ProcessInfo.processInfo.environment["TURNSTILE_BENCH_DEBUG"] == nil { quiet.logLevel = .warning }
         let logger = quiet
         let id = String(UUID().uuidString.prefix(6)).lowercased()
         let topics = ParkTopics(prefix: "bench-\(id).")

@@ -65,6 +65,12 @@ struct SimulationRunner {
         for event in events {
             batch.append(event)
             if batch.count == batchSize {
+                // Ingest time is when an event enters Turnstile: the moment it is sent, not when the simulator
+                // made it (a simulated minute of a park comes out all at once, then goes out paced).
+                if rate != nil {
+                    let now = Timestamp.now()
+                    for i in batch.indices { batch[i].ingestTime = now }
+                }
                 produced += try await publisher.publish(batch)
                 batch.removeAll(keepingCapacity: true)
                 if let rate {
