@@ -79,6 +79,38 @@ public struct FieldReader: Sendable {
         return b
     }
 
+    public func optionalBool(_ key: String) throws(EventValidationError) -> Bool? {
+        guard let v = value(key), !v.isNull else { return nil }
+        guard let b = v.boolValue else { throw wrongType(key, "a boolean", v) }
+        return b
+    }
+
+    /// An integer that must lie in `range`.
+    public func int(_ key: String, in range: ClosedRange<Int64>) throws(EventValidationError) -> Int {
+        try checked(key, try int(key), range)
+    }
+
+    public func optionalInt(_ key: String, in range: ClosedRange<Int64>) throws(EventValidationError) -> Int? {
+        guard let v = try optionalInt(key) else { return nil }
+        return try checked(key, v, range)
+    }
+
+    /// A number that must lie in `range` (durations, speeds).
+    public func optionalDouble(_ key: String, in range: ClosedRange<Double>) throws(EventValidationError) -> Double? {
+        guard let v = try optionalDouble(key) else { return nil }
+        guard range.contains(v) else {
+            throw EventValidationError(field: fieldPath(key), reason: "\(v) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+        return v
+    }
+
+    private func checked(_ key: String, _ v: Int64, _ range: ClosedRange<Int64>) throws(EventValidationError) -> Int {
+        guard range.contains(v) else {
+            throw EventValidationError(field: fieldPath(key), reason: "\(v) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+        return Int(v)
+    }
+
     public func timestamp(_ key: String) throws(EventValidationError) -> Timestamp {
         guard let v = value(key), !v.isNull else { throw missing(key) }
         return try Self.timestamp(v, field: fieldPath(key))

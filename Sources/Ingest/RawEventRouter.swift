@@ -12,7 +12,9 @@ public struct RawEventRouter: Sendable {
 
     private let routes: [String: Route]
 
-    public init(topics: ParkTopics = .standard) {
+    /// Motorsport topics share the parks topics' prefix unless given.
+    public init(topics: ParkTopics = .standard, motorsport: MotorsportTopics? = nil) {
+        let motorsport = motorsport ?? MotorsportTopics(prefix: topics.prefix)
         func route<P: EventPayload>(_: P.Type, _ topic: String) -> (String, Route) {
             (P.eventType, Route(topic: topic) { (e: EventEnvelope) throws(EventValidationError) -> String in
                 try e.decode(P.self).partitionKey
@@ -21,6 +23,13 @@ public struct RawEventRouter: Sendable {
         routes = Dictionary(uniqueKeysWithValues: [
             route(WaitTimeObserved.self, topics.waitTimes),
             route(ParkScheduleUpdated.self, topics.schedules),
+            route(LapCompleted.self, motorsport.timing),
+            route(PitStopReported.self, motorsport.timing),
+            route(StintReported.self, motorsport.timing),
+            route(PositionReported.self, motorsport.timing),
+            route(IntervalReported.self, motorsport.timing),
+            route(DriverRetired.self, motorsport.timing),
+            route(CarSample.self, motorsport.carData),
         ])
     }
 

@@ -273,6 +273,32 @@ public final class PGSession {
         _ = try check(PQprepare(connection, name, sql, 0, nil), sql: sql)
     }
 
+    /// Waits up to `timeoutMs` for a notification on a channel this session `LISTEN`s to; returns the
+    /// channels notified (empty on timeout). Notifications that arrived meanwhile are returned at once.
+    public func waitForNotifications(timeoutMs: Int32) throws(PGError) -> [String] {
+        let connection = try liveConnection("LISTEN")
+        var channels = Self.takeNotifications(connection)
+        guard channels.isEmpty else { return channels }
+        var fds = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+        guard fds.fd >= 0 else { throw PGError(kind: .connection, message: "no socket", connectionBroken: true) }
+        let ready = poll(&fds, 1, timeoutMs)
+        guard ready > 0 else { return [] }
+        guard PQconsumeInput(connection) == 1 else {
+            throw PGError(kind: .connection, message: Self.connectionMessage(connection), connectionBroken: true)
+        }
+        channels = Self.takeNotifications(connection)
+        return channels
+    }
+
+    private static func takeNotifications(_ connection: OpaquePointer) -> [String] {
+        var channels: [String] = []
+        while let n = PQnotifies(connection) {
+            channels.append(String(cString: n.pointee.relname))
+            PQfreemem(n)
+        }
+        return channels
+    }
+
     private func liveConnection(_ sql: String) throws(PGError) -> OpaquePointer {
         guard let connection else { throw Self.closedError(sql: sql) }
         return connection

@@ -74,5 +74,10 @@ public struct OutboxRecord: Sendable, Equatable {
         }
         _ = try session.copyIn(
             "COPY \(table) (topic, key, value, headers, event_id) FROM STDIN (FORMAT binary)", data: w.finish())
+        // Wakes the relay when the transaction commits (PostgreSQL delivers notifications on commit only).
+        _ = try session.execute("SELECT pg_notify($1, '')", [.text(notificationChannel(table: table))])
     }
+
+    /// The channel the relay listens on for new records in `table`.
+    static func notificationChannel(table: String) -> String { table }
 }

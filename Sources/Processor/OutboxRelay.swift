@@ -18,7 +18,8 @@ public final class OutboxRelay: @unchecked Sendable {
     let batchSize: Int
     let logger: Logger
     private let stopRequested = Atomic<Bool>(false)
-    private let idleSleep: TimeInterval = 0.005
+    /// Longest wait for a commit's notification before looking at the outbox anyway (and checking `stop()`).
+    private let idleWaitMs: Int32 = 200
     static let lockKey: Int64 = 7_420_002
 
     private let producedCounters = CounterCache(label: "turnstile_events_produced_total")
@@ -59,13 +60,16 @@ public final class OutboxRelay: @unchecked Sendable {
                         Thread.sleep(forTimeInterval: 0.5)
                         continue
                     }
+                    // Woken by the processors' commits instead of polling the table.
+                    _ = try s.execute("LISTEN \(PGSession.quoteIdentifier(OutboxRecord.notificationChannel(table: table)))")
                     logger.info("relay is active")
                 }
                 if producer == nil { producer = try KafkaProducer(config: producerConfig(), logger: logger) }
                 let sent = try relayOnce(session: s, producer: producer!)
                 if sent == 0 {
                     if stopping { return }
-                    Thread.sleep(forTimeInterval: idleSleep)
+                    // A missed notification only delays the next look by `idleWaitMs`.
+                    _ = try s.waitForNotifications(timeoutMs: idleWaitMs)
                 }
             } catch let error as PGError {
                 logger.error("relay database error; reconnecting", metadata: ["error": "\(error)"])

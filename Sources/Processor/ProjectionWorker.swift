@@ -52,9 +52,9 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     private let commitTimer: Metrics.Timer
     /// Ingest → committed (visible in the projection) of the oldest event of each batch.
     private let visibleLatency: Metrics.Timer
-    /// Called after each commit with the ingest times (µs) of the batch's events and the commit time: the
-    /// benchmark's produce-to-visible latency. Nil in production.
-    public var onCommit: (@Sendable (_ ingestTimes: [Int64], _ committedAt: Int64) -> Void)?
+    /// Called after each commit with the ingest times (µs) of the batch's events, when the batch was polled
+    /// and when it committed (µs): the benchmark's produce-to-visible latency. Nil in production.
+    public var onCommit: (@Sendable (_ ingestTimes: [Int64], _ polledAt: Int64, _ committedAt: Int64) -> Void)?
 
     public init(store: Store, settings: ProcessorSettings, tables: RuntimeTables = RuntimeTables(), logger: Logger) {
         self.store = store
@@ -142,6 +142,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     /// Folds one polled batch and commits it.
     func process(_ messages: [KafkaMessage]) throws {
         let polledAt = ContinuousClock.now
+        let polledAtWall = Timestamp.now().microseconds
         let projection = store.projection
         var inputs: [(key: String, input: Store.P.Input)] = []
         inputs.reserveCapacity(messages.count)
@@ -196,7 +197,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         let foldedAt = ContinuousClock.now
         let job = commitJob(
             rows: rows, outbox: outbox, ingestTimes: ingestTimes, moves: moves, nextOffsets: nextOffsets,
-            polledAt: polledAt, foldedAt: foldedAt, records: messages.count)
+            polledAt: polledAt, polledAtWall: polledAtWall, foldedAt: foldedAt, records: messages.count)
         // Optimistically the new truth: a failed commit is reported by the next submit or drain, and then
         // both are thrown away (`resynchronize`).
         cache = states
@@ -215,7 +216,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     private func commitJob(
         rows: [Store.P.Row], outbox: [OutboxRecord], ingestTimes: [Int64],
         moves: [(KafkaTopicPartition, expected: Int64?, next: Int64)], nextOffsets: [KafkaTopicPartition: Int64],
-        polledAt: ContinuousClock.Instant, foldedAt: ContinuousClock.Instant, records: Int
+        polledAt: ContinuousClock.Instant, polledAtWall: Int64, foldedAt: ContinuousClock.Instant, records: Int
     ) -> CommitJob {
         let store = self.store, tables = self.tables, offsets = self.offsets, logger = self.logger
         let commitTimer = self.commitTimer, visibleLatency = self.visibleLatency, onCommit = self.onCommit
@@ -240,7 +241,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
                 commitTimer.recordNanoseconds(
                     transaction.components.seconds * 1_000_000_000 + transaction.components.attoseconds / 1_000_000_000)
                 if let oldest = ingestTimes.min() { visibleLatency.recordMicroseconds(max(0, committedAt - oldest)) }
-                onCommit?(ingestTimes, committedAt)
+                onCommit?(ingestTimes, polledAtWall, committedAt)
             },
             offsets: nextOffsets)
     }

@@ -15,6 +15,8 @@ struct IngestCommand: AsyncParsableCommand {
             Formats:
               queue-times      Queue-Times /parks/{id}/queue_times.json (park id from --park-id, the URL or a file name like park16_….json)
               themeparks-wiki  ThemeParks.wiki /v1/entity/{id}/live (one park), or a list of {timestamp, parks:[…]} snapshots
+              openf1-laps, openf1-pit, openf1-stints, openf1-position, openf1-intervals, openf1-car-data
+                               OpenF1 API responses (api.openf1.org/v1/laps, /pit, /stints, /position, /intervals, /car_data)
               events           Turnstile event envelopes as NDJSON or a JSON array
             Skipped items and invalid events are reported on stderr; the exit code is 1 when nothing was valid.
             """)
@@ -22,7 +24,25 @@ struct IngestCommand: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case queueTimes = "queue-times"
         case themeParksWiki = "themeparks-wiki"
+        case openF1Laps = "openf1-laps"
+        case openF1Pit = "openf1-pit"
+        case openF1Stints = "openf1-stints"
+        case openF1Position = "openf1-position"
+        case openF1Intervals = "openf1-intervals"
+        case openF1CarData = "openf1-car-data"
         case events
+
+        var openF1: OpenF1Adapter.Endpoint? {
+            switch self {
+            case .openF1Laps: .laps
+            case .openF1Pit: .pit
+            case .openF1Stints: .stints
+            case .openF1Position: .position
+            case .openF1Intervals: .intervals
+            case .openF1CarData: .carData
+            case .queueTimes, .themeParksWiki, .events: nil
+            }
+        }
     }
 
     @OptionGroup var global: GlobalOptions
@@ -61,6 +81,8 @@ struct IngestCommand: AsyncParsableCommand {
                 batch = try ThemeParksWikiAdapter().read(try JSONParser.parse(bytes), ingestTime: now)
             case .events:
                 batch = Self.readEnvelopes(bytes, now: now)
+            case .openF1Laps, .openF1Pit, .openF1Stints, .openF1Position, .openF1Intervals, .openF1CarData:
+                batch = try OpenF1Adapter(format.openF1!).read(try JSONParser.parse(bytes), ingestTime: now)
             }
             for reason in batch.skipped { logger.notice("skipped", metadata: ["location": "\(location)", "reason": "\(reason)"]) }
             for e in batch.events {

@@ -43,13 +43,20 @@ import Testing
     static let topicsDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("topics").path
 
-    @Test func catalogHasEveryParksTopicTheCodeUses() throws {
+    @Test func catalogHasEveryTopicTheCodeUses() throws {
         let catalog = try TopicCatalog.load(directory: Self.topicsDir)
-        #expect(Set(catalog.topics.map(\.name)) == Set(ParkTopics.standard.all))
+        #expect(Set(catalog.topics.map(\.name)) == Set(ParkTopics.standard.all + MotorsportTopics.standard.all))
         // The crowd fold reads both topics under the park key: they must be co-partitioned.
         #expect(catalog[ParkTopics.standard.attractionUpdates]?.partitions == catalog[ParkTopics.standard.schedules]?.partitions)
         #expect(catalog[ParkTopics.standard.waitTimes]?.eventTypes.map(\.type) == [WaitTimeObserved.eventType])
-        #expect(catalog.prefixed("x.").topics.allSatisfy { $0.name.hasPrefix("x.parks.") })
+        #expect(catalog.prefixed("x.").topics.allSatisfy { $0.name.hasPrefix("x.parks.") || $0.name.hasPrefix("x.motorsport.") })
+        // Every raw type the router accepts is listed on the topic it is routed to.
+        let router = RawEventRouter()
+        for type in router.acceptedTypes {
+            let topics = catalog.topics.filter { $0.eventTypes.contains { $0.type == type } }
+            #expect(topics.count == 1, "\(type) is listed on \(topics.map(\.name))")
+        }
+        #expect(catalog[MotorsportTopics.standard.timing]?.eventTypes.count == 6)
     }
 
     @Test func badDefinitionsAreRefusedWithTheField() {

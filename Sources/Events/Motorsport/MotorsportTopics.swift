@@ -1,0 +1,25 @@
+/// Names of the motorsport topics (settings in `topics/`). Timing events are keyed by session, so one fold
+/// sees a whole field in order (a leaderboard needs every car); telemetry, the volume, is keyed by car.
+public struct MotorsportTopics: Sendable, Equatable {
+    public var prefix: String
+
+    public init(prefix: String = "") { self.prefix = prefix }
+
+    public static let standard = MotorsportTopics()
+
+    /// Laps, pit stops, stints, positions, intervals and retirements of every session, in arrival order.
+    public var timing: String { prefix + "motorsport.timing" }
+    public var carData: String { prefix + "motorsport.car-data" }
+    public var deadLetters: String { prefix + "motorsport.dead-letters" }
+
+    public var all: [String] { [timing, carData, deadLetters] }
+}
+
+/// Limits shared by the motorsport events: a value outside them is a feed error, not a fast lap.
+enum MotorsportLimits {
+    static let driverNumber: ClosedRange<Int64> = 1...99
+    static let lapNumber: ClosedRange<Int64> = 1...1_000
+    /// Seconds; a lap or sector longer than an hour is a red flag, not a lap.
+    static let duration: ClosedRange<Double> = 0.001...3_600
+    static let speed: ClosedRange<Int64> = 0...500
+}
