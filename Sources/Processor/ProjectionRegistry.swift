@@ -4,20 +4,29 @@ import Projections
 
 /// The projections this build can run, by name.
 public enum ProjectionRegistry {
-    public static let names = ["parks_wait_times", "parks_crowd"]
+    public static let names = ["parks_wait_times", "parks_crowd", "motorsport_session"]
 
     /// Workers for the named projections (all when `names` is empty).
     public static func workers(
         _ names: [String], settings: ProcessorSettings, runtime: RuntimeTables = RuntimeTables(),
-        parks: ParksTables = ParksTables(), topics: ParkTopics = .standard, logger: Logger
+        parks: ParksTables = ParksTables(), motorsport: MotorsportTables = MotorsportTables(),
+        topics: ParkTopics = .standard, logger: Logger
     ) throws -> [any BlockingRunner] {
         let wanted = names.isEmpty ? Self.names : names
+        // Each domain's bad records go to its own dead-letter topic (same prefix as its other topics).
+        let motorsportTopics = MotorsportTopics(prefix: topics.prefix)
+        var motorsportSettings = settings
+        motorsportSettings.deadLetterTopic = motorsportTopics.deadLetters
         return try wanted.map { name -> any BlockingRunner in
             switch name {
             case "parks_wait_times":
                 return ProjectionWorker(store: WaitTimesStore(projection: WaitTimesProjection(topics: topics), tables: parks), settings: settings, tables: runtime, logger: logger)
             case "parks_crowd":
                 return ProjectionWorker(store: CrowdStore(projection: CrowdProjection(topics: topics), tables: parks), settings: settings, tables: runtime, logger: logger)
+            case "motorsport_session":
+                return ProjectionWorker(
+                    store: SessionStore(projection: SessionProjection(topics: motorsportTopics), tables: motorsport),
+                    settings: motorsportSettings, tables: runtime, logger: logger)
             default:
                 throw UnknownProjection(name: name)
             }

@@ -41,3 +41,19 @@ public struct ParksTables: Sendable, Equatable {
         ]
     }
 }
+
+public struct MotorsportTables: Sendable, Equatable {
+    public var lapTimes: String
+    public var sessionLeaderboard: String
+    public var sessionState: String
+
+    public init(suffix: String = "") {
+        lapTimes = "lap_times" + suffix
+        sessionLeaderboard = "session_leaderboard" + suffix
+        sessionState = "session_state" + suffix
+    }
+
+    public var placeholders: [String: String] {
+        ["lap_times": lapTimes, "session_leaderboard": sessionLeaderboard, "session_state": sessionState]
+    }
+}

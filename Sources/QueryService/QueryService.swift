@@ -21,18 +21,22 @@ public struct QueryService: Sendable {
     static let maxIDLength = 200
 
     let store: ParksReadStore
+    let motorsport: MotorsportRoutes
     let readiness: ReadinessCheck
     let metrics: MetricsExporter
 
     public init(
-        pool: PGPool, tables: ParksTables = ParksTables(), readiness: @escaping ReadinessCheck,
-        metrics: @escaping MetricsExporter
+        pool: PGPool, tables: ParksTables = ParksTables(), motorsportTables: MotorsportTables = MotorsportTables(),
+        readiness: @escaping ReadinessCheck, metrics: @escaping MetricsExporter
     ) {
-        self.init(store: ParksReadStore(pool: pool, tables: tables), readiness: readiness, metrics: metrics)
+        self.init(
+            store: ParksReadStore(pool: pool, tables: tables), motorsport: MotorsportRoutes(pool: pool, tables: motorsportTables),
+            readiness: readiness, metrics: metrics)
     }
 
-    init(store: ParksReadStore, readiness: @escaping ReadinessCheck, metrics: @escaping MetricsExporter) {
+    init(store: ParksReadStore, motorsport: MotorsportRoutes, readiness: @escaping ReadinessCheck, metrics: @escaping MetricsExporter) {
         self.store = store
+        self.motorsport = motorsport
         self.readiness = readiness
         self.metrics = metrics
     }
@@ -52,6 +56,7 @@ public struct QueryService: Sendable {
             .get("baselines", use: baselines)
             .get("crowd", use: crowd)
             .get("crowd/history", use: crowdHistory)
+        motorsport.add(to: router)
     }
 
     // MARK: - Operations

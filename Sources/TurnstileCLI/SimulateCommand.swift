@@ -7,7 +7,7 @@ import Kafka
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate", abstract: "Produce deterministic simulated events to Kafka.",
-        subcommands: [Parks.self])
+        subcommands: [Parks.self, Race.self])
 
     struct Parks: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -46,6 +46,47 @@ struct SimulateCommand: AsyncParsableCommand {
                 simulator.prefix(events), rate: rate)
             let seconds = (ContinuousClock.now - started).seconds
             print("produced \(produced) events in \(String(format: "%.2f", seconds)) s (seed \(seed))")
+        }
+    }
+}
+
+extension SimulateCommand {
+    struct Race: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Simulate a motor race: laps, stints, pit stops, a safety car, a retirement, telemetry.",
+            discussion: "The same --seed gives the same race. Produces every event of the race (timing to motorsport.timing, telemetry to motorsport.car-data), waits for the broker's acknowledgements, and says how many.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Seed of the simulation.") var seed: UInt64 = 1
+        @Option(help: "Session id.") var session: String = "sim-race-1"
+        @Option(help: "Number of cars (2–99).") var cars: Int = 20
+        @Option(help: "Number of laps.") var laps: Int = 50
+        @Option(help: "Telemetry samples per second per car (0: none).") var telemetryHz: Double = 0
+        @Option(help: "Events per second (default: as fast as possible).") var rate: Double?
+        @Flag(help: "Print the events as NDJSON instead of producing them.") var dryRun = false
+
+        func validate() throws {
+            guard (2...99).contains(cars) else { throw ValidationError("--cars must be between 2 and 99") }
+            guard laps >= 3 else { throw ValidationError("--laps must be 3 or more") }
+            guard telemetryHz >= 0, telemetryHz <= 50 else { throw ValidationError("--telemetry-hz must be between 0 and 50") }
+            if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        }
+
+        func run() async throws {
+            let logger = try global.bootstrap(label: "turnstile.simulate")
+            let events = RaceSimulator(.init(seed: seed, sessionID: session, cars: cars, laps: laps, telemetryHz: telemetryHz)).events()
+            if dryRun {
+                for e in events { print(String(decoding: e.encoded(), as: UTF8.self)) }
+                return
+            }
+            let producer = try KafkaProducer(config: try global.kafkaConfig(), logger: logger)
+            defer { producer.close() }
+            let publisher = EventPublisher(producer: producer, router: RawEventRouter(topics: global.topics))
+            let started = ContinuousClock.now
+            let produced = try await SimulationRunner(publisher: publisher).run(events, rate: rate)
+            let seconds = (ContinuousClock.now - started).seconds
+            print("produced \(produced) events in \(String(format: "%.2f", seconds)) s (seed \(seed), session \(session))")
         }
     }
 }

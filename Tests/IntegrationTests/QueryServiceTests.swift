@@ -197,6 +197,62 @@ struct QueryServiceTests {
         }
     }
 
+    // MARK: - Motorsport
+
+    @Test func sessionLeaderboardLapsAndFastestLaps() async throws {
+        try await QueryServiceStack.withSeededPark { _, app in
+            let url = try #require(QueryServiceStack.url)
+            let session = "qs-race-\(UUID().uuidString.lowercased())"
+            let s = try PGSession.connect(url: url)
+            defer {
+                for table in ["session_leaderboard", "lap_times"] {
+                    _ = try? s.execute("DELETE FROM \(table) WHERE session_id = $1", [.text(session)])
+                }
+                s.close()
+            }
+            // Car 44 leads car 1 by 1.5 s; car 1 set the fastest lap; car 16 retired without a position.
+            for (driver, position, gap, best, retired) in [(1, 2, 1.5, 90.1, false), (44, 1, 0.0, 90.4, false), (16, nil, nil, 91.0, true)] as [(Int, Int?, Double?, Double, Bool)] {
+                _ = try s.execute(
+                    """
+                    INSERT INTO session_leaderboard (session_id, driver_number, position, laps_completed, gap_to_leader,
+                      best_lap, pit_count, retired, updated_at) VALUES ($1, $2, $3, 3, $4, $5, 1, $6, now())
+                    """, [.text(session), .int(Int64(driver)), .int(position.map(Int64.init)), .double(gap), .double(best), .bool(retired)])
+            }
+            for (driver, lap, duration) in [(1, 1, nil), (1, 2, 90.1), (1, 3, 90.6), (44, 2, 90.4), (44, 3, 90.5)] as [(Int, Int, Double?)] {
+                _ = try s.execute(
+                    """
+                    INSERT INTO lap_times (time, session_id, driver_number, lap_number, lap_duration, is_pit_out_lap)
+                    VALUES (now() + make_interval(secs => $3), $1, $2, $3, $4, false)
+                    """, [.text(session), .int(Int64(driver)), .int(Int64(lap)), .double(duration)])
+            }
+
+            let (status, board) = try await app.get("/v1/sessions/\(session)/leaderboard")
+            #expect(status == .ok)
+            let drivers = board["drivers"]?.arrayValue ?? []
+            #expect(drivers.map { $0["driver_number"]?.int64Value } == [44, 1, 16])
+            #expect(drivers[1]["gap_to_leader"]?.doubleValue == 1.5)
+            #expect(drivers[2]["retired"] == .bool(true) && drivers[2]["position"] == .null)
+
+            let (lapsStatus, laps) = try await app.get("/v1/sessions/\(session)/drivers/1/laps")
+            #expect(lapsStatus == .ok)
+            #expect(laps["laps"]?.arrayValue?.map { $0["lap_duration"] ?? .null } == [.null, .double(90.1), .double(90.6)])
+
+            let (_, fastest) = try await app.get("/v1/sessions/\(session)/fastest-laps?limit=2")
+            #expect(fastest["laps"]?.arrayValue?.map { [$0["driver_number"]?.int64Value, $0["lap_number"]?.int64Value] } == [[1, 2], [44, 2]])
+
+            for (uri, field) in [("drivers/x/laps", "driver_number"), ("drivers/100/laps", "driver_number"), ("fastest-laps?limit=0", "limit")] {
+                let (bad, body) = try await app.get("/v1/sessions/\(session)/\(uri)")
+                #expect(bad == .badRequest, "\(uri)")
+                #expect(body["error"]?["field"] == .string(field), "\(uri)")
+            }
+            let (missing, body) = try await app.get("/v1/sessions/no-such-\(session)/leaderboard")
+            #expect(missing == .notFound)
+            #expect(body["error"]?["field"] == .string("session_id"))
+            let (noLaps, _) = try await app.get("/v1/sessions/\(session)/drivers/7/laps")
+            #expect(noLaps == .notFound)
+        }
+    }
+
     // MARK: - Operations and errors
 
     @Test func healthReadinessAndMetrics() async throws {
@@ -280,8 +336,8 @@ enum QueryServiceStack {
         let park = "qs-test-\(UUID().uuidString.lowercased())"
         let pool = PGPool(url: url, maxConnections: 2, logger: logger)
         let service = QueryService(
-            store: ParksReadStore(pool: pool, tables: tables, timescale: timescale), readiness: { [:] },
-            metrics: { "" })
+            store: ParksReadStore(pool: pool, tables: tables, timescale: timescale),
+            motorsport: MotorsportRoutes(pool: pool, tables: MotorsportTables()), readiness: { [:] }, metrics: { "" })
         let app = buildQueryApplication(service, logger: logger)
         do {
             try await seed(park, pool)

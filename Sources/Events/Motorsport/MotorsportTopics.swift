@@ -10,9 +10,11 @@ public struct MotorsportTopics: Sendable, Equatable {
     /// Laps, pit stops, stints, positions, intervals and retirements of every session, in arrival order.
     public var timing: String { prefix + "motorsport.timing" }
     public var carData: String { prefix + "motorsport.car-data" }
+    /// Derived race events: fastest lap, personal bests, pit stops completed, position changes.
+    public var raceEvents: String { prefix + "motorsport.race-events" }
     public var deadLetters: String { prefix + "motorsport.dead-letters" }
 
-    public var all: [String] { [timing, carData, deadLetters] }
+    public var all: [String] { [timing, carData, raceEvents, deadLetters] }
 }
 
 /// Limits shared by the motorsport events: a value outside them is a feed error, not a fast lap.

@@ -1,0 +1,119 @@
+import Events
+import Postgres
+import Projections
+
+/// Reads and writes the tables of `SessionProjection`.
+public struct SessionStore: ProjectionStore {
+    public let projection: SessionProjection
+    public let tables: MotorsportTables
+
+    public init(projection: SessionProjection = SessionProjection(), tables: MotorsportTables = MotorsportTables()) {
+        self.projection = projection
+        self.tables = tables
+    }
+
+    public func loadStates(_ keys: [String], session: PGSession) throws -> [String: SessionState] {
+        guard !keys.isEmpty else { return [:] }
+        let r = try session.execute(
+            "SELECT session_id, state::text FROM \(tables.sessionState) WHERE session_id = ANY($1::text[])", [.textArray(keys)])
+        var states: [String: SessionState] = [:]
+        for row in 0..<r.rowCount {
+            guard let id = r.string(row, 0), let text = r.string(row, 1) else { continue }
+            states[id] = try SessionState(json: try JSONParser.parse(text))
+        }
+        return states
+    }
+
+    public func write(_ rows: [SessionRow], session: PGSession) throws {
+        var laps = PGBinaryCopyWriter(reservingCapacity: rows.count * 96)
+        var lapCount = 0
+        // Only the last line of each car and the last state of each session in a batch need writing.
+        var standings: [String: (String, DriverStanding, Timestamp)] = [:]
+        var states: [String: SessionState] = [:]
+        for row in rows {
+            switch row {
+            case .lap(let l):
+                lapCount += 1
+                laps.beginRow(columns: 14)
+                laps.timestamptz(microsecondsSinceUnixEpoch: l.time.microseconds)
+                laps.text(l.lap.sessionID)
+                laps.int32(Int32(l.lap.driverNumber))
+                laps.int32(Int32(l.lap.lapNumber))
+                for v in [l.lap.lapDuration, l.lap.sector1, l.lap.sector2, l.lap.sector3] {
+                    if let v { laps.float8(v) } else { laps.null() }
+                }
+                laps.bool(l.lap.isPitOutLap)
+                for v in [l.lap.intermediate1Speed, l.lap.intermediate2Speed, l.lap.speedTrap] {
+                    if let v { laps.int32(Int32(v)) } else { laps.null() }
+                }
+                if let c = l.compound { laps.text(c.rawValue) } else { laps.null() }
+                if let a = l.tyreAge { laps.int32(Int32(a)) } else { laps.null() }
+            case .standing(let sessionID, let d, let at):
+                standings["\(sessionID)/\(d.driverNumber)"] = (sessionID, d, at)
+            case .state(let s):
+                states[s.sessionID] = s
+            }
+        }
+        if lapCount > 0 {
+            _ = try session.copyIn(
+                """
+                COPY \(tables.lapTimes) (time, session_id, driver_number, lap_number, lap_duration, sector_1, sector_2,
+                  sector_3, is_pit_out_lap, i1_speed, i2_speed, st_speed, compound, tyre_age) FROM STDIN (FORMAT binary)
+                """, data: laps.finish())
+        }
+        try writeStandings(Array(standings.values), session: session)
+        for s in states.values {
+            var w = JSONWriter(capacity: 4096)
+            s.encode(to: &w)
+            _ = try session.execute(
+                """
+                INSERT INTO \(tables.sessionState) (session_id, state, updated_at) VALUES ($1, $2::jsonb, $3)
+                ON CONFLICT (session_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at
+                """, [.text(s.sessionID), .json(w.string), .timestamp(s.updatedAt?.microseconds)])
+        }
+    }
+
+    private func writeStandings(_ lines: [(String, DriverStanding, Timestamp)], session: PGSession) throws {
+        guard !lines.isEmpty else { return }
+        let stage = "turnstile_stage_\(tables.sessionLeaderboard)"
+        _ = try session.execute(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS \(stage) (LIKE \(tables.sessionLeaderboard)) ON COMMIT DELETE ROWS
+            """)
+        var w = PGBinaryCopyWriter(reservingCapacity: lines.count * 160)
+        for (sessionID, d, at) in lines {
+            w.beginRow(columns: 18)
+            w.text(sessionID)
+            w.int32(Int32(d.driverNumber))
+            if let v = d.position { w.int32(Int32(v)) } else { w.null() }
+            w.int32(Int32(d.lapsCompleted))
+            for v in [d.gapToLeader, d.interval] { if let v { w.float8(v) } else { w.null() } }
+            if let v = d.lapsBehindLeader { w.int32(Int32(v)) } else { w.null() }
+            for v in [d.lastLap, d.bestLap] { if let v { w.float8(v) } else { w.null() } }
+            if let v = d.bestLapNumber { w.int32(Int32(v)) } else { w.null() }
+            for v in d.bestSectors { if let v { w.float8(v) } else { w.null() } }
+            if let v = d.compound { w.text(v.rawValue) } else { w.null() }
+            if let v = d.tyreAge { w.int32(Int32(v)) } else { w.null() }
+            w.int32(Int32(d.pitCount))
+            w.bool(d.retired)
+            w.timestamptz(microsecondsSinceUnixEpoch: at.microseconds)
+        }
+        _ = try session.copyIn(
+            """
+            COPY \(stage) (session_id, driver_number, position, laps_completed, gap_to_leader, gap_to_ahead,
+              laps_behind_leader, last_lap, best_lap, best_lap_number, best_sector_1, best_sector_2, best_sector_3,
+              compound, tyre_age, pit_count, retired, updated_at) FROM STDIN (FORMAT binary)
+            """, data: w.finish())
+        _ = try session.execute(
+            """
+            INSERT INTO \(tables.sessionLeaderboard) SELECT * FROM \(stage)
+            ON CONFLICT (session_id, driver_number) DO UPDATE SET position = EXCLUDED.position,
+              laps_completed = EXCLUDED.laps_completed, gap_to_leader = EXCLUDED.gap_to_leader,
+              gap_to_ahead = EXCLUDED.gap_to_ahead, laps_behind_leader = EXCLUDED.laps_behind_leader,
+              last_lap = EXCLUDED.last_lap, best_lap = EXCLUDED.best_lap, best_lap_number = EXCLUDED.best_lap_number,
+              best_sector_1 = EXCLUDED.best_sector_1, best_sector_2 = EXCLUDED.best_sector_2,
+              best_sector_3 = EXCLUDED.best_sector_3, compound = EXCLUDED.compound, tyre_age = EXCLUDED.tyre_age,
+              pit_count = EXCLUDED.pit_count, retired = EXCLUDED.retired, updated_at = EXCLUDED.updated_at
+            """)
+    }
+}

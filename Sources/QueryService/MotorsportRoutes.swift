@@ -1,0 +1,112 @@
+import Events
+import Hummingbird
+import Postgres
+import Projections
+
+/// The motorsport read endpoints: a session's leaderboard, one driver's laps, the fastest laps.
+///
+/// Table names come from `MotorsportTables`; request values travel as statement parameters.
+struct MotorsportRoutes: Sendable {
+    let pool: PGPool
+    let tables: MotorsportTables
+
+    static let leaderboardColumns = ResultJSON([
+        ("driver_number", .int), ("position", .int), ("laps_completed", .int), ("gap_to_leader", .double),
+        ("gap_to_ahead", .double), ("laps_behind_leader", .int), ("last_lap", .double), ("best_lap", .double),
+        ("best_lap_number", .int), ("best_sector_1", .double), ("best_sector_2", .double), ("best_sector_3", .double),
+        ("compound", .text), ("tyre_age", .int), ("pit_count", .int), ("retired", .bool), ("updated_at", .time),
+    ])
+    static let lapColumns = ResultJSON([
+        ("lap_number", .int), ("time", .time), ("lap_duration", .double), ("sector_1", .double), ("sector_2", .double),
+        ("sector_3", .double), ("is_pit_out_lap", .bool), ("i1_speed", .int), ("i2_speed", .int), ("st_speed", .int),
+        ("compound", .text), ("tyre_age", .int),
+    ])
+    static let fastestColumns = ResultJSON([
+        ("driver_number", .int), ("lap_number", .int), ("lap_duration", .double), ("time", .time), ("compound", .text),
+    ])
+    static let maxFastestLaps = 100
+
+    func add<Context: RequestContext>(to router: Router<Context>) {
+        router.group("/v1/sessions/:session_id")
+            .get("leaderboard", use: leaderboard)
+            .get("drivers/:driver_number/laps", use: laps)
+            .get("fastest-laps", use: fastestLaps)
+    }
+
+    @Sendable func leaderboard(_ request: Request, context: some RequestContext) async throws -> Response {
+        let session = try QueryService.pathID("session_id", context)
+        let r = try await pool.query(
+            """
+            SELECT \(Self.leaderboardColumns.selectList) FROM \(tables.sessionLeaderboard)
+            WHERE session_id = $1 ORDER BY position NULLS LAST, driver_number
+            """, [.text(session)])
+        guard r.rowCount > 0 else { throw Self.unknownSession(session) }
+        var json = JSONWriter(capacity: 256 + r.rowCount * 420)
+        json.beginObject()
+        json.key("session_id"); json.string(session)
+        json.key("drivers"); json.beginArray()
+        for row in 0..<r.rowCount { try Self.leaderboardColumns.write(row: row, of: r, to: &json) }
+        json.endArray()
+        json.endObject()
+        return .json(json)
+    }
+
+    @Sendable func laps(_ request: Request, context: some RequestContext) async throws -> Response {
+        let session = try QueryService.pathID("session_id", context)
+        let driverText = try QueryService.pathID("driver_number", context)
+        guard let driver = Int(driverText), (1...99).contains(driver) else {
+            throw QueryError.invalidParameter("driver_number", "'driver_number' must be a car number from 1 to 99")
+        }
+        let r = try await pool.query(
+            """
+            SELECT \(Self.lapColumns.selectList) FROM \(tables.lapTimes)
+            WHERE session_id = $1 AND driver_number = $2 ORDER BY lap_number, time
+            """, [.text(session), .int(Int64(driver))])
+        if r.rowCount == 0 {
+            let known = try await pool.query("SELECT 1 FROM \(tables.sessionLeaderboard) WHERE session_id = $1 LIMIT 1", [.text(session)])
+            if known.rowCount == 0 { throw Self.unknownSession(session) }
+            throw QueryError.notFound("no laps of car \(driver) in session '\(session)'", field: "driver_number")
+        }
+        var json = JSONWriter(capacity: 128 + r.rowCount * 300)
+        json.beginObject()
+        json.key("session_id"); json.string(session)
+        json.key("driver_number"); json.int(driver)
+        json.key("laps"); json.beginArray()
+        for row in 0..<r.rowCount { try Self.lapColumns.write(row: row, of: r, to: &json) }
+        json.endArray()
+        json.endObject()
+        return .json(json)
+    }
+
+    @Sendable func fastestLaps(_ request: Request, context: some RequestContext) async throws -> Response {
+        let session = try QueryService.pathID("session_id", context)
+        var limit = 10
+        if let text = request.uri.queryParameters.get("limit") {
+            guard let n = Int(text), (1...Self.maxFastestLaps).contains(n) else {
+                throw QueryError.invalidParameter("limit", "'limit' must be an integer from 1 to \(Self.maxFastestLaps)")
+            }
+            limit = n
+        }
+        let r = try await pool.query(
+            """
+            SELECT \(Self.fastestColumns.selectList) FROM \(tables.lapTimes)
+            WHERE session_id = $1 AND lap_duration IS NOT NULL ORDER BY lap_duration, time LIMIT $2
+            """, [.text(session), .int(Int64(limit))])
+        if r.rowCount == 0 {
+            let known = try await pool.query("SELECT 1 FROM \(tables.sessionLeaderboard) WHERE session_id = $1 LIMIT 1", [.text(session)])
+            if known.rowCount == 0 { throw Self.unknownSession(session) }
+        }
+        var json = JSONWriter(capacity: 128 + r.rowCount * 160)
+        json.beginObject()
+        json.key("session_id"); json.string(session)
+        json.key("laps"); json.beginArray()
+        for row in 0..<r.rowCount { try Self.fastestColumns.write(row: row, of: r, to: &json) }
+        json.endArray()
+        json.endObject()
+        return .json(json)
+    }
+
+    static func unknownSession(_ session: String) -> QueryError {
+        .notFound("unknown session '\(session)'", field: "session_id")
+    }
+}

@@ -1,0 +1,92 @@
+import Events
+import Foundation
+import Ingest
+import Postgres
+import Processor
+import Projections
+import Testing
+
+/// The motorsport session projection end to end on the real broker and database.
+@Suite("MotorsportPipelineTests", .enabled(if: TestStack.enabled), .serialized)
+struct MotorsportPipelineTests {
+    /// The leaderboard as the table holds it, one line per car.
+    static func leaderboard(_ s: PGSession, session: String) throws -> [String] {
+        let r = try s.execute(
+            """
+            SELECT driver_number, position, laps_completed, round(gap_to_leader * 1e6)::bigint, best_lap, pit_count,
+                   retired, compound, tyre_age
+            FROM session_leaderboard WHERE session_id = $1 ORDER BY driver_number
+            """, [.text(session)])
+        return (0..<r.rowCount).map { row in (0..<9).map { r.string(row, $0) ?? "-" }.joined(separator: " ") }
+    }
+
+    /// The same lines computed by folding the events in memory (a replay of the whole session).
+    static func expectedLeaderboard(_ events: [EventEnvelope]) throws -> (lines: [String], laps: Int, derived: Set<String>) {
+        let projection = SessionProjection(topics: MotorsportTopics(prefix: ""))
+        var state: SessionState?
+        var laps = 0
+        var derived = Set<String>()
+        for e in events where e.type != CarSample.eventType {
+            let r = projection.fold(state, try projection.decode(e))
+            state = r.state
+            laps += r.rows.filter { if case .lap = $0 { true } else { false } }.count
+            derived.formUnion(r.derived.map(\.id))
+        }
+        let lines = state!.drivers.values.sorted { $0.driverNumber < $1.driverNumber }.map(Self.line)
+        return (lines, laps, derived)
+    }
+
+    static func line(_ d: DriverStanding) -> String {
+        var fields: [String] = [String(d.driverNumber), d.position.map(String.init) ?? "-", String(d.lapsCompleted)]
+        fields.append(d.gapToLeader.map { String(Int64(($0 * 1e6).rounded())) } ?? "-")
+        fields.append(d.bestLap.map { "\($0)" } ?? "-")
+        fields.append(String(d.pitCount))
+        fields.append(d.retired ? "t" : "f")
+        fields.append(d.compound?.rawValue ?? "-")
+        fields.append(d.tyreAge.map(String.init) ?? "-")
+        return fields.joined(separator: " ")
+    }
+
+    @Test func killedMidRaceTheLeaderboardEqualsAReplayOfTheWholeSession() async throws {
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        let motorsport = MotorsportTopics(prefix: ns.topics.prefix)
+        let events = RaceSimulator(.init(seed: 3, sessionID: "race-\(ns.id)", cars: 20, laps: 60)).events()
+        let expected = try Self.expectedLeaderboard(events)
+        let produced = try await PipelineRun.produce(events, ns: ns)
+        let total = Int64(produced[motorsport.timing] ?? 0)
+        #expect(total == Int64(events.count))
+        let s = try ns.session()
+        defer { s.close() }
+
+        // Small batches, so the kill lands mid-race.
+        let arguments = ["--projection", "motorsport_session", "--max-batch", "40"]
+        let first = try ProcessorProcess(ns: ns, name: "race-kill", extraArguments: arguments)
+        let reached = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+            try PipelineRun.folded(s, projection: "motorsport_session", topic: motorsport.timing) >= total * 2 / 5
+        }
+        first.kill9()
+        #expect(reached, "no progress before the kill; log: \(first.log.suffix(2000))")
+        let atKill = try PipelineRun.folded(s, projection: "motorsport_session", topic: motorsport.timing)
+        #expect(atKill < total, "the whole race was folded before the kill: the test proves nothing")
+
+        let second = try ProcessorProcess(ns: ns, name: "race-final", extraArguments: arguments)
+        let done = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+            let outbox = try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) ?? -1
+            return try PipelineRun.folded(s, projection: "motorsport_session", topic: motorsport.timing) == total && outbox == 0
+        }
+        let status = second.terminate()
+        #expect(done, "did not catch up; log: \(second.log.suffix(2000))")
+        #expect(status == 0)
+
+        #expect(try Self.leaderboard(s, session: "race-\(ns.id)") == expected.lines)
+        let laps = try s.execute("SELECT count(*), count(DISTINCT (driver_number, lap_number)) FROM lap_times")
+        #expect(try laps.int(0, 0) == Int64(expected.laps), "laps written twice or lost")
+        #expect(try laps.int(0, 1) == Int64(expected.laps))
+        // Race events: every one the replay derives, published (repeats only from a relay killed mid-send).
+        let published = try TopicReader.readAll(motorsport.raceEvents, ns: ns)
+        let ids = Set(try published.map { try EventEnvelope.decode($0.value).id })
+        #expect(ids == expected.derived)
+        #expect(!expected.derived.isEmpty)
+    }
+}

@@ -1,0 +1,117 @@
+import Events
+import Projections
+import Testing
+
+@Suite struct SessionProjectionTests {
+    let projection = SessionProjection()
+    let t0 = Timestamp(iso8601: "2024-03-24T04:00:00Z")!
+
+    func meta(_ id: String, _ seconds: Double) -> EventMeta {
+        let t = t0.adding(microseconds: Int64(seconds * 1e6))
+        return EventMeta(id: id, eventTime: t, ingestTime: t)
+    }
+
+    func lap(_ driver: Int, _ n: Int, at seconds: Double, _ duration: Double?, sectors: [Double?] = [nil, nil, nil]) -> SessionProjection.Input {
+        .lap(meta("lap-\(driver)-\(n)", seconds), LapCompleted(
+            sessionID: "s", driverNumber: driver, lapNumber: n, lapDuration: duration, sector1: sectors[0], sector2: sectors[1], sector3: sectors[2]))
+    }
+
+    /// Three cars, three laps: car 2 passes car 1 on lap 2; car 3 pits on lap 2 and retires after it.
+    var race: [SessionProjection.Input] {
+        [
+            .stint(meta("stint-1", 0), StintReported(sessionID: "s", driverNumber: 1, stintNumber: 1, compound: .medium, lapStart: 1, lapEnd: nil, tyreAgeAtStart: 2)),
+            lap(1, 1, at: 100, nil, sectors: [30, 35, nil]),
+            lap(2, 1, at: 101, 101, sectors: [31, 34, 36]),
+            lap(3, 1, at: 105, 105),
+            lap(2, 2, at: 189, 88, sectors: [29, 30, 29]),
+            lap(1, 2, at: 190, 90),
+            .pit(meta("pit-3-2", 195), PitStopReported(sessionID: "s", driverNumber: 3, lapNumber: 2, laneDuration: 21.5, stopDuration: 2.5)),
+            lap(3, 2, at: 200, 95),
+            .retired(meta("out-3", 210), DriverRetired(sessionID: "s", driverNumber: 3, lapNumber: 2)),
+            lap(2, 3, at: 279, 90),
+            lap(1, 3, at: 280, 90),
+        ]
+    }
+
+    func run(_ inputs: [SessionProjection.Input], from state: SessionState? = nil) -> (SessionState?, [SessionRow], [DerivedEvent]) {
+        var state = state
+        var rows: [SessionRow] = [], derived: [DerivedEvent] = []
+        for input in inputs {
+            let r = projection.fold(state, input)
+            state = r.state
+            rows += r.rows
+            derived += r.derived
+        }
+        return (state, rows, derived)
+    }
+
+    @Test func scriptedRaceGivesTheHandComputedLeaderboardAndEvents() throws {
+        let (state, rows, derived) = run(race)
+        let s = try #require(state)
+        let order = s.classification
+        #expect(order.map(\.driverNumber) == [2, 1, 3])
+        let d1 = s.drivers[1]!, d2 = s.drivers[2]!, d3 = s.drivers[3]!
+        #expect([d2.position, d1.position, d3.position] == [1, 2, 3])
+        #expect(d2.lapsCompleted == 3 && d1.lapsCompleted == 3 && d3.lapsCompleted == 2)
+        #expect(d1.gapToLeader == 1.0 && d1.interval == 1.0)
+        #expect(d2.gapToLeader == 0 && d2.interval == nil)
+        #expect(d2.bestLap == 88 && d2.bestLapNumber == 2 && d1.bestLap == 90 && d1.lastLap == 90)
+        #expect(d3.retired && d3.pitCount == 1)
+        // Tyres: medium from lap 1 with 2 laps on them → 5 laps old after 3 laps.
+        #expect(d1.compound == .medium && d1.tyreAge == 5)
+        #expect(d1.bestSectors[0] == 30 && d1.bestSectors[2] == nil)
+        #expect(s.bestSectors == [29, 30, 29] && s.bestSectorDrivers == [2, 2, 2])
+        #expect(s.fastestLap?.driver == 2 && s.fastestLap?.duration == 88)
+
+        let events = try derived.map { try $0.envelope() }
+        let fastest = try events.filter { $0.type == FastestLapSet.eventType }.map { try $0.decode(FastestLapSet.self) }
+        #expect(fastest.map(\.lapDuration) == [101, 88])
+        #expect(fastest.map(\.previousLapDuration) == [nil, 101])
+        let bests = try events.filter { $0.type == PersonalBest.eventType }.map { try $0.decode(PersonalBest.self) }
+        #expect(bests.map { [$0.driverNumber, $0.lapNumber] } == [[2, 1], [3, 1], [2, 2], [1, 2], [3, 2]])
+        let pits = try events.filter { $0.type == PitStopCompleted.eventType }.map { try $0.decode(PitStopCompleted.self) }
+        #expect(pits.map { [$0.driverNumber, $0.lapNumber, $0.pitCount] } == [[3, 2, 1]])
+        let passes = try events.filter { $0.type == PositionChanged.eventType }.map { try $0.decode(PositionChanged.self) }
+        #expect(passes.map { [$0.driverNumber, $0.from, $0.to] } == [[2, 2, 1]])
+        #expect(passes.first?.passed == [1])
+        #expect(derived.allSatisfy { $0.topic == MotorsportTopics.standard.raceEvents && $0.key == "s" })
+        #expect(Set(derived.map(\.id)).count == derived.count)
+
+        let laps = rows.compactMap { if case .lap(let l) = $0 { l } else { nil } }
+        #expect(laps.count == 8)
+        #expect(laps.first { $0.lap.driverNumber == 1 && $0.lap.lapNumber == 1 }?.lap.lapDuration == nil)
+        #expect(laps.first { $0.lap.driverNumber == 1 }?.compound == .medium)
+    }
+
+    @Test func replayingTheSameEventsChangesNothingAndEmitsNothing() {
+        let (state, _, _) = run(race)
+        let (again, rows, derived) = run(race, from: state)
+        #expect(again == state)
+        #expect(rows.isEmpty)
+        #expect(derived.isEmpty)
+    }
+
+    @Test func foldingFromRestoredStateEqualsFoldingStraightThrough() throws {
+        let all = race
+        let (straight, _, straightEvents) = run(all)
+        let (half, _, firstEvents) = run(Array(all.prefix(5)))
+        var w = JSONWriter()
+        half!.encode(to: &w)
+        let restored = try SessionState(json: try JSONParser.parse(w.bytes))
+        #expect(restored == half)
+        let (resumed, _, restEvents) = run(Array(all.dropFirst(5)), from: restored)
+        #expect(resumed == straight)
+        #expect((firstEvents + restEvents).map(\.id) == straightEvents.map(\.id))
+    }
+
+    @Test func gridOrderComesFromTheFeedBeforeTheFirstLap() {
+        let (state, _, _) = run([
+            .position(meta("p1", 0), PositionReported(sessionID: "s", driverNumber: 44, position: 2)),
+            .position(meta("p2", 0), PositionReported(sessionID: "s", driverNumber: 1, position: 1)),
+            .interval(meta("i1", 0), IntervalReported(sessionID: "s", driverNumber: 16, gapToLeader: nil, interval: nil)),
+        ])
+        #expect(state?.drivers[44]?.position == 2)
+        #expect(state?.drivers[1]?.position == 1)
+        #expect(state?.drivers[16] != nil)
+    }
+}
