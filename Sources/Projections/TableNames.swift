@@ -46,14 +46,16 @@ public struct MotorsportTables: Sendable, Equatable {
     public var lapTimes: String
     public var sessionLeaderboard: String
     public var sessionState: String
+    public var stints: String
 
     public init(suffix: String = "") {
         lapTimes = "lap_times" + suffix
         sessionLeaderboard = "session_leaderboard" + suffix
         sessionState = "session_state" + suffix
+        stints = "stints" + suffix
     }
 
     public var placeholders: [String: String] {
-        ["lap_times": lapTimes, "session_leaderboard": sessionLeaderboard, "session_state": sessionState]
+        ["lap_times": lapTimes, "session_leaderboard": sessionLeaderboard, "session_state": sessionState, "stints": stints]
     }
 }

@@ -24,6 +24,11 @@ struct MotorsportRoutes: Sendable {
     static let fastestColumns = ResultJSON([
         ("driver_number", .int), ("lap_number", .int), ("lap_duration", .double), ("time", .time), ("compound", .text),
     ])
+    static let stintColumns = ResultJSON([
+        ("driver_number", .int), ("stint_number", .int), ("compound", .text), ("lap_start", .int), ("lap_end", .int),
+        ("tyre_age_at_start", .int), ("clean_laps", .int), ("degradation", .double), ("fitted_base_lap", .double),
+        ("fit_residual_error", .double),
+    ])
     static let maxFastestLaps = 100
 
     func add<Context: RequestContext>(to router: Router<Context>) {
@@ -31,6 +36,25 @@ struct MotorsportRoutes: Sendable {
             .get("leaderboard", use: leaderboard)
             .get("drivers/:driver_number/laps", use: laps)
             .get("fastest-laps", use: fastestLaps)
+            .get("stints", use: stints)
+    }
+
+    @Sendable func stints(_ request: Request, context: some RequestContext) async throws -> Response {
+        let session = try QueryService.pathID("session_id", context)
+        let r = try await pool.query(
+            """
+            SELECT \(Self.stintColumns.selectList) FROM \(tables.stints)
+            WHERE session_id = $1 ORDER BY driver_number, stint_number
+            """, [.text(session)])
+        guard r.rowCount > 0 else { throw Self.unknownSession(session) }
+        var json = JSONWriter(capacity: 128 + r.rowCount * 260)
+        json.beginObject()
+        json.key("session_id"); json.string(session)
+        json.key("stints"); json.beginArray()
+        for row in 0..<r.rowCount { try Self.stintColumns.write(row: row, of: r, to: &json) }
+        json.endArray()
+        json.endObject()
+        return .json(json)
     }
 
     @Sendable func leaderboard(_ request: Request, context: some RequestContext) async throws -> Response {

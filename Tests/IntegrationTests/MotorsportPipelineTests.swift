@@ -21,19 +21,29 @@ struct MotorsportPipelineTests {
     }
 
     /// The same lines computed by folding the events in memory (a replay of the whole session).
-    static func expectedLeaderboard(_ events: [EventEnvelope]) throws -> (lines: [String], laps: Int, derived: Set<String>) {
+    static func expectedLeaderboard(_ events: [EventEnvelope]) throws -> (lines: [String], laps: Int, derived: Set<String>, stints: [String]) {
         let projection = SessionProjection(topics: MotorsportTopics(prefix: ""))
         var state: SessionState?
         var laps = 0
         var derived = Set<String>()
+        var stints: [String: String] = [:]
         for e in events where e.type != CarSample.eventType {
             let r = projection.fold(state, try projection.decode(e))
             state = r.state
             laps += r.rows.filter { if case .lap = $0 { true } else { false } }.count
             derived.formUnion(r.derived.map(\.id))
+            for case .stint(let s) in r.rows {
+                stints["\(s.driverNumber)/\(s.stintNumber)"] = Self.stintLine(
+                    s.driverNumber, s.stintNumber, s.compound?.rawValue, s.lapEnd, s.cleanLaps, s.fit?.slope)
+            }
         }
         let lines = state!.drivers.values.sorted { $0.driverNumber < $1.driverNumber }.map(Self.line)
-        return (lines, laps, derived)
+        return (lines, laps, derived, stints.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { stints[$0]! })
+    }
+
+    static func stintLine(_ driver: Int, _ stint: Int, _ compound: String?, _ lapEnd: Int?, _ clean: Int, _ slope: Double?) -> String {
+        let end = lapEnd.map(String.init) ?? "-", degradation = slope.map { String(Int64(($0 * 1e6).rounded())) } ?? "-"
+        return "\(driver)/\(stint) \(compound ?? "-") \(end) \(clean) \(degradation)"
     }
 
     static func line(_ d: DriverStanding) -> String {
@@ -80,6 +90,18 @@ struct MotorsportPipelineTests {
         #expect(status == 0)
 
         #expect(try Self.leaderboard(s, session: "race-\(ns.id)") == expected.lines)
+        let stints = try s.execute(
+            """
+            SELECT driver_number, stint_number, compound, lap_end, clean_laps, round(degradation * 1e6)::bigint FROM stints
+            ORDER BY (driver_number || '/' || stint_number) COLLATE "C"
+            """)
+        let stintLines = try (0..<stints.rowCount).map { row in
+            Self.stintLine(
+                Int(try stints.int(row, 0)!), Int(try stints.int(row, 1)!), stints.string(row, 2), try stints.int(row, 3).map { Int($0) },
+                Int(try stints.int(row, 4)!), try stints.int(row, 5).map { Double($0) / 1e6 })
+        }
+        #expect(stintLines == expected.stints)
+        #expect(expected.stints.count >= 39, "every car but the one retiring has two stints")
         let laps = try s.execute("SELECT count(*), count(DISTINCT (driver_number, lap_number)) FROM lap_times")
         #expect(try laps.int(0, 0) == Int64(expected.laps), "laps written twice or lost")
         #expect(try laps.int(0, 1) == Int64(expected.laps))

@@ -245,6 +245,17 @@ struct QueryServiceTests {
                 #expect(bad == .badRequest, "\(uri)")
                 #expect(body["error"]?["field"] == .string(field), "\(uri)")
             }
+            _ = try s.execute(
+                """
+                INSERT INTO stints (session_id, driver_number, stint_number, compound, lap_start, lap_end, tyre_age_at_start,
+                  clean_laps, degradation) VALUES ($1, 1, 1, 'SOFT', 1, 3, 0, 2, NULL), ($1, 1, 2, 'HARD', 4, NULL, 0, 0, 0.031)
+                """, [.text(session)])
+            defer { _ = try? s.execute("DELETE FROM stints WHERE session_id = $1", [.text(session)]) }
+            let (_, stints) = try await app.get("/v1/sessions/\(session)/stints")
+            #expect(stints["stints"]?.arrayValue?.map { $0["compound"] ?? .null } == [.string("SOFT"), .string("HARD")])
+            #expect(stints["stints"]?.arrayValue?.last?["degradation"]?.doubleValue == 0.031)
+            #expect(stints["stints"]?.arrayValue?.last?["lap_end"] == .null)
+
             let (missing, body) = try await app.get("/v1/sessions/no-such-\(session)/leaderboard")
             #expect(missing == .notFound)
             #expect(body["error"]?["field"] == .string("session_id"))

@@ -104,6 +104,56 @@ import Testing
         #expect((firstEvents + restEvents).map(\.id) == straightEvents.map(\.id))
     }
 
+    @Test func degradationFitByHand() throws {
+        let exact = try #require(DegradationFit(ages: [1, 2, 3, 4], seconds: [90.0, 90.1, 90.2, 90.3]))
+        #expect(abs(exact.slope - 0.1) < 1e-9 && abs(exact.intercept - 89.9) < 1e-9)
+        #expect(abs(exact.predict(age: 5).seconds - 90.4) < 1e-9 && exact.predict(age: 5).uncertainty < 1e-6)
+        // ages 1,2,3 → 90.0, 90.2, 90.1: slope 0.05, intercept 90.0, SSE 0.015, s = √0.015;
+        // at age 4 the leverage is 1 + 1/3 + (4 − 2)²/2 = 10/3.
+        let noisy = try #require(DegradationFit(ages: [1, 2, 3], seconds: [90.0, 90.2, 90.1]))
+        #expect(abs(noisy.slope - 0.05) < 1e-9 && abs(noisy.intercept - 90.0) < 1e-9)
+        let p = noisy.predict(age: 4)
+        #expect(abs(p.seconds - 90.2) < 1e-9)
+        #expect(abs(p.uncertainty - (0.015.squareRoot() * (10.0 / 3).squareRoot())) < 1e-9)
+        #expect(DegradationFit(ages: [1, 2], seconds: [90, 91]) == nil)
+        #expect(DegradationFit(ages: [3, 3, 3], seconds: [90, 91, 92]) == nil)
+    }
+
+    @Test func pacePredictionsComeFromTheStintsCleanLaps() throws {
+        let stint1 = StintReported(sessionID: "s", driverNumber: 1, stintNumber: 1, compound: .soft, lapStart: 1, lapEnd: nil, tyreAgeAtStart: 0)
+        let stint2 = StintReported(sessionID: "s", driverNumber: 1, stintNumber: 2, compound: .hard, lapStart: 7, lapEnd: nil, tyreAgeAtStart: 0)
+        let (state, rows, derived) = run([
+            .stint(meta("st1", 0), stint1),
+            lap(1, 1, at: 95, nil),  // lap 1: never clean
+            lap(1, 2, at: 185, 90.0),
+            lap(1, 3, at: 275.1, 90.1),
+            lap(1, 4, at: 375, 99.9),  // safety car: over 107 % of the best, not clean
+            lap(1, 5, at: 465.2, 90.2),  // third clean lap: first prediction (lap 6)
+            lap(1, 6, at: 558.5, 93.3),  // in-lap, removed when the stop arrives
+            .pit(meta("pit", 560), PitStopReported(sessionID: "s", driverNumber: 1, lapNumber: 6, laneDuration: 20)),
+            .stint(meta("st2", 578), stint2),
+            lap(1, 7, at: 670, 91.5),
+        ])
+        let paces = try derived.compactMap { d -> PacePredicted? in
+            let e = try d.envelope()
+            return e.type == PacePredicted.eventType ? try e.decode(PacePredicted.self) : nil
+        }
+        // Clean laps (age, s) after lap 5: (2, 90.0), (3, 90.1), (5, 90.2). By hand: mean age 10/3, Sxx 14/3,
+        // Sxy 0.3 → slope 0.3 / (14/3) = 0.0642857, intercept 90.1 − 0.0642857 × 10/3 = 89.8857143;
+        // at age 6: 90.2714.
+        #expect(paces.map(\.lapNumber) == [6, 7])
+        #expect(paces[0].predictedLapDuration == 90.271 && paces[0].tyreAge == 6 && paces[0].cleanLaps == 3)
+        #expect(paces[0].degradation == 0.0643 && paces[0].compound == .soft)
+        // Lap 6 (93.3 s, within 107 %) counts until its pit stop arrives: the prediction after it used 4 laps.
+        #expect(paces[1].cleanLaps == 4)
+        let d = try #require(state?.drivers[1])
+        #expect(d.stintNumber == 2 && d.compound == .hard && d.stintLaps.map(\.lap) == [7])
+        let stints = rows.compactMap { if case .stint(let s) = $0 { s } else { nil } }
+        let lastOfFirst = try #require(stints.last { $0.stintNumber == 1 })
+        #expect(lastOfFirst.lapEnd == 6 && lastOfFirst.cleanLaps == 3 && lastOfFirst.fit != nil)
+        #expect(stints.last?.stintNumber == 2 && stints.last?.cleanLaps == 1 && stints.last?.fit == nil)
+    }
+
     @Test func gridOrderComesFromTheFeedBeforeTheFirstLap() {
         let (state, _, _) = run([
             .position(meta("p1", 0), PositionReported(sessionID: "s", driverNumber: 44, position: 2)),

@@ -30,6 +30,7 @@ public struct SessionStore: ProjectionStore {
         // Only the last line of each car and the last state of each session in a batch need writing.
         var standings: [String: (String, DriverStanding, Timestamp)] = [:]
         var states: [String: SessionState] = [:]
+        var stints: [String: StintRow] = [:]
         for row in rows {
             switch row {
             case .lap(let l):
@@ -50,6 +51,8 @@ public struct SessionStore: ProjectionStore {
                 if let a = l.tyreAge { laps.int32(Int32(a)) } else { laps.null() }
             case .standing(let sessionID, let d, let at):
                 standings["\(sessionID)/\(d.driverNumber)"] = (sessionID, d, at)
+            case .stint(let s):
+                stints["\(s.sessionID)/\(s.driverNumber)/\(s.stintNumber)"] = s
             case .state(let s):
                 states[s.sessionID] = s
             }
@@ -62,6 +65,23 @@ public struct SessionStore: ProjectionStore {
                 """, data: laps.finish())
         }
         try writeStandings(Array(standings.values), session: session)
+        for s in stints.values {
+            _ = try session.execute(
+                """
+                INSERT INTO \(tables.stints) (session_id, driver_number, stint_number, compound, lap_start, lap_end,
+                  tyre_age_at_start, clean_laps, degradation, fitted_base_lap, fit_residual_error)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                ON CONFLICT (session_id, driver_number, stint_number) DO UPDATE SET compound = EXCLUDED.compound,
+                  lap_start = EXCLUDED.lap_start, lap_end = EXCLUDED.lap_end, tyre_age_at_start = EXCLUDED.tyre_age_at_start,
+                  clean_laps = EXCLUDED.clean_laps, degradation = EXCLUDED.degradation,
+                  fitted_base_lap = EXCLUDED.fitted_base_lap, fit_residual_error = EXCLUDED.fit_residual_error
+                """,
+                [
+                    .text(s.sessionID), .int(Int64(s.driverNumber)), .int(Int64(s.stintNumber)), .text(s.compound?.rawValue),
+                    .int(Int64(s.lapStart)), .int(s.lapEnd.map(Int64.init)), .int(Int64(s.tyreAgeAtStart)),
+                    .int(Int64(s.cleanLaps)), .double(s.fit?.slope), .double(s.fit?.intercept), .double(s.fit?.residualError),
+                ])
+        }
         for s in states.values {
             var w = JSONWriter(capacity: 4096)
             s.encode(to: &w)

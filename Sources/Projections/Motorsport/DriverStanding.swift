@@ -15,6 +15,9 @@ public struct DriverStanding: Sendable, Equatable {
     public var stintNumber = 0
     public var stintLapStart = 1
     public var tyreAgeAtStart = 0
+    /// Clean laps of the current stint (no lap 1, no out- or in-laps, none slower than 107 % of the car's
+    /// best): what the degradation fit sees.
+    public var stintLaps: [StintLap] = []
     /// Laps of the pit stops counted (a feed re-sending a stop does not count twice).
     public var pitLaps: [Int] = []
     public var retired = false
@@ -26,12 +29,33 @@ public struct DriverStanding: Sendable, Equatable {
 
     public init(driverNumber: Int) { self.driverNumber = driverNumber }
 
+    public struct StintLap: Sendable, Equatable {
+        public var lap: Int
+        /// Tyre age at the end of the lap.
+        public var age: Int
+        public var seconds: Double
+
+        public init(lap: Int, age: Int, seconds: Double) {
+            self.lap = lap
+            self.age = age
+            self.seconds = seconds
+        }
+    }
+
+    /// Tyre age at the end of `lap` in the current stint.
+    public func tyreAge(atLap lap: Int) -> Int { tyreAgeAtStart + max(0, lap - stintLapStart + 1) }
+
+    /// The current stint's degradation, once it has three clean laps.
+    public var degradationFit: DegradationFit? {
+        DegradationFit(ages: stintLaps.map { Double($0.age) }, seconds: stintLaps.map(\.seconds))
+    }
+
     public var pitCount: Int { pitLaps.count }
 
     /// Laps on the current set of tyres.
     public var tyreAge: Int? {
         guard compound != nil else { return nil }
-        return tyreAgeAtStart + max(0, lapsCompleted - stintLapStart + 1)
+        return tyreAge(atLap: lapsCompleted)
     }
 
     /// End of the last completed lap (µs).

@@ -2,7 +2,8 @@ import Events
 
 /// Folds a session's timing (laps, pit stops, stints, positions, intervals, retirements; one topic, keyed by
 /// session, so live and replay see the same order) into the lap history, the live leaderboard and race
-/// events: `FastestLapSet`, `PersonalBest`, `PitStopCompleted`, `PositionChanged`.
+/// events: `FastestLapSet`, `PersonalBest`, `PitStopCompleted`, `PositionChanged`, and `PacePredicted` from
+/// each stint's degradation fit (lap time against tyre age over its clean laps).
 ///
 /// Positions come from crossing times (laps completed, then who completed the last one first), so they are
 /// the same however the feed's own position messages interleave; those only fill in before the first lap.
@@ -126,7 +127,28 @@ public struct SessionProjection: Projection {
                     state.fastestLap = (lap.driverNumber, lap.lapNumber, duration)
                 }
             }
-            rows.append(.lap(LapRow(time: meta.eventTime, lap: lap, compound: d.compound, tyreAge: d.tyreAge)))
+            let age = d.tyreAge(atLap: lap.lapNumber)
+            rows.append(.lap(LapRow(time: meta.eventTime, lap: lap, compound: d.compound, tyreAge: d.compound == nil ? nil : age)))
+            if let duration = lap.lapDuration, lap.lapNumber > 1, !lap.isPitOutLap, lap.lapNumber >= d.stintLapStart,
+                d.stintNumber > 0, duration <= (d.bestLap ?? duration) * 1.07
+            {
+                d.stintLaps.append(.init(lap: lap.lapNumber, age: age, seconds: duration))
+            }
+            if d.stintNumber > 0 {
+                rows.append(.stint(StintRow(sessionID: lap.sessionID, d)))
+                // The next lap, from this stint's fit: one prediction per completed lap, id from the lap's.
+                if lap.lapNumber == d.lapsCompleted, !d.retired, let fit = d.degradationFit {
+                    let next = d.tyreAge(atLap: lap.lapNumber + 1)
+                    let (seconds, uncertainty) = fit.predict(age: Double(next))
+                    emit(
+                        PacePredicted(
+                            sessionID: lap.sessionID, driverNumber: lap.driverNumber, lapNumber: lap.lapNumber + 1,
+                            predictedLapDuration: (seconds * 1000).rounded() / 1000,
+                            uncertainty: (uncertainty * 1000).rounded() / 1000, compound: d.compound, tyreAge: next,
+                            degradation: (fit.slope * 10_000).rounded() / 10_000, cleanLaps: fit.samples),
+                        meta, "pace", time: meta.eventTime)
+                }
+            }
             touch(d, meta)
             reclassify(meta, lapNumber: lap.lapNumber)
         }
@@ -136,6 +158,11 @@ public struct SessionProjection: Projection {
             guard !d.pitLaps.contains(pit.lapNumber) else { return }
             d.pitLaps.append(pit.lapNumber)
             d.pitLaps.sort()
+            // The in-lap is not representative of the tyres' pace.
+            if d.stintLaps.contains(where: { $0.lap == pit.lapNumber }) {
+                d.stintLaps.removeAll { $0.lap == pit.lapNumber }
+                rows.append(.stint(StintRow(sessionID: pit.sessionID, d)))
+            }
             emit(
                 PitStopCompleted(
                     sessionID: pit.sessionID, driverNumber: pit.driverNumber, lapNumber: pit.lapNumber,
@@ -151,10 +178,12 @@ public struct SessionProjection: Projection {
             let same = stint.stintNumber == d.stintNumber && d.compound == stint.compound
                 && d.stintLapStart == stint.lapStart && d.tyreAgeAtStart == stint.tyreAgeAtStart
             guard !same else { return }
+            if stint.stintNumber != d.stintNumber || stint.lapStart != d.stintLapStart { d.stintLaps.removeAll() }
             d.stintNumber = stint.stintNumber
             d.compound = stint.compound
             d.stintLapStart = stint.lapStart
             d.tyreAgeAtStart = stint.tyreAgeAtStart
+            rows.append(.stint(StintRow(sessionID: stint.sessionID, d)))
             touch(d, meta)
         }
 

@@ -6,8 +6,35 @@ public enum SessionRow: Sendable, Equatable {
     case lap(LapRow)
     /// A car's leaderboard line (current state, upserted).
     case standing(sessionID: String, DriverStanding, updatedAt: Timestamp)
+    /// A car's stint with its degradation fit (upserted).
+    case stint(StintRow)
     /// The whole fold state (restored on assignment).
     case state(SessionState)
+}
+
+public struct StintRow: Sendable, Equatable {
+    public var sessionID: String
+    public var driverNumber: Int
+    public var stintNumber: Int
+    public var compound: TyreCompound?
+    public var lapStart: Int
+    /// Last lap completed on these tyres; nil before the first.
+    public var lapEnd: Int?
+    public var tyreAgeAtStart: Int
+    public var cleanLaps: Int
+    public var fit: DegradationFit?
+
+    public init(sessionID: String, _ d: DriverStanding) {
+        self.sessionID = sessionID
+        driverNumber = d.driverNumber
+        stintNumber = d.stintNumber
+        compound = d.compound
+        lapStart = d.stintLapStart
+        lapEnd = d.lapsCompleted >= d.stintLapStart ? d.lapsCompleted : nil
+        tyreAgeAtStart = d.tyreAgeAtStart
+        cleanLaps = d.stintLaps.count
+        fit = d.degradationFit
+    }
 }
 
 public struct LapRow: Sendable, Equatable {

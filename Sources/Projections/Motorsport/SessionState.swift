@@ -68,6 +68,9 @@ public struct SessionState: Sendable, Equatable {
             w.key("stint_start"); w.int(d.stintLapStart)
             w.key("tyre_age_at_start"); w.int(d.tyreAgeAtStart)
             w.key("pits"); w.beginArray(); for p in d.pitLaps { w.int(p) }; w.endArray()
+            w.key("stint_laps"); w.beginArray()
+            for l in d.stintLaps { w.beginArray(); w.int(l.lap); w.int(l.age); w.double(l.seconds); w.endArray() }
+            w.endArray()
             w.key("retired"); w.bool(d.retired)
             w.key("position"); w.optional(d.position)
             w.key("gap"); w.optional(d.gapToLeader)
@@ -109,6 +112,12 @@ public struct SessionState: Sendable, Equatable {
             s.stintLapStart = Int(try d.int("stint_start"))
             s.tyreAgeAtStart = Int(try d.int("tyre_age_at_start"))
             s.pitLaps = (d.value("pits")?.arrayValue ?? []).compactMap { $0.int64Value.map { Int($0) } }
+            s.stintLaps = (d.value("stint_laps")?.arrayValue ?? []).compactMap { v in
+                guard let a = v.arrayValue, a.count == 3, let lap = a[0].int64Value, let age = a[1].int64Value,
+                    let seconds = a[2].doubleValue
+                else { return nil }
+                return DriverStanding.StintLap(lap: Int(lap), age: Int(age), seconds: seconds)
+            }
             s.retired = try d.bool("retired")
             s.position = try d.optionalInt("position").map { Int($0) }
             s.gapToLeader = try d.optionalDouble("gap")
