@@ -47,15 +47,18 @@ public struct MotorsportTables: Sendable, Equatable {
     public var sessionLeaderboard: String
     public var sessionState: String
     public var stints: String
+    public var raceEvents: String
 
     public init(suffix: String = "") {
         lapTimes = "lap_times" + suffix
         sessionLeaderboard = "session_leaderboard" + suffix
         sessionState = "session_state" + suffix
         stints = "stints" + suffix
+        raceEvents = "race_events" + suffix
     }
 
     public var placeholders: [String: String] {
-        ["lap_times": lapTimes, "session_leaderboard": sessionLeaderboard, "session_state": sessionState, "stints": stints]
+        ["lap_times": lapTimes, "session_leaderboard": sessionLeaderboard, "session_state": sessionState, "stints": stints,
+         "race_events": raceEvents]
     }
 }

@@ -30,6 +30,7 @@ struct MotorsportRoutes: Sendable {
         ("fit_residual_error", .double),
     ])
     static let maxFastestLaps = 100
+    static let maxEvents = 1_000
 
     func add<Context: RequestContext>(to router: Router<Context>) {
         router.group("/v1/sessions/:session_id")
@@ -37,6 +38,38 @@ struct MotorsportRoutes: Sendable {
             .get("drivers/:driver_number/laps", use: laps)
             .get("fastest-laps", use: fastestLaps)
             .get("stints", use: stints)
+            .get("events", use: events)
+    }
+
+    /// Race events since a time (exclusive), oldest first: what a dashboard polls for.
+    @Sendable func events(_ request: Request, context: some RequestContext) async throws -> Response {
+        let session = try QueryService.pathID("session_id", context)
+        var since: Timestamp?
+        if let text = request.uri.queryParameters.get("since") {
+            guard let t = Timestamp(iso8601: String(text)) else {
+                throw QueryError.invalidParameter("since", "'since' must be an RFC 3339 time, e.g. 2024-03-24T05:00:00Z")
+            }
+            since = t
+        }
+        let r = try await pool.query(
+            """
+            SELECT event::text FROM \(tables.raceEvents)
+            WHERE session_id = $1 AND ($2::timestamptz IS NULL OR time > $2)
+            ORDER BY time, event_id LIMIT \(Self.maxEvents)
+            """, [.text(session), .timestamp(since?.microseconds)])
+        if r.rowCount == 0 {
+            let known = try await pool.query("SELECT 1 FROM \(tables.sessionLeaderboard) WHERE session_id = $1 LIMIT 1", [.text(session)])
+            if known.rowCount == 0 { throw Self.unknownSession(session) }
+        }
+        var json = JSONWriter(capacity: 128 + r.rowCount * 400)
+        json.beginObject()
+        json.key("session_id"); json.string(session)
+        json.key("events"); json.beginArray()
+        for row in 0..<r.rowCount { json.raw(Array((r.string(row, 0) ?? "null").utf8)) }
+        json.endArray()
+        json.key("truncated"); json.bool(r.rowCount == Self.maxEvents)
+        json.endObject()
+        return .json(json)
     }
 
     @Sendable func stints(_ request: Request, context: some RequestContext) async throws -> Response {

@@ -109,6 +109,9 @@ struct MotorsportPipelineTests {
         let published = try TopicReader.readAll(motorsport.raceEvents, ns: ns)
         let ids = Set(try published.map { try EventEnvelope.decode($0.value).id })
         #expect(ids == expected.derived)
+        let stored = try s.execute("SELECT count(*), count(DISTINCT event_id) FROM race_events")
+        #expect(try stored.int(0, 0) == Int64(expected.derived.count), "race events stored twice or lost")
+        #expect(try stored.int(0, 1) == Int64(expected.derived.count))
         #expect(!expected.derived.isEmpty)
     }
 }

@@ -256,6 +256,22 @@ struct QueryServiceTests {
             #expect(stints["stints"]?.arrayValue?.last?["degradation"]?.doubleValue == 0.031)
             #expect(stints["stints"]?.arrayValue?.last?["lap_end"] == .null)
 
+            for (seconds, id) in [(10, "e1"), (20, "e2")] {
+                _ = try s.execute(
+                    """
+                    INSERT INTO race_events (time, session_id, driver_number, event_id, type, event)
+                    VALUES ('2024-03-24T04:00:00Z'::timestamptz + make_interval(secs => $2), $1, 1, $3, 'motorsport.pit_stop.completed',
+                            jsonb_build_object('id', $3::text))
+                    """, [.text(session), .int(Int64(seconds)), .text(id)])
+            }
+            defer { _ = try? s.execute("DELETE FROM race_events WHERE session_id = $1", [.text(session)]) }
+            let (_, all) = try await app.get("/v1/sessions/\(session)/events")
+            #expect(all["events"]?.arrayValue?.map { $0["id"] ?? .null } == [.string("e1"), .string("e2")])
+            let (_, recent) = try await app.get("/v1/sessions/\(session)/events?since=2024-03-24T04:00:10Z")
+            #expect(recent["events"]?.arrayValue?.map { $0["id"] ?? .null } == [.string("e2")])
+            let (badSince, sinceBody) = try await app.get("/v1/sessions/\(session)/events?since=soon")
+            #expect(badSince == .badRequest && sinceBody["error"]?["field"] == .string("since"))
+
             let (missing, body) = try await app.get("/v1/sessions/no-such-\(session)/leaderboard")
             #expect(missing == .notFound)
             #expect(body["error"]?["field"] == .string("session_id"))

@@ -77,6 +77,10 @@ import Testing
         #expect(derived.allSatisfy { $0.topic == MotorsportTopics.standard.raceEvents && $0.key == "s" })
         #expect(Set(derived.map(\.id)).count == derived.count)
 
+        // Every derived event is also a row for "events since" queries.
+        let eventRows = rows.compactMap { if case .raceEvent(let e) = $0 { e } else { nil } }
+        #expect(eventRows.map(\.event.id) == derived.map(\.id))
+        #expect(eventRows.first { $0.event.type == PitStopCompleted.eventType }?.driverNumber == 3)
         let laps = rows.compactMap { if case .lap(let l) = $0 { l } else { nil } }
         #expect(laps.count == 8)
         #expect(laps.first { $0.lap.driverNumber == 1 && $0.lap.lapNumber == 1 }?.lap.lapDuration == nil)

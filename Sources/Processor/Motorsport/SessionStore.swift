@@ -31,6 +31,8 @@ public struct SessionStore: ProjectionStore {
         var standings: [String: (String, DriverStanding, Timestamp)] = [:]
         var states: [String: SessionState] = [:]
         var stints: [String: StintRow] = [:]
+        var events = PGBinaryCopyWriter(reservingCapacity: 1024)
+        var eventCount = 0
         for row in rows {
             switch row {
             case .lap(let l):
@@ -51,6 +53,15 @@ public struct SessionStore: ProjectionStore {
                 if let a = l.tyreAge { laps.int32(Int32(a)) } else { laps.null() }
             case .standing(let sessionID, let d, let at):
                 standings["\(sessionID)/\(d.driverNumber)"] = (sessionID, d, at)
+            case .raceEvent(let e):
+                eventCount += 1
+                events.beginRow(columns: 6)
+                events.timestamptz(microsecondsSinceUnixEpoch: e.time.microseconds)
+                events.text(e.sessionID)
+                events.int32(Int32(e.driverNumber))
+                events.text(e.event.id)
+                events.text(e.event.type)
+                events.jsonb(String(decoding: e.event.encoded, as: UTF8.self))
             case .stint(let s):
                 stints["\(s.sessionID)/\(s.driverNumber)/\(s.stintNumber)"] = s
             case .state(let s):
@@ -63,6 +74,11 @@ public struct SessionStore: ProjectionStore {
                 COPY \(tables.lapTimes) (time, session_id, driver_number, lap_number, lap_duration, sector_1, sector_2,
                   sector_3, is_pit_out_lap, i1_speed, i2_speed, st_speed, compound, tyre_age) FROM STDIN (FORMAT binary)
                 """, data: laps.finish())
+        }
+        if eventCount > 0 {
+            _ = try session.copyIn(
+                "COPY \(tables.raceEvents) (time, session_id, driver_number, event_id, type, event) FROM STDIN (FORMAT binary)",
+                data: events.finish())
         }
         try writeStandings(Array(standings.values), session: session)
         for s in stints.values {

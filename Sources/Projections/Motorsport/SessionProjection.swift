@@ -77,12 +77,13 @@ public struct SessionProjection: Projection {
 
         mutating func driver(_ n: Int) -> DriverStanding { state.drivers[n] ?? DriverStanding(driverNumber: n) }
 
-        mutating func emit<P: EventPayload>(_ payload: P, _ meta: EventMeta, _ cause: String, time: Timestamp) {
-            derived.append(
-                DerivedEvent(
-                    topic: projection.topics.raceEvents, payload: payload,
-                    id: EventID.derived(projection.name, meta.id, cause), source: projection.name, eventTime: time,
-                    ingestTime: meta.ingestTime))
+        mutating func emit<P: EventPayload>(_ payload: P, _ meta: EventMeta, _ cause: String, time: Timestamp, driver: Int) {
+            let event = DerivedEvent(
+                topic: projection.topics.raceEvents, payload: payload,
+                id: EventID.derived(projection.name, meta.id, cause), source: projection.name, eventTime: time,
+                ingestTime: meta.ingestTime)
+            derived.append(event)
+            rows.append(.raceEvent(RaceEventRow(time: time, sessionID: state.sessionID, driverNumber: driver, event: event)))
         }
 
         mutating func touch(_ d: DriverStanding, _ meta: EventMeta) {
@@ -113,7 +114,8 @@ public struct SessionProjection: Projection {
                     emit(
                         PersonalBest(
                             sessionID: lap.sessionID, driverNumber: lap.driverNumber, lapNumber: lap.lapNumber,
-                            lapDuration: duration, previousLapDuration: d.bestLap), meta, "personal-best", time: meta.eventTime)
+                            lapDuration: duration, previousLapDuration: d.bestLap), meta, "personal-best", time: meta.eventTime,
+                        driver: lap.driverNumber)
                     d.bestLap = duration
                     d.bestLapNumber = lap.lapNumber
                 }
@@ -123,7 +125,7 @@ public struct SessionProjection: Projection {
                         FastestLapSet(
                             sessionID: lap.sessionID, driverNumber: lap.driverNumber, lapNumber: lap.lapNumber,
                             lapDuration: duration, previousDriverNumber: before?.driver, previousLapDuration: before?.duration),
-                        meta, "fastest-lap", time: meta.eventTime)
+                        meta, "fastest-lap", time: meta.eventTime, driver: lap.driverNumber)
                     state.fastestLap = (lap.driverNumber, lap.lapNumber, duration)
                 }
             }
@@ -146,7 +148,7 @@ public struct SessionProjection: Projection {
                             predictedLapDuration: (seconds * 1000).rounded() / 1000,
                             uncertainty: (uncertainty * 1000).rounded() / 1000, compound: d.compound, tyreAge: next,
                             degradation: (fit.slope * 10_000).rounded() / 10_000, cleanLaps: fit.samples),
-                        meta, "pace", time: meta.eventTime)
+                        meta, "pace", time: meta.eventTime, driver: lap.driverNumber)
                 }
             }
             touch(d, meta)
@@ -167,7 +169,7 @@ public struct SessionProjection: Projection {
                 PitStopCompleted(
                     sessionID: pit.sessionID, driverNumber: pit.driverNumber, lapNumber: pit.lapNumber,
                     laneDuration: pit.laneDuration, stopDuration: pit.stopDuration, pitCount: d.pitCount),
-                meta, "pit", time: meta.eventTime)
+                meta, "pit", time: meta.eventTime, driver: pit.driverNumber)
             touch(d, meta)
         }
 
@@ -257,7 +259,7 @@ public struct SessionProjection: Projection {
                     PositionChanged(
                         sessionID: state.sessionID, driverNumber: d.driverNumber, from: was, to: now, passed: passed,
                         lapNumber: state.drivers[d.driverNumber]?.lapsCompleted ?? lapNumber),
-                    meta, "position-\(d.driverNumber)", time: meta.eventTime)
+                    meta, "position-\(d.driverNumber)", time: meta.eventTime, driver: d.driverNumber)
             }
         }
 

@@ -8,8 +8,24 @@ public enum SessionRow: Sendable, Equatable {
     case standing(sessionID: String, DriverStanding, updatedAt: Timestamp)
     /// A car's stint with its degradation fit (upserted).
     case stint(StintRow)
+    /// A derived race event, kept for "events since" queries (it also goes to the topic).
+    case raceEvent(RaceEventRow)
     /// The whole fold state (restored on assignment).
     case state(SessionState)
+}
+
+public struct RaceEventRow: Sendable, Equatable {
+    public var time: Timestamp
+    public var sessionID: String
+    public var driverNumber: Int
+    public var event: DerivedEvent
+
+    public init(time: Timestamp, sessionID: String, driverNumber: Int, event: DerivedEvent) {
+        self.time = time
+        self.sessionID = sessionID
+        self.driverNumber = driverNumber
+        self.event = event
+    }
 }
 
 public struct StintRow: Sendable, Equatable {
