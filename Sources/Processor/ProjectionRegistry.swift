@@ -4,7 +4,7 @@ import Projections
 
 /// The projections this build can run, by name.
 public enum ProjectionRegistry {
-    public static let names = ["parks_wait_times", "parks_crowd", "motorsport_session"]
+    public static let names = ["parks_wait_times", "parks_crowd", "motorsport_session", "motorsport_telemetry"]
 
     /// Workers for the named projections (all when `names` is empty).
     public static func workers(
@@ -26,6 +26,10 @@ public enum ProjectionRegistry {
             case "motorsport_session":
                 return ProjectionWorker(
                     store: SessionStore(projection: SessionProjection(topics: motorsportTopics), tables: motorsport),
+                    settings: motorsportSettings, tables: runtime, logger: logger)
+            case "motorsport_telemetry":
+                return ProjectionWorker(
+                    store: TelemetryStore(projection: TelemetryProjection(topics: motorsportTopics), tables: motorsport),
                     settings: motorsportSettings, tables: runtime, logger: logger)
             default:
                 throw UnknownProjection(name: name)

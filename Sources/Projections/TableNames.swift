@@ -48,6 +48,8 @@ public struct MotorsportTables: Sendable, Equatable {
     public var sessionState: String
     public var stints: String
     public var raceEvents: String
+    public var telemetry: String
+    public var telemetry1s: String
 
     public init(suffix: String = "") {
         lapTimes = "lap_times" + suffix
@@ -55,10 +57,12 @@ public struct MotorsportTables: Sendable, Equatable {
         sessionState = "session_state" + suffix
         stints = "stints" + suffix
         raceEvents = "race_events" + suffix
+        telemetry = "telemetry" + suffix
+        telemetry1s = "telemetry_1s" + suffix
     }
 
     public var placeholders: [String: String] {
         ["lap_times": lapTimes, "session_leaderboard": sessionLeaderboard, "session_state": sessionState, "stints": stints,
-         "race_events": raceEvents]
+         "race_events": raceEvents, "telemetry": telemetry, "telemetry_1s": telemetry1s]
     }
 }

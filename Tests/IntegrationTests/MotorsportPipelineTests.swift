@@ -114,4 +114,47 @@ struct MotorsportPipelineTests {
         #expect(try stored.int(0, 1) == Int64(expected.derived.count))
         #expect(!expected.derived.isEmpty)
     }
+
+    @Test func telemetryRollupSumsUpEverySampleOnceWhateverTheBatches() async throws {
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        let motorsport = MotorsportTopics(prefix: ns.topics.prefix)
+        let race = RaceSimulator(.init(seed: 5, sessionID: "tel-\(ns.id)", cars: 3, laps: 3, telemetryHz: 4)).events()
+        let samples = race.filter { $0.type == CarSample.eventType }
+        // The feed repeats some samples: they must count once.
+        let produced = try await PipelineRun.produce(samples + samples.prefix(100), ns: ns)
+        let total = Int64(produced[motorsport.carData] ?? 0)
+        let s = try ns.session()
+        defer { s.close() }
+        let p = try ProcessorProcess(ns: ns, name: "telemetry", extraArguments: ["--projection", "motorsport_telemetry", "--max-batch", "300"])
+        let done = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+            try PipelineRun.folded(s, projection: "motorsport_telemetry", topic: motorsport.carData) == total
+        }
+        let status = p.terminate()
+        #expect(done, "did not fold the telemetry; log: \(p.log.suffix(2000))")
+        #expect(status == 0)
+
+        // Independent: group the samples by car and second.
+        var expected: [String: [Int]] = [:]  // key → [count, min, max, sum speed, sum throttle, brake n, max gear]
+        for e in samples {
+            let c = try e.decode(CarSample.self)
+            let second = Timestamp.floorDivision(e.eventTime.microseconds, 1_000_000)
+            let key = "\(c.driverNumber) \(second)"
+            var a = expected[key] ?? [0, Int.max, Int.min, 0, 0, 0, 0]
+            a = [a[0] + 1, min(a[1], c.speed), max(a[2], c.speed), a[3] + c.speed, a[4] + c.throttle, a[5] + (c.brake > 0 ? 1 : 0), max(a[6], c.gear)]
+            expected[key] = a
+        }
+        let expectedLines = expected.map { "\($0.key) \($0.value.map(String.init).joined(separator: " "))" }.sorted()
+        let r = try s.execute(
+            """
+            SELECT driver_number, (extract(epoch FROM time))::bigint, samples, speed_min, speed_max, speed_sum, throttle_sum,
+                   brake_samples, gear_max FROM telemetry_1s
+            """)
+        let lines = (0..<r.rowCount).map { row in (0..<9).map { r.string(row, $0) ?? "-" }.joined(separator: " ") }.sorted()
+        #expect(lines == expectedLines)
+        let stored = try s.execute("SELECT count(*) FROM telemetry").int(0, 0)
+        #expect(stored == Int64(samples.count), "raw samples lost or stored twice")
+        let means = try s.execute("SELECT bool_and(speed_mean = speed_sum::float8 / samples) FROM telemetry_1s").bool(0, 0)
+        #expect(means == true)
+    }
 }

@@ -272,6 +272,30 @@ struct QueryServiceTests {
             let (badSince, sinceBody) = try await app.get("/v1/sessions/\(session)/events?since=soon")
             #expect(badSince == .badRequest && sinceBody["error"]?["field"] == .string("since"))
 
+            // Telemetry: seconds 0–3 of car 1 (4 samples each at 100, 200, 300, 400 km/h), asked in 2-second buckets.
+            for second in 0..<4 {
+                _ = try s.execute(
+                    """
+                    INSERT INTO telemetry_1s (time, session_id, driver_number, samples, speed_min, speed_max, speed_sum,
+                      throttle_sum, brake_samples, gear_max, drs_open_samples)
+                    VALUES ('2024-03-24T04:00:00Z'::timestamptz + make_interval(secs => $2), $1, 1, 4, $3, $3, $3 * 4, 400, $4, $2 + 3, 0)
+                    """, [.text(session), .int(Int64(second)), .int(Int64(100 * (second + 1))), .int(second == 1 ? 2 : 0)])
+            }
+            defer { _ = try? s.execute("DELETE FROM telemetry_1s WHERE session_id = $1", [.text(session)]) }
+            let (telStatus, tel) = try await app.get(
+                "/v1/sessions/\(session)/drivers/1/telemetry?from=2024-03-24T04:00:00Z&to=2024-03-24T04:00:04Z&resolution=2")
+            #expect(telStatus == .ok)
+            let buckets = tel["buckets"]?.arrayValue ?? []
+            #expect(buckets.map { $0["samples"]?.int64Value } == [8, 8])
+            #expect(buckets.map { $0["speed_mean"]?.doubleValue } == [150, 350])
+            #expect(buckets.map { $0["speed_max"]?.int64Value } == [200, 400])
+            #expect(buckets.first?["brake_share"]?.doubleValue == 0.25 && buckets.last?["gear_max"]?.int64Value == 6)
+            let (badRes, resBody) = try await app.get(
+                "/v1/sessions/\(session)/drivers/1/telemetry?from=2024-03-24T04:00:00Z&to=2024-03-24T04:00:04Z&resolution=0")
+            #expect(badRes == .badRequest && resBody["error"]?["field"] == .string("resolution"))
+            let (badRange, rangeBody) = try await app.get("/v1/sessions/\(session)/drivers/1/telemetry?from=2024-03-24T04:00:00Z")
+            #expect(badRange == .badRequest && rangeBody["error"]?["field"] == .string("to"))
+
             let (missing, body) = try await app.get("/v1/sessions/no-such-\(session)/leaderboard")
             #expect(missing == .notFound)
             #expect(body["error"]?["field"] == .string("session_id"))

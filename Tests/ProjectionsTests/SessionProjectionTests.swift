@@ -169,3 +169,39 @@ import Testing
         #expect(state?.drivers[16] != nil)
     }
 }
+
+@Suite struct TelemetryProjectionTests {
+    let projection = TelemetryProjection()
+
+    func sample(_ ms: Int64, speed: Int, brake: Int = 0) -> TelemetryProjection.Input {
+        let t = Timestamp(milliseconds: 1_711_252_800_000 + ms)
+        return (EventMeta(id: "c\(ms)", eventTime: t, ingestTime: t),
+                CarSample(sessionID: "s", driverNumber: 1, speed: speed, throttle: 100 - brake, brake: brake, gear: speed / 40, rpm: 10_000, drs: 0))
+    }
+
+    @Test func secondsAggregateAndRepeatsCountOnce() {
+        var state: CarTelemetryState?
+        var seconds: [Int64: TelemetrySecond] = [:]
+        var raw = 0
+        // 0.0 s, 0.5 s, 1.0 s, then a repeat of 0.5 s and a late 0.8 s (within the window): 4 samples.
+        for input in [sample(0, speed: 100), sample(500, speed: 200, brake: 100), sample(1_000, speed: 300), sample(500, speed: 200, brake: 100), sample(800, speed: 120)] {
+            let r = projection.fold(state, input)
+            state = r.state
+            for row in r.rows {
+                switch row {
+                case .sample: raw += 1
+                case .second(let p): if seconds[p.second.microseconds] == nil { seconds[p.second.microseconds] = p } else { seconds[p.second.microseconds]!.merge(p) }
+                }
+            }
+        }
+        #expect(raw == 4)
+        let first = seconds[1_711_252_800_000_000]!
+        #expect(first.samples == 3 && first.speedMin == 100 && first.speedMax == 200 && first.speedSum == 420)
+        #expect(first.brakeSamples == 1 && first.throttleSum == 100 + 0 + 100 && first.gearMax == 5)
+        #expect(seconds[1_711_252_801_000_000]?.samples == 1)
+        // Older than every remembered sample: dropped (could be a repeat from a re-sent stretch).
+        var s = state!
+        s.recentTimes = [Timestamp(milliseconds: 1_711_252_800_500).microseconds]
+        #expect(projection.fold(s, sample(0, speed: 100)).rows.isEmpty)
+    }
+}

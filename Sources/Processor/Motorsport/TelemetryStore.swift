@@ -1,0 +1,96 @@
+import Events
+import Postgres
+import Projections
+
+/// Reads and writes the tables of `TelemetryProjection`.
+public struct TelemetryStore: ProjectionStore {
+    public let projection: TelemetryProjection
+    public let tables: MotorsportTables
+
+    public init(projection: TelemetryProjection = TelemetryProjection(), tables: MotorsportTables = MotorsportTables()) {
+        self.projection = projection
+        self.tables = tables
+    }
+
+    /// The repeat filter restarts from the newest stored samples of each car.
+    public func loadStates(_ keys: [String], session: PGSession) throws -> [String: CarTelemetryState] {
+        var states: [String: CarTelemetryState] = [:]
+        for key in keys {
+            guard let slash = key.lastIndex(of: "/"), let driver = Int(key[key.index(after: slash)...]) else { continue }
+            let sessionID = String(key[..<slash])
+            let r = try session.execute(
+                """
+                SELECT (extract(epoch FROM time) * 1000000)::bigint FROM \(tables.telemetry)
+                WHERE session_id = $1 AND driver_number = $2 ORDER BY time DESC LIMIT \(CarTelemetryState.recentTimesKept)
+                """, [.text(sessionID), .int(Int64(driver))])
+            guard r.rowCount > 0 else { continue }
+            var s = CarTelemetryState(sessionID: sessionID, driverNumber: driver)
+            s.recentTimes = try (0..<r.rowCount).compactMap { try r.int($0, 0) }.sorted()
+            states[key] = s
+        }
+        return states
+    }
+
+    public func write(_ rows: [TelemetryRow], session: PGSession) throws {
+        var samples = PGBinaryCopyWriter(reservingCapacity: rows.count * 48)
+        var sampleCount = 0
+        var seconds: [String: TelemetrySecond] = [:]
+        for row in rows {
+            switch row {
+            case .sample(let time, let s):
+                sampleCount += 1
+                samples.beginRow(columns: 9)
+                samples.timestamptz(microsecondsSinceUnixEpoch: time.microseconds)
+                samples.text(s.sessionID)
+                for v in [s.driverNumber, s.speed, s.throttle, s.brake, s.gear, s.rpm, s.drs] { samples.int32(Int32(v)) }
+            case .second(let part):
+                let key = "\(part.sessionID)/\(part.driverNumber)/\(part.second.microseconds)"
+                if var merged = seconds[key] {
+                    merged.merge(part)
+                    seconds[key] = merged
+                } else {
+                    seconds[key] = part
+                }
+            }
+        }
+        if sampleCount > 0 {
+            _ = try session.copyIn(
+                """
+                COPY \(tables.telemetry) (time, session_id, driver_number, speed, throttle, brake, gear, rpm, drs)
+                FROM STDIN (FORMAT binary)
+                """, data: samples.finish())
+        }
+        guard !seconds.isEmpty else { return }
+        let stage = "turnstile_stage_\(tables.telemetry1s)"
+        _ = try session.execute(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS \(stage) (time timestamptz, session_id text, driver_number integer,
+              samples integer, speed_min integer, speed_max integer, speed_sum bigint, throttle_sum bigint,
+              brake_samples integer, gear_max integer, drs_open_samples integer) ON COMMIT DELETE ROWS
+            """)
+        var w = PGBinaryCopyWriter(reservingCapacity: seconds.count * 80)
+        for p in seconds.values {
+            w.beginRow(columns: 11)
+            w.timestamptz(microsecondsSinceUnixEpoch: p.second.microseconds)
+            w.text(p.sessionID)
+            for v in [p.driverNumber, p.samples, p.speedMin, p.speedMax] { w.int32(Int32(v)) }
+            w.int64(Int64(p.speedSum))
+            w.int64(Int64(p.throttleSum))
+            for v in [p.brakeSamples, p.gearMax, p.drsOpenSamples] { w.int32(Int32(v)) }
+        }
+        _ = try session.copyIn("COPY \(stage) FROM STDIN (FORMAT binary)", data: w.finish())
+        // Partials merge: a second split over batches sums up exactly.
+        _ = try session.execute(
+            """
+            INSERT INTO \(tables.telemetry1s) AS t (time, session_id, driver_number, samples, speed_min, speed_max,
+              speed_sum, throttle_sum, brake_samples, gear_max, drs_open_samples)
+            SELECT time, session_id, driver_number, samples, speed_min, speed_max, speed_sum, throttle_sum,
+              brake_samples, gear_max, drs_open_samples FROM \(stage)
+            ON CONFLICT (session_id, driver_number, time) DO UPDATE SET samples = t.samples + EXCLUDED.samples,
+              speed_min = least(t.speed_min, EXCLUDED.speed_min), speed_max = greatest(t.speed_max, EXCLUDED.speed_max),
+              speed_sum = t.speed_sum + EXCLUDED.speed_sum, throttle_sum = t.throttle_sum + EXCLUDED.throttle_sum,
+              brake_samples = t.brake_samples + EXCLUDED.brake_samples, gear_max = greatest(t.gear_max, EXCLUDED.gear_max),
+              drs_open_samples = t.drs_open_samples + EXCLUDED.drs_open_samples
+            """)
+    }
+}
