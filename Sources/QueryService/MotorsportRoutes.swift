@@ -152,11 +152,31 @@ struct MotorsportRoutes: Sendable {
             WHERE session_id = $1 ORDER BY position NULLS LAST, driver_number
             """, [.text(session)])
         guard r.rowCount > 0 else { throw Self.unknownSession(session) }
-        var json = JSONWriter(capacity: 256 + r.rowCount * 420)
+        // The session's best sectors: the fastest personal best of each sector, and whose it is.
+        let best = try await pool.query(
+            """
+            SELECT s.sector, s.seconds, min(l.driver_number)
+            FROM (SELECT 1 AS sector, min(best_sector_1) AS seconds FROM \(tables.sessionLeaderboard) WHERE session_id = $1
+                  UNION ALL SELECT 2, min(best_sector_2) FROM \(tables.sessionLeaderboard) WHERE session_id = $1
+                  UNION ALL SELECT 3, min(best_sector_3) FROM \(tables.sessionLeaderboard) WHERE session_id = $1) s
+            LEFT JOIN \(tables.sessionLeaderboard) l ON l.session_id = $1 AND s.seconds IS NOT NULL
+              AND s.seconds = CASE s.sector WHEN 1 THEN l.best_sector_1 WHEN 2 THEN l.best_sector_2 ELSE l.best_sector_3 END
+            GROUP BY s.sector, s.seconds ORDER BY s.sector
+            """, [.text(session)])
+        var json = JSONWriter(capacity: 512 + r.rowCount * 420)
         json.beginObject()
         json.key("session_id"); json.string(session)
         json.key("drivers"); json.beginArray()
         for row in 0..<r.rowCount { try Self.leaderboardColumns.write(row: row, of: r, to: &json) }
+        json.endArray()
+        json.key("best_sectors"); json.beginArray()
+        for row in 0..<best.rowCount {
+            json.beginObject()
+            json.key("sector"); json.optional(try best.int(row, 0))
+            json.key("seconds"); json.optional(try best.double(row, 1))
+            json.key("driver_number"); json.optional(try best.int(row, 2))
+            json.endObject()
+        }
         json.endArray()
         json.endObject()
         return .json(json)

@@ -19,6 +19,8 @@ struct BenchCommand: AsyncParsableCommand {
             rate (hypertable shaped like wait_times) on the same broker and database; end-to-end events/s of the
             parks_wait_times projection (broker → fold → TimescaleDB, effectively once, relay running) and its
             ratio to the lower raw rate; p50/p99 produce→visible latency at a fixed rate.
+            With --race: p50/p99 from a timing event produced to the leaderboard row committed, with 20 cars'
+            telemetry flowing, at race rate and at 100× race rate (--race-speedups).
             Works in a scratch database (turnstile_bench_<id>, created and dropped: needs CREATEDB) and
             scratch topics (prefix bench-<id>.), so it never touches real projections. Build with -c release.
             """)
@@ -29,6 +31,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds of the latency measurement.") var latencySeconds: Double = 15
     @Flag(help: "Only the in-memory measures (decode, decode+fold): no broker or database needed.")
     var foldOnly = false
+    @Flag(help: "The motorsport latency bench instead: timing event → leaderboard row, telemetry flowing.")
+    var race = false
+    @Option(help: "Wall-clock seconds of each race phase.") var raceSeconds: Double = 60
+    @Option(help: "Speed-ups of the race phases (1 = race rate).") var raceSpeedups: [Double] = [1, 100]
 
     func run() async throws {
         var quiet = try global.bootstrap(label: "turnstile.bench")
@@ -40,6 +46,14 @@ struct BenchCommand: AsyncParsableCommand {
         func say(_ name: String, _ value: String) {
             report.append((name, value))
             print(name.padding(toLength: 60, withPad: " ", startingAt: 0) + value)
+        }
+
+        if race {
+            try await RaceBench(
+                kafka: try global.kafkaConfig(), baseURL: try global.database(), logger: logger, seconds: raceSeconds,
+                speedups: raceSpeedups, say: say
+            ).run()
+            return
         }
 
         // Inputs: wait-time observations of many attractions (the raw topic's traffic).

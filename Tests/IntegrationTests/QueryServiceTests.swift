@@ -215,8 +215,9 @@ struct QueryServiceTests {
                 _ = try s.execute(
                     """
                     INSERT INTO session_leaderboard (session_id, driver_number, position, laps_completed, gap_to_leader,
-                      best_lap, pit_count, retired, updated_at) VALUES ($1, $2, $3, 3, $4, $5, 1, $6, now())
-                    """, [.text(session), .int(Int64(driver)), .int(position.map(Int64.init)), .double(gap), .double(best), .bool(retired)])
+                      best_lap, pit_count, retired, updated_at, best_sector_1) VALUES ($1, $2, $3, 3, $4, $5, 1, $6, now(), $7)
+                    """, [.text(session), .int(Int64(driver)), .int(position.map(Int64.init)), .double(gap), .double(best), .bool(retired),
+                          .double(driver == 1 ? 30.1 : driver == 44 ? 29.9 : nil)])
             }
             for (driver, lap, duration) in [(1, 1, nil), (1, 2, 90.1), (1, 3, 90.6), (44, 2, 90.4), (44, 3, 90.5)] as [(Int, Int, Double?)] {
                 _ = try s.execute(
@@ -232,6 +233,10 @@ struct QueryServiceTests {
             #expect(drivers.map { $0["driver_number"]?.int64Value } == [44, 1, 16])
             #expect(drivers[1]["gap_to_leader"]?.doubleValue == 1.5)
             #expect(drivers[2]["retired"] == .bool(true) && drivers[2]["position"] == .null)
+            // Overall best sectors: sector 1 only known for cars 1 (30.1) and 44 (29.9).
+            let sectors = board["best_sectors"]?.arrayValue ?? []
+            #expect(sectors.map { $0["seconds"] ?? .null } == [.double(29.9), .null, .null])
+            #expect(sectors.first?["driver_number"]?.int64Value == 44)
 
             let (lapsStatus, laps) = try await app.get("/v1/sessions/\(session)/drivers/1/laps")
             #expect(lapsStatus == .ok)

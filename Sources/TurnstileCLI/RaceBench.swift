@@ -1,0 +1,118 @@
+import Catalog
+import Events
+import Foundation
+import Ingest
+import Kafka
+import Logging
+import Postgres
+import Processor
+import Projections
+
+/// The motorsport latency benchmark: timing event produced → leaderboard row committed, with telemetry
+/// flowing, at race rate and at a multiple of it. Scratch topics and database, like the parks bench.
+struct RaceBench {
+    let kafka: KafkaConfig
+    let baseURL: String
+    let logger: Logger
+    let seconds: Double
+    let speedups: [Double]
+    let say: (String, String) -> Void
+
+    func run() async throws {
+        let id = String(UUID().uuidString.prefix(6)).lowercased()
+        let parks = ParkTopics(prefix: "bench-\(id).")
+        let topics = MotorsportTopics(prefix: parks.prefix)
+        let admin = try KafkaAdmin(config: kafka, logger: logger)
+        defer { admin.close() }
+        let catalog = try TopicCatalog.load(directory: defaultDirectory("topics")).prefixed(parks.prefix)
+        _ = try TopicApplier(admin: admin).apply(catalog)
+        defer { _ = try? admin.deleteTopics(catalog.topics.map(\.name)) }
+        let scratch = try ScratchDatabase(
+            baseURL: baseURL, name: "turnstile_bench_\(id)", migrationsDirectory: defaultDirectory("projections/migrations"),
+            logger: logger)
+        defer { scratch.drop() }
+
+        // 20 cars, 4 telemetry samples a second each (OpenF1's car_data rate), a long race to pace through.
+        let race = RaceSimulator(.init(seed: 7, sessionID: "bench-race", cars: 20, laps: 70, telemetryHz: 4)).events()
+        let start = race.first!.eventTime.microseconds
+        say("race events (20 cars × 70 laps, telemetry 4 Hz)", "\(race.count), of which timing \(race.filter { $0.type != CarSample.eventType }.count)")
+
+        let settings = ProcessorSettings(
+            databaseURL: scratch.url, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
+            deadLetterTopic: topics.deadLetters)
+        let session = ProjectionWorker(
+            store: SessionStore(projection: SessionProjection(topics: topics)), settings: settings, logger: logger)
+        let telemetry = ProjectionWorker(
+            store: TelemetryStore(projection: TelemetryProjection(topics: topics)), settings: settings, logger: logger)
+        let relay = OutboxRelay(databaseURL: scratch.url, kafka: kafka, table: RuntimeTables().outbox, logger: logger)
+        let probe = LatencyProbe()
+        session.onCommit = { ingest, polled, committed in probe.record(ingest, polledAt: polled, committedAt: committed) }
+        let tasks = [session as any BlockingRunner, telemetry, relay].map { runner in
+            Task { try await BlockingThread.run(name: "bench-\(runner.name)") { try runner.run() } }
+        }
+        defer { for runner in [session as any BlockingRunner, telemetry, relay] { runner.stop() } }
+
+        let producer = try KafkaProducer(config: kafka, logger: logger)
+        defer { producer.close() }
+        let publisher = EventPublisher(producer: producer, router: RawEventRouter(topics: parks))
+        let db = try PGSession.connect(url: scratch.url)
+        defer { db.close() }
+        func folded() throws -> Int64 {
+            try db.execute(
+                "SELECT coalesce(sum(next_offset),0)::bigint FROM turnstile_offsets WHERE topic = $1", [.text(topics.timing)]
+            ).int(0, 0) ?? 0
+        }
+
+        // Each phase paces `seconds` of wall time through the next stretch of the race at its speed-up.
+        var next = 0
+        var simulated = start + 120 * 1_000_000  // skip the grid and first lap: every car is on track
+        var timingSent: Int64 = 0
+        // Everything before the first measured stretch goes in unpaced and is folded first.
+        let warmup = race.prefix { $0.eventTime.microseconds < simulated }
+        timingSent += Int64(warmup.filter { $0.type != CarSample.eventType }.count)
+        _ = try await publisher.publish(Array(warmup))
+        next = warmup.count
+        while try folded() < timingSent { try await Task.sleep(for: .milliseconds(20)) }
+
+        for speedup in speedups {
+            probe.reset()
+            let phaseStart = ContinuousClock.now
+            let phaseSimStart = simulated
+            var sentThisPhase = 0, telemetryThisPhase = 0
+            while ContinuousClock.now - phaseStart < .seconds(seconds), next < race.count {
+                // Every 10 ms, send what is due by then.
+                let elapsed = (ContinuousClock.now - phaseStart).seconds
+                simulated = phaseSimStart + Int64(elapsed * speedup * 1e6)
+                var due: [EventEnvelope] = []
+                let now = Timestamp.now()
+                while next < race.count, race[next].eventTime.microseconds <= simulated {
+                    var e = race[next]
+                    e.ingestTime = now
+                    due.append(e)
+                    next += 1
+                }
+                if !due.isEmpty {
+                    _ = try await publisher.publish(due)
+                    let timing = due.filter { $0.type != CarSample.eventType }.count
+                    timingSent += Int64(timing)
+                    sentThisPhase += timing
+                    telemetryThisPhase += due.count - timing
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            while try folded() < timingSent { try await Task.sleep(for: .milliseconds(20)) }
+            let latencies = probe.sorted()
+            func pct(_ p: Double) -> String {
+                guard !latencies.isEmpty else { return "-" }
+                return String(format: "%.1f ms", Double(latencies[min(latencies.count - 1, Int(p * Double(latencies.count)))]) / 1000)
+            }
+            let label = speedup == 1 ? "race rate" : "\(Int(speedup))× race rate"
+            say("timing event → leaderboard visible at \(label), p50 / p99", "\(pct(0.5)) / \(pct(0.99))")
+            say("  timing events / telemetry samples per second",
+                String(format: "%.1f / %.0f  (%d timing events measured over %.0f s)", Double(sentThisPhase) / seconds,
+                       Double(telemetryThisPhase) / seconds, latencies.count, seconds))
+        }
+        for runner in [session as any BlockingRunner, telemetry, relay] { runner.stop() }
+        for task in tasks { _ = try await task.value }
+    }
+}
