@@ -52,10 +52,7 @@ struct MotorsportRoutes: Sendable {
     /// A car's telemetry over `[from, to)`, from the 1-second rollup, in buckets of `resolution` seconds.
     @Sendable func telemetry(_ request: Request, context: some RequestContext) async throws -> Response {
         let session = try QueryService.pathID("session_id", context)
-        let driverText = try QueryService.pathID("driver_number", context)
-        guard let driver = Int(driverText), (1...99).contains(driver) else {
-            throw QueryError.invalidParameter("driver_number", "'driver_number' must be a car number from 1 to 99")
-        }
+        let driver = try Self.driverNumber(context)
         let query = request.uri.queryParameters
         let range = try TimeRange(query: query)
         var resolution = 1
@@ -112,8 +109,7 @@ struct MotorsportRoutes: Sendable {
             ORDER BY time, event_id LIMIT \(Self.maxEvents)
             """, [.text(session), .timestamp(since?.microseconds)])
         if r.rowCount == 0 {
-            let known = try await pool.query("SELECT 1 FROM \(tables.sessionLeaderboard) WHERE session_id = $1 LIMIT 1", [.text(session)])
-            if known.rowCount == 0 { throw Self.unknownSession(session) }
+            try await requireSession(session)
         }
         var json = JSONWriter(capacity: 128 + r.rowCount * 400)
         json.beginObject()
@@ -184,18 +180,14 @@ struct MotorsportRoutes: Sendable {
 
     @Sendable func laps(_ request: Request, context: some RequestContext) async throws -> Response {
         let session = try QueryService.pathID("session_id", context)
-        let driverText = try QueryService.pathID("driver_number", context)
-        guard let driver = Int(driverText), (1...99).contains(driver) else {
-            throw QueryError.invalidParameter("driver_number", "'driver_number' must be a car number from 1 to 99")
-        }
+        let driver = try Self.driverNumber(context)
         let r = try await pool.query(
             """
             SELECT \(Self.lapColumns.selectList) FROM \(tables.lapTimes)
             WHERE session_id = $1 AND driver_number = $2 ORDER BY lap_number, time
             """, [.text(session), .int(Int64(driver))])
         if r.rowCount == 0 {
-            let known = try await pool.query("SELECT 1 FROM \(tables.sessionLeaderboard) WHERE session_id = $1 LIMIT 1", [.text(session)])
-            if known.rowCount == 0 { throw Self.unknownSession(session) }
+            try await requireSession(session)
             throw QueryError.notFound("no laps of car \(driver) in session '\(session)'", field: "driver_number")
         }
         var json = JSONWriter(capacity: 128 + r.rowCount * 300)
@@ -224,8 +216,7 @@ struct MotorsportRoutes: Sendable {
             WHERE session_id = $1 AND lap_duration IS NOT NULL ORDER BY lap_duration, time LIMIT $2
             """, [.text(session), .int(Int64(limit))])
         if r.rowCount == 0 {
-            let known = try await pool.query("SELECT 1 FROM \(tables.sessionLeaderboard) WHERE session_id = $1 LIMIT 1", [.text(session)])
-            if known.rowCount == 0 { throw Self.unknownSession(session) }
+            try await requireSession(session)
         }
         var json = JSONWriter(capacity: 128 + r.rowCount * 160)
         json.beginObject()
@@ -235,6 +226,20 @@ struct MotorsportRoutes: Sendable {
         json.endArray()
         json.endObject()
         return .json(json)
+    }
+
+    /// 404 unless the session has a leaderboard (an empty answer for a known session is just empty).
+    func requireSession(_ session: String) async throws {
+        let known = try await pool.query("SELECT 1 FROM \(tables.sessionLeaderboard) WHERE session_id = $1 LIMIT 1", [.text(session)])
+        if known.rowCount == 0 { throw Self.unknownSession(session) }
+    }
+
+    static func driverNumber(_ context: some RequestContext) throws -> Int {
+        let text = try QueryService.pathID("driver_number", context)
+        guard let driver = Int(text), (1...99).contains(driver) else {
+            throw QueryError.invalidParameter("driver_number", "'driver_number' must be a car number from 1 to 99")
+        }
+        return driver
     }
 
     static func unknownSession(_ session: String) -> QueryError {
