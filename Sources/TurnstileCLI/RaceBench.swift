@@ -100,6 +100,8 @@ struct RaceBench {
                 }
                 try await Task.sleep(for: .milliseconds(10))
             }
+            // The race may end before the phase does: rates are over the time events were actually sent.
+            let sending = min((ContinuousClock.now - phaseStart).seconds, seconds)
             while try folded() < timingSent { try await Task.sleep(for: .milliseconds(20)) }
             let latencies = probe.sorted()
             func pct(_ p: Double) -> String {
@@ -109,8 +111,8 @@ struct RaceBench {
             let label = speedup == 1 ? "race rate" : "\(Int(speedup))× race rate"
             say("timing event → leaderboard visible at \(label), p50 / p99", "\(pct(0.5)) / \(pct(0.99))")
             say("  timing events / telemetry samples per second",
-                String(format: "%.1f / %.0f  (%d timing events measured over %.0f s)", Double(sentThisPhase) / seconds,
-                       Double(telemetryThisPhase) / seconds, latencies.count, seconds))
+                String(format: "%.1f / %.0f  (%d timing events measured over %.0f s)", Double(sentThisPhase) / sending,
+                       Double(telemetryThisPhase) / sending, latencies.count, sending))
         }
         for runner in [session as any BlockingRunner, telemetry, relay] { runner.stop() }
         for task in tasks { _ = try await task.value }
