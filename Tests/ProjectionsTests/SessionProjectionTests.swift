@@ -168,6 +168,21 @@ import Testing
         #expect(state?.drivers[1]?.position == 1)
         #expect(state?.drivers[16] != nil)
     }
+
+    @Test func carsYetToCrossTheLineKeepTheirGridOrder() {
+        // Grid: 44, 1, 16. Car 16 crosses first: it leads; 44 and 1 keep their grid order behind it, and the
+        // only pass told is car 16's.
+        let (state, _, derived) = run([
+            .position(meta("g1", 0), PositionReported(sessionID: "s", driverNumber: 44, position: 1)),
+            .position(meta("g2", 0), PositionReported(sessionID: "s", driverNumber: 1, position: 2)),
+            .position(meta("g3", 0), PositionReported(sessionID: "s", driverNumber: 16, position: 3)),
+            lap(16, 1, at: 95, nil),
+        ])
+        #expect(state?.classification.map(\.driverNumber) == [16, 44, 1])
+        let passes = derived.compactMap { try? $0.envelope().decode(PositionChanged.self) }
+        #expect(passes.map(\.driverNumber) == [16])
+        #expect(passes.first?.passed == [1, 44])
+    }
 }
 
 @Suite struct TelemetryProjectionTests {

@@ -30,13 +30,16 @@ public struct SessionState: Sendable, Equatable {
     }
 
     /// Drivers in classification order: running cars before retired ones, more laps first, then who
-    /// completed their last lap earlier, then car number (stable before any lap).
+    /// completed their last lap earlier; cars not told apart by that (none has crossed the line yet) keep
+    /// their order so far (the grid), then car number.
     public var classification: [DriverStanding] {
         drivers.values.sorted { a, b in
             if a.retired != b.retired { return !a.retired }
             if a.lapsCompleted != b.lapsCompleted { return a.lapsCompleted > b.lapsCompleted }
             let ta = a.lastCrossing ?? .max, tb = b.lastCrossing ?? .max
             if ta != tb { return ta < tb }
+            let pa = a.position ?? .max, pb = b.position ?? .max
+            if pa != pb { return pa < pb }
             return a.driverNumber < b.driverNumber
         }
     }
