@@ -1,6 +1,5 @@
 import Foundation
 import Kafka
-import Logging
 import Postgres
 
 /// One folded batch, ready to be written in one transaction.
@@ -31,12 +30,8 @@ final class BatchCommitter: @unchecked Sendable {
 
     private let connect: @Sendable () throws -> PGSession
     private var session: PGSession?
-    private let logger: Logger
 
-    init(logger: Logger, connect: @escaping @Sendable () throws -> PGSession) {
-        self.logger = logger
-        self.connect = connect
-    }
+    init(connect: @escaping @Sendable () throws -> PGSession) { self.connect = connect }
 
     func start(name: String) {
         let thread = Thread { [self] in

@@ -29,6 +29,7 @@ struct MotorsportRoutes: Sendable {
         ("tyre_age_at_start", .int), ("clean_laps", .int), ("degradation", .double), ("fitted_base_lap", .double),
         ("fit_residual_error", .double),
     ])
+    static let bestSectorColumns = ResultJSON([("sector", .int), ("seconds", .double), ("driver_number", .int)])
     static let maxFastestLaps = 100
     static let maxEvents = 1_000
 
@@ -80,16 +81,10 @@ struct MotorsportRoutes: Sendable {
             """,
             [.text(session), .int(Int64(driver)), .timestamp(range.from.microseconds), .timestamp(range.to.microseconds),
              .int(Int64(resolution))])
-        var json = JSONWriter(capacity: 160 + r.rowCount * 200)
-        json.beginObject()
-        json.key("session_id"); json.string(session)
-        json.key("driver_number"); json.int(driver)
-        json.key("resolution_seconds"); json.int(resolution)
-        json.key("buckets"); json.beginArray()
-        for row in 0..<r.rowCount { try Self.telemetryColumns.write(row: row, of: r, to: &json) }
-        json.endArray()
-        json.endObject()
-        return .json(json)
+        return try Self.rowsResponse(session: session, key: "buckets", r, Self.telemetryColumns, bytesPerRow: 200) { json in
+            json.key("driver_number"); json.int(driver)
+            json.key("resolution_seconds"); json.int(resolution)
+        }
     }
 
     /// Race events since a time (exclusive), oldest first: what a dashboard polls for.
@@ -130,14 +125,7 @@ struct MotorsportRoutes: Sendable {
             WHERE session_id = $1 ORDER BY driver_number, stint_number
             """, [.text(session)])
         guard r.rowCount > 0 else { throw Self.unknownSession(session) }
-        var json = JSONWriter(capacity: 128 + r.rowCount * 260)
-        json.beginObject()
-        json.key("session_id"); json.string(session)
-        json.key("stints"); json.beginArray()
-        for row in 0..<r.rowCount { try Self.stintColumns.write(row: row, of: r, to: &json) }
-        json.endArray()
-        json.endObject()
-        return .json(json)
+        return try Self.rowsResponse(session: session, key: "stints", r, Self.stintColumns, bytesPerRow: 260)
     }
 
     @Sendable func leaderboard(_ request: Request, context: some RequestContext) async throws -> Response {
@@ -159,23 +147,11 @@ struct MotorsportRoutes: Sendable {
               AND s.seconds = CASE s.sector WHEN 1 THEN l.best_sector_1 WHEN 2 THEN l.best_sector_2 ELSE l.best_sector_3 END
             GROUP BY s.sector, s.seconds ORDER BY s.sector
             """, [.text(session)])
-        var json = JSONWriter(capacity: 512 + r.rowCount * 420)
-        json.beginObject()
-        json.key("session_id"); json.string(session)
-        json.key("drivers"); json.beginArray()
-        for row in 0..<r.rowCount { try Self.leaderboardColumns.write(row: row, of: r, to: &json) }
-        json.endArray()
-        json.key("best_sectors"); json.beginArray()
-        for row in 0..<best.rowCount {
-            json.beginObject()
-            json.key("sector"); json.optional(try best.int(row, 0))
-            json.key("seconds"); json.optional(try best.double(row, 1))
-            json.key("driver_number"); json.optional(try best.int(row, 2))
-            json.endObject()
+        return try Self.rowsResponse(session: session, key: "drivers", r, Self.leaderboardColumns, bytesPerRow: 420) { json in
+            json.key("best_sectors"); json.beginArray()
+            for row in 0..<best.rowCount { try Self.bestSectorColumns.write(row: row, of: best, to: &json) }
+            json.endArray()
         }
-        json.endArray()
-        json.endObject()
-        return .json(json)
     }
 
     @Sendable func laps(_ request: Request, context: some RequestContext) async throws -> Response {
@@ -190,15 +166,9 @@ struct MotorsportRoutes: Sendable {
             try await requireSession(session)
             throw QueryError.notFound("no laps of car \(driver) in session '\(session)'", field: "driver_number")
         }
-        var json = JSONWriter(capacity: 128 + r.rowCount * 300)
-        json.beginObject()
-        json.key("session_id"); json.string(session)
-        json.key("driver_number"); json.int(driver)
-        json.key("laps"); json.beginArray()
-        for row in 0..<r.rowCount { try Self.lapColumns.write(row: row, of: r, to: &json) }
-        json.endArray()
-        json.endObject()
-        return .json(json)
+        return try Self.rowsResponse(session: session, key: "laps", r, Self.lapColumns, bytesPerRow: 300) { json in
+            json.key("driver_number"); json.int(driver)
+        }
     }
 
     @Sendable func fastestLaps(_ request: Request, context: some RequestContext) async throws -> Response {
@@ -218,11 +188,20 @@ struct MotorsportRoutes: Sendable {
         if r.rowCount == 0 {
             try await requireSession(session)
         }
-        var json = JSONWriter(capacity: 128 + r.rowCount * 160)
+        return try Self.rowsResponse(session: session, key: "laps", r, Self.fastestColumns, bytesPerRow: 160)
+    }
+
+    /// `{"session_id": …, <extra fields>, "<key>": [rows]}`: the shape of every row-list answer here.
+    static func rowsResponse(
+        session: String, key: String, _ r: PGResult, _ columns: ResultJSON, bytesPerRow: Int,
+        extra: (inout JSONWriter) throws -> Void = { _ in }
+    ) throws -> Response {
+        var json = JSONWriter(capacity: 160 + r.rowCount * bytesPerRow)
         json.beginObject()
         json.key("session_id"); json.string(session)
-        json.key("laps"); json.beginArray()
-        for row in 0..<r.rowCount { try Self.fastestColumns.write(row: row, of: r, to: &json) }
+        try extra(&json)
+        json.key(key); json.beginArray()
+        for row in 0..<r.rowCount { try columns.write(row: row, of: r, to: &json) }
         json.endArray()
         json.endObject()
         return .json(json)

@@ -95,6 +95,22 @@ struct PGSessionTests {
         }
     }
 
+    @Test func notificationsArriveOnCommitAndWaitsTimeOut() throws {
+        let listener = try TestDatabase.session()
+        let notifier = try TestDatabase.session()
+        defer { listener.close(); notifier.close() }
+        let channel = "turnstile_test_\(UInt32.random(in: 0...UInt32.max))"
+        try listener.execute("LISTEN \(PGSession.quoteIdentifier(channel))")
+        #expect(try listener.waitForNotifications(timeoutMs: 50).isEmpty)
+        // Inside a transaction the notification waits for the commit.
+        try notifier.transaction { tx in
+            _ = try tx.execute("SELECT pg_notify($1, '')", [.text(channel)])
+            #expect(try listener.waitForNotifications(timeoutMs: 100).isEmpty)
+        }
+        #expect(try listener.waitForNotifications(timeoutMs: 5_000) == [channel])
+        #expect(try listener.waitForNotifications(timeoutMs: 50).isEmpty)
+    }
+
     @Test func transactionRollsBackOnThrownErrorAndCommitsOtherwise() throws {
         struct Boom: Error {}
         let session = try TestDatabase.session()
