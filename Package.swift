@@ -93,7 +93,7 @@ let package = Package(
             dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: strict),
-        .testTarget(name: "IngestTests", dependencies: ["Events", "Ingest", "Catalog"], swiftSettings: strict),
+        .testTarget(name: "IngestTests", dependencies: ["Events", "Ingest", "Catalog", "Projections"], swiftSettings: strict),
         .testTarget(
             name: "ProjectionsTests", dependencies: ["Events", "Projections"], swiftSettings: strict),
         .testTarget(

@@ -12,9 +12,10 @@ public struct RawEventRouter: Sendable {
 
     private let routes: [String: Route]
 
-    /// Motorsport topics share the parks topics' prefix unless given.
-    public init(topics: ParkTopics = .standard, motorsport: MotorsportTopics? = nil) {
+    /// Motorsport and parking topics share the parks topics' prefix unless given.
+    public init(topics: ParkTopics = .standard, motorsport: MotorsportTopics? = nil, parking: ParkingTopics? = nil) {
         let motorsport = motorsport ?? MotorsportTopics(prefix: topics.prefix)
+        let parking = parking ?? ParkingTopics(prefix: topics.prefix)
         func route<P: EventPayload>(_: P.Type, _ topic: String) -> (String, Route) {
             (P.eventType, Route(topic: topic) { (e: EventEnvelope) throws(EventValidationError) -> String in
                 try e.decode(P.self).partitionKey
@@ -30,6 +31,11 @@ public struct RawEventRouter: Sendable {
             route(IntervalReported.self, motorsport.timing),
             route(DriverRetired.self, motorsport.timing),
             route(CarSample.self, motorsport.carData),
+            route(SpotReading.self, parking.sensors),
+            route(SensorHeartbeat.self, parking.sensors),
+            route(GatePassed.self, parking.sensors),
+            route(OccupancyCounted.self, parking.sensors),
+            route(FacilityLayout.self, parking.sensors),
         ])
     }
 

@@ -5,7 +5,7 @@ import Projections
 
 /// Applies the ordered SQL migrations of `projections/migrations` once each, recording them in a table.
 ///
-/// Files are templates: `{{name}}` is a table name from `RuntimeTables`/`ParksTables`/`MotorsportTables`, and a line
+/// Files are templates: `{{name}}` is a table name from `RuntimeTables`/`ParksTables`/`MotorsportTables`/`ParkingTables`, and a line
 /// `--! hypertable TABLE COLUMN INTERVAL` makes TABLE a hypertable when TimescaleDB is installed (on plain
 /// PostgreSQL the table stays an ordinary table: detected, not failed).
 public struct Migrator: Sendable {
@@ -15,10 +15,11 @@ public struct Migrator: Sendable {
     let logger: Logger
 
     public init(directory: String, runtime: RuntimeTables = RuntimeTables(), parks: ParksTables = ParksTables(),
-                motorsport: MotorsportTables = MotorsportTables(), logger: Logger) {
+                motorsport: MotorsportTables = MotorsportTables(), parking: ParkingTables = ParkingTables(), logger: Logger) {
         self.directory = directory
         self.placeholders = runtime.placeholders.merging(parks.placeholders) { a, _ in a }
             .merging(motorsport.placeholders) { a, _ in a }
+            .merging(parking.placeholders) { a, _ in a }
         self.migrationsTable = runtime.migrations
         self.logger = logger
     }

@@ -11,6 +11,9 @@ public struct ProcessorSettings: Sendable {
     /// How long a poll waits for the first record of a batch.
     public var pollTimeoutMs: Int32
     public var deadLetterTopic: String
+    /// How long a batch may wait for more records after its first one; nil: each projection's own choice
+    /// (`Projection.batchLingerMs`: 0 for latency-bound folds, more for volume that only needs fresh seconds).
+    public var batchLingerMs: Int?
     /// Stop once every assigned partition has been idle this long (demo, bench and tests); nil = run until told.
     public var stopWhenIdleMs: Int?
 

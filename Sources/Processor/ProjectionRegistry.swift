@@ -4,19 +4,22 @@ import Projections
 
 /// The projections this build can run, by name.
 public enum ProjectionRegistry {
-    public static let names = ["parks_wait_times", "parks_crowd", "motorsport_session", "motorsport_telemetry"]
+    public static let names = ["parks_wait_times", "parks_crowd", "motorsport_session", "motorsport_telemetry", "parking_occupancy"]
 
     /// Workers for the named projections (all when `names` is empty).
     public static func workers(
         _ names: [String], settings: ProcessorSettings, runtime: RuntimeTables = RuntimeTables(),
         parks: ParksTables = ParksTables(), motorsport: MotorsportTables = MotorsportTables(),
-        topics: ParkTopics = .standard, logger: Logger
+        parking: ParkingTables = ParkingTables(), topics: ParkTopics = .standard, logger: Logger
     ) throws -> [any BlockingRunner] {
         let wanted = names.isEmpty ? Self.names : names
         // Each domain's bad records go to its own dead-letter topic (same prefix as its other topics).
         let motorsportTopics = MotorsportTopics(prefix: topics.prefix)
         var motorsportSettings = settings
         motorsportSettings.deadLetterTopic = motorsportTopics.deadLetters
+        let parkingTopics = ParkingTopics(prefix: topics.prefix)
+        var parkingSettings = settings
+        parkingSettings.deadLetterTopic = parkingTopics.deadLetters
         return try wanted.map { name -> any BlockingRunner in
             switch name {
             case "parks_wait_times":
@@ -31,6 +34,10 @@ public enum ProjectionRegistry {
                 return ProjectionWorker(
                     store: TelemetryStore(projection: TelemetryProjection(topics: motorsportTopics), tables: motorsport),
                     settings: motorsportSettings, tables: runtime, logger: logger)
+            case "parking_occupancy":
+                return ProjectionWorker(
+                    store: ParkingStore(projection: ParkingProjection(topics: parkingTopics), tables: parking),
+                    settings: parkingSettings, tables: runtime, logger: logger)
             default:
                 throw UnknownProjection(name: name)
             }

@@ -105,7 +105,17 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
                 needsResync = false
                 try recover { try resynchronize() }
             }
-            let messages = try consumer.poll(maxMessages: settings.maxBatch, timeoutMs: settings.pollTimeoutMs)
+            var messages = try consumer.poll(maxMessages: settings.maxBatch, timeoutMs: settings.pollTimeoutMs)
+            let linger = settings.batchLingerMs ?? store.projection.batchLingerMs
+            if linger > 0, !messages.isEmpty {
+                let deadline = ContinuousClock.now + .milliseconds(linger)
+                while messages.count < settings.maxBatch, !stopRequested.load(ordering: .relaxed) {
+                    let left = deadline - ContinuousClock.now
+                    guard left > .zero else { break }
+                    let ms = Int32(clamping: max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+                    messages += try consumer.poll(maxMessages: settings.maxBatch - messages.count, timeoutMs: ms)
+                }
+            }
             if messages.isEmpty {
                 if let idle = settings.stopWhenIdleMs, !positions.isEmpty,
                     ContinuousClock.now - lastRecordAt > .milliseconds(idle)
@@ -194,9 +204,11 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         }
 
         let moves = nextOffsets.map { tp, next in (tp, expected: positions[tp] ?? nil, next: next) }
+        var touched: [String: Store.P.State] = [:]
+        for (key, _) in inputs where touched[key] == nil { touched[key] = states[key] }
         let foldedAt = ContinuousClock.now
         let job = commitJob(
-            rows: rows, outbox: outbox, ingestTimes: ingestTimes, moves: moves, nextOffsets: nextOffsets,
+            rows: rows, states: touched, outbox: outbox, ingestTimes: ingestTimes, moves: moves, nextOffsets: nextOffsets,
             polledAt: polledAt, polledAtWall: polledAtWall, foldedAt: foldedAt, records: messages.count)
         // Optimistically the new truth: a failed commit is reported by the next submit or drain, and then
         // both are thrown away (`resynchronize`).
@@ -214,7 +226,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
 
     /// The transaction of one batch, and what follows its commit.
     private func commitJob(
-        rows: [Store.P.Row], outbox: [OutboxRecord], ingestTimes: [Int64],
+        rows: [Store.P.Row], states: [String: Store.P.State], outbox: [OutboxRecord], ingestTimes: [Int64],
         moves: [(KafkaTopicPartition, expected: Int64?, next: Int64)], nextOffsets: [KafkaTopicPartition: Int64],
         polledAt: ContinuousClock.Instant, polledAtWall: Int64, foldedAt: ContinuousClock.Instant, records: Int
     ) -> CommitJob {
@@ -224,6 +236,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             write: { s in
                 let started = ContinuousClock.now
                 try store.write(rows, session: s)
+                try store.writeStates(states, session: s)
                 let wroteRows = ContinuousClock.now
                 try OutboxRecord.insert(outbox, table: tables.outbox, session: s)
                 try offsets.advance(moves, session: s)

@@ -22,8 +22,17 @@ public protocol Projection: Sendable {
     /// The key whose state this input folds into (the partition key of its topic).
     func stateKey(of input: Input) -> String
 
+    /// How long the runtime may hold a batch open for more records after the first (ms). Latency-bound folds
+    /// (a live leaderboard) say 0; high-volume folds whose readers need only fresh seconds say more, and
+    /// commit a few large transactions instead of many tiny ones that crowd the latency-bound ones out.
+    var batchLingerMs: Int { get }
+
     /// `state` is consumed so a fold can mutate it in place (the runtime hands over its only reference).
     func fold(_ state: consuming State?, _ input: Input) -> FoldResult<State, Row>
+}
+
+extension Projection {
+    public var batchLingerMs: Int { 0 }
 }
 
 /// What one fold step produced.

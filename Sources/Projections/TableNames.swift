@@ -66,3 +66,31 @@ public struct MotorsportTables: Sendable, Equatable {
          "race_events": raceEvents, "telemetry": telemetry, "telemetry_1s": telemetry1s]
     }
 }
+
+public struct ParkingTables: Sendable, Equatable {
+    public var facilities: String
+    public var sensors: String
+    public var occupancyCurrent: String
+    public var occupancyHistory: String
+    public var stays: String
+    public var forecasts: String
+    public var alerts: String
+    public var state: String
+
+    public init(suffix: String = "") {
+        facilities = "parking_facilities" + suffix
+        sensors = "parking_sensors" + suffix
+        occupancyCurrent = "occupancy_current" + suffix
+        occupancyHistory = "occupancy_history" + suffix
+        stays = "parking_stays" + suffix
+        forecasts = "occupancy_forecasts" + suffix
+        alerts = "parking_alerts" + suffix
+        state = "parking_state" + suffix
+    }
+
+    public var placeholders: [String: String] {
+        ["parking_facilities": facilities, "parking_sensors": sensors, "occupancy_current": occupancyCurrent,
+         "occupancy_history": occupancyHistory, "parking_stays": stays, "occupancy_forecasts": forecasts,
+         "parking_alerts": alerts, "parking_state": state]
+    }
+}

@@ -196,15 +196,7 @@ struct MotorsportRoutes: Sendable {
         session: String, key: String, _ r: PGResult, _ columns: ResultJSON, bytesPerRow: Int,
         extra: (inout JSONWriter) throws -> Void = { _ in }
     ) throws -> Response {
-        var json = JSONWriter(capacity: 160 + r.rowCount * bytesPerRow)
-        json.beginObject()
-        json.key("session_id"); json.string(session)
-        try extra(&json)
-        json.key(key); json.beginArray()
-        for row in 0..<r.rowCount { try columns.write(row: row, of: r, to: &json) }
-        json.endArray()
-        json.endObject()
-        return .json(json)
+        try columns.listResponse(idName: "session_id", id: session, key: key, r, bytesPerRow: bytesPerRow, extra: extra)
     }
 
     /// 404 unless the session has a leaderboard (an empty answer for a known session is just empty).

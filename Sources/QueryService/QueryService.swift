@@ -22,21 +22,26 @@ public struct QueryService: Sendable {
 
     let store: ParksReadStore
     let motorsport: MotorsportRoutes
+    let parking: ParkingRoutes
     let readiness: ReadinessCheck
     let metrics: MetricsExporter
 
     public init(
         pool: PGPool, tables: ParksTables = ParksTables(), motorsportTables: MotorsportTables = MotorsportTables(),
-        readiness: @escaping ReadinessCheck, metrics: @escaping MetricsExporter
+        parkingTables: ParkingTables = ParkingTables(), readiness: @escaping ReadinessCheck, metrics: @escaping MetricsExporter
     ) {
         self.init(
             store: ParksReadStore(pool: pool, tables: tables), motorsport: MotorsportRoutes(pool: pool, tables: motorsportTables),
-            readiness: readiness, metrics: metrics)
+            parking: ParkingRoutes(pool: pool, tables: parkingTables), readiness: readiness, metrics: metrics)
     }
 
-    init(store: ParksReadStore, motorsport: MotorsportRoutes, readiness: @escaping ReadinessCheck, metrics: @escaping MetricsExporter) {
+    init(
+        store: ParksReadStore, motorsport: MotorsportRoutes, parking: ParkingRoutes, readiness: @escaping ReadinessCheck,
+        metrics: @escaping MetricsExporter
+    ) {
         self.store = store
         self.motorsport = motorsport
+        self.parking = parking
         self.readiness = readiness
         self.metrics = metrics
     }
@@ -57,6 +62,7 @@ public struct QueryService: Sendable {
             .get("crowd", use: crowd)
             .get("crowd/history", use: crowdHistory)
         motorsport.add(to: router)
+        parking.add(to: router)
     }
 
     // MARK: - Operations

@@ -1,4 +1,5 @@
 import Events
+import Hummingbird
 import Postgres
 
 /// Writes query results as JSON objects, one per row, with the columns' JSON types declared once: the
@@ -15,6 +16,12 @@ struct ResultJSON {
 
     func write(row: Int, of r: PGResult, to json: inout JSONWriter) throws {
         json.beginObject()
+        try writeFields(row: row, of: r, to: &json)
+        json.endObject()
+    }
+
+    /// The row's columns as members of the object being written.
+    func writeFields(row: Int, of r: PGResult, to json: inout JSONWriter) throws {
         for (i, column) in columns.enumerated() {
             json.key(column.name)
             switch column.kind {
@@ -25,6 +32,21 @@ struct ResultJSON {
             case .time: json.optional(try r.timestamp(row, i).map(Timestamp.init(microseconds:)))
             }
         }
+    }
+
+    /// `{"<idName>": id, <extra fields>, "<key>": [rows]}`: the shape of the row-list answers.
+    func listResponse(
+        idName: String, id: String, key: String, _ r: PGResult, bytesPerRow: Int,
+        extra: (inout JSONWriter) throws -> Void = { _ in }
+    ) throws -> Response {
+        var json = JSONWriter(capacity: 160 + r.rowCount * bytesPerRow)
+        json.beginObject()
+        json.key(idName); json.string(id)
+        try extra(&json)
+        json.key(key); json.beginArray()
+        for row in 0..<r.rowCount { try write(row: row, of: r, to: &json) }
+        json.endArray()
         json.endObject()
+        return .json(json)
     }
 }

@@ -17,6 +17,11 @@ struct IngestCommand: AsyncParsableCommand {
               themeparks-wiki  ThemeParks.wiki /v1/entity/{id}/live (one park), or a list of {timestamp, parks:[…]} snapshots
               openf1-laps, openf1-pit, openf1-stints, openf1-position, openf1-intervals, openf1-car-data
                                OpenF1 API responses (api.openf1.org/v1/laps, /pit, /stints, /position, /intervals, /car_data)
+              melbourne-bays   City of Melbourne bay sensors CSV (facility from --facility, default melbourne)
+              birmingham-counts
+                               UCI Birmingham counts CSV without header (local times in --time-zone, default Europe/London)
+              konstanz-guidance
+                               Konstanz parking guidance CSV (ArcGIS attributes.* columns)
               events           Turnstile event envelopes as NDJSON or a JSON array
             Skipped items and invalid events are reported on stderr; the exit code is 1 when nothing was valid.
             """)
@@ -30,6 +35,9 @@ struct IngestCommand: AsyncParsableCommand {
         case openF1Position = "openf1-position"
         case openF1Intervals = "openf1-intervals"
         case openF1CarData = "openf1-car-data"
+        case melbourneBays = "melbourne-bays"
+        case birminghamCounts = "birmingham-counts"
+        case konstanzGuidance = "konstanz-guidance"
         case events
 
         var openF1: OpenF1Adapter.Endpoint? {
@@ -40,7 +48,7 @@ struct IngestCommand: AsyncParsableCommand {
             case .openF1Position: .position
             case .openF1Intervals: .intervals
             case .openF1CarData: .carData
-            case .queueTimes, .themeParksWiki, .events: nil
+            case .queueTimes, .themeParksWiki, .melbourneBays, .birminghamCounts, .konstanzGuidance, .events: nil
             }
         }
     }
@@ -53,8 +61,11 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Park id for Queue-Times payloads (which do not name their park).")
     var parkID: String?
 
-    @Option(help: "IANA time zone of the park (Queue-Times payloads do not say).")
+    @Option(help: "IANA time zone of the park (Queue-Times payloads do not say), or of birmingham-counts' local times (default Europe/London).")
     var timeZone: String?
+
+    @Option(help: "Facility id for melbourne-bays payloads (default melbourne).")
+    var facility: String?
 
     @Flag(help: "Print the validated events as NDJSON instead of producing them.")
     var dryRun = false
@@ -79,6 +90,14 @@ struct IngestCommand: AsyncParsableCommand {
                 batch = try QueueTimesAdapter(parkID: park, timeZone: timeZone).read(try JSONParser.parse(bytes), ingestTime: now)
             case .themeParksWiki:
                 batch = try ThemeParksWikiAdapter().read(try JSONParser.parse(bytes), ingestTime: now)
+            case .melbourneBays:
+                let adapter = facility.map { MelbourneBaySensorsAdapter(facilityID: $0) } ?? MelbourneBaySensorsAdapter()
+                batch = try adapter.read(bytes, ingestTime: now)
+            case .birminghamCounts:
+                let adapter = timeZone.map { BirminghamCountsAdapter(timeZone: $0) } ?? BirminghamCountsAdapter()
+                batch = try adapter.read(bytes, ingestTime: now)
+            case .konstanzGuidance:
+                batch = try KonstanzGuidanceAdapter().read(bytes, ingestTime: now)
             case .events:
                 batch = Self.readEnvelopes(bytes, now: now)
             case .openF1Laps, .openF1Pit, .openF1Stints, .openF1Position, .openF1Intervals, .openF1CarData:

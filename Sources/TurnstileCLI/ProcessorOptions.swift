@@ -12,6 +12,9 @@ struct ProcessorOptions: ParsableArguments {
     @Option(help: "Most records folded per transaction.")
     var maxBatch: Int = 5_000
 
+    @Option(help: "How long a batch waits for more records after its first, ms (default: each projection's own: 0 for leaderboards and current state, 200 for telemetry).")
+    var batchLingerMs: Int?
+
     @Option(help: "Prefix of consumer group ids (group = PREFIX.PROJECTION).")
     var groupPrefix: String = "turnstile"
 
@@ -23,16 +26,20 @@ struct ProcessorOptions: ParsableArguments {
 
     func validate() throws {
         guard maxBatch >= 1 else { throw ValidationError("--max-batch must be at least 1") }
+        if let linger = batchLingerMs, !(0...60_000).contains(linger) {
+            throw ValidationError("--batch-linger-ms must be within 0...60000")
+        }
         for p in projections where !ProjectionRegistry.names.contains(p) {
             throw ValidationError("--projection: \(UnknownProjection(name: p))")
         }
     }
 
     func service(global: GlobalOptions, logger: Logger) throws -> ProcessorService {
-        let settings = ProcessorSettings(
+        var settings = ProcessorSettings(
             databaseURL: try global.database(), kafka: try global.kafkaConfig(), groupPrefix: groupPrefix,
             maxBatch: maxBatch, deadLetterTopic: global.topics.deadLetters,
             stopWhenIdleMs: stopWhenIdle.map { Int($0 * 1000) })
+        settings.batchLingerMs = batchLingerMs
         let workers = try ProjectionRegistry.workers(projections, settings: settings, topics: global.topics, logger: logger)
         let relay = noRelay ? nil : OutboxRelay(
             databaseURL: settings.databaseURL, kafka: settings.kafka, table: RuntimeTables().outbox, logger: logger)

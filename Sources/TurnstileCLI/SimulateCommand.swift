@@ -7,7 +7,7 @@ import Kafka
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate", abstract: "Produce deterministic simulated events to Kafka.",
-        subcommands: [Parks.self, Race.self])
+        subcommands: [Parks.self, Race.self, Garage.self])
 
     struct Parks: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -87,6 +87,76 @@ extension SimulateCommand {
             let produced = try await SimulationRunner(publisher: publisher).run(events, rate: rate)
             let seconds = (ContinuousClock.now - started).seconds
             print("produced \(produced) events in \(String(format: "%.2f", seconds)) s (seed \(seed), session \(session))")
+        }
+    }
+}
+
+extension SimulateCommand {
+    struct Garage: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Simulate parking garages: bay sensors, heartbeats, gates and counts, with flapping, dead and re-sent sensors.",
+            discussion: """
+                The same --seed gives the same events. Each facility starts with its layout; spot-based facilities send \
+                readings and heartbeats (the heartbeat's sensor_id is the spot_id), count-based ones gate passages and a \
+                total every 15 minutes. Events come out in delivery order: event_time is the sensor's time, so a late \
+                reading follows newer ones and a re-sent one appears twice with the same id. Produces every event of \
+                the period, waits for the broker's acknowledgements, and says how many.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Seed of the simulation.") var seed: UInt64 = 1
+        @Option(help: "Number of facilities (garage-1, garage-2, …).") var facilities: Int = 1
+        @Option(help: "Levels per facility (L1, L2, …).") var levels: Int = 2
+        @Option(help: "Zones per level (A, B, …; at most 26).") var zones: Int = 2
+        @Option(help: "Spots per zone.") var spots: Int = 20
+        @Option(help: "Simulated hours.") var hours: Int = 24
+        @Option(help: "First simulated instant, UTC: YYYY-MM-DD or an RFC 3339 timestamp (the curve follows Europe/London time).")
+        var start: String = "2024-05-20T00:00:00Z"
+        @Option(help: "Seconds between heartbeats of a sensor with nothing to report.") var heartbeatSeconds: Int = 300
+        @Option(help: "Share of bay sensors that flap (false changes taken back within seconds), 0–1.") var flapping: Double = 0.05
+        @Option(help: "Share of bay sensors that go silent (every other one comes back), 0–1.") var dead: Double = 0.05
+        @Option(help: "Share of readings sent twice with the same id, 0–1.") var duplicates: Double = 0.02
+        @Option(help: "Share of readings delivered minutes late, after newer ones, 0–1.") var late: Double = 0.01
+        @Option(help: "How many facilities, counted from the last, count vehicles at gates instead of sensing spots.")
+        var countBased: Int = 0
+        @Option(help: "Events per second (default: as fast as possible).") var rate: Double?
+        @Flag(help: "Print the events as NDJSON instead of producing them.") var dryRun = false
+
+        func validate() throws {
+            guard (1...100).contains(facilities) else { throw ValidationError("--facilities must be between 1 and 100") }
+            guard (1...99).contains(levels) else { throw ValidationError("--levels must be between 1 and 99") }
+            guard (1...26).contains(zones) else { throw ValidationError("--zones must be between 1 and 26") }
+            guard (1...10_000).contains(spots) else { throw ValidationError("--spots must be between 1 and 10000") }
+            guard (1...24 * 366).contains(hours) else { throw ValidationError("--hours must be between 1 and 8784") }
+            guard Timestamp(iso8601: start) != nil else { throw ValidationError("--start: '\(start)' is not YYYY-MM-DD or an RFC 3339 timestamp") }
+            guard (10...28_800).contains(heartbeatSeconds) else { throw ValidationError("--heartbeat-seconds must be between 10 and 28800") }
+            for (name, share) in [("--flapping", flapping), ("--dead", dead), ("--duplicates", duplicates), ("--late", late)] {
+                guard (0...1).contains(share) else { throw ValidationError("\(name) must be between 0 and 1") }
+            }
+            guard flapping + dead <= 1 else { throw ValidationError("--flapping and --dead together must be at most 1") }
+            guard duplicates + late <= 1 else { throw ValidationError("--duplicates and --late together must be at most 1") }
+            guard (0...facilities).contains(countBased) else { throw ValidationError("--count-based must be between 0 and --facilities") }
+            if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        }
+
+        func run() async throws {
+            let logger = try global.bootstrap(label: "turnstile.simulate")
+            let events = GarageSimulator(.init(
+                seed: seed, facilities: facilities, levelsPerFacility: levels, zonesPerLevel: zones, spotsPerZone: spots,
+                start: Timestamp(iso8601: start)!, hours: hours, heartbeatSeconds: heartbeatSeconds, flappingShare: flapping,
+                deadShare: dead, duplicateShare: duplicates, lateShare: late, countBasedFacilities: countBased)).events()
+            if dryRun {
+                for e in events { print(String(decoding: e.encoded(), as: UTF8.self)) }
+                return
+            }
+            let producer = try KafkaProducer(config: try global.kafkaConfig(), logger: logger)
+            defer { producer.close() }
+            let publisher = EventPublisher(producer: producer, router: RawEventRouter(topics: global.topics))
+            let started = ContinuousClock.now
+            let produced = try await SimulationRunner(publisher: publisher).run(events, rate: rate)
+            let seconds = (ContinuousClock.now - started).seconds
+            print("produced \(produced) events in \(String(format: "%.2f", seconds)) s (seed \(seed))")
         }
     }
 }

@@ -45,11 +45,11 @@ import Testing
 
     @Test func catalogHasEveryTopicTheCodeUses() throws {
         let catalog = try TopicCatalog.load(directory: Self.topicsDir)
-        #expect(Set(catalog.topics.map(\.name)) == Set(ParkTopics.standard.all + MotorsportTopics.standard.all))
+        #expect(Set(catalog.topics.map(\.name)) == Set(ParkTopics.standard.all + MotorsportTopics.standard.all + ParkingTopics.standard.all))
         // The crowd fold reads both topics under the park key: they must be co-partitioned.
         #expect(catalog[ParkTopics.standard.attractionUpdates]?.partitions == catalog[ParkTopics.standard.schedules]?.partitions)
         #expect(catalog[ParkTopics.standard.waitTimes]?.eventTypes.map(\.type) == [WaitTimeObserved.eventType])
-        #expect(catalog.prefixed("x.").topics.allSatisfy { $0.name.hasPrefix("x.parks.") || $0.name.hasPrefix("x.motorsport.") })
+        #expect(catalog.prefixed("x.").topics.allSatisfy { $0.name.hasPrefix("x.parks.") || $0.name.hasPrefix("x.motorsport.") || $0.name.hasPrefix("x.parking.") })
         // Every raw type the router accepts is listed on the topic it is routed to.
         let router = RawEventRouter()
         for type in router.acceptedTypes {
@@ -57,6 +57,7 @@ import Testing
             #expect(topics.count == 1, "\(type) is listed on \(topics.map(\.name))")
         }
         #expect(catalog[MotorsportTopics.standard.timing]?.eventTypes.count == 6)
+        #expect(catalog[ParkingTopics.standard.sensors]?.eventTypes.count == 5)
     }
 
     @Test func badDefinitionsAreRefusedWithTheField() {

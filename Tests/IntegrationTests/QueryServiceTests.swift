@@ -347,6 +347,123 @@ struct QueryServiceTests {
         }
     }
 
+    // MARK: - Parking
+
+    /// A scripted garage (debounce 0, allowance 30 min, alerts at 75 % / 50 %): folded by the real projection
+    /// and written by the real store, then read back through the routes. Hand-computed answers.
+    @Test func parkingOccupancyHistoryForecastAlertsAndStays() async throws {
+        try await QueryServiceStack.withSeededPark { _, app in
+            let url = try #require(QueryServiceStack.url)
+            let facility = "qs-garage-\(UUID().uuidString.lowercased())"
+            let s = try PGSession.connect(url: url)
+            defer {
+                for table in ["parking_facilities", "parking_sensors", "occupancy_current", "occupancy_history", "parking_stays",
+                              "occupancy_forecasts", "parking_alerts", "parking_state"] {
+                    _ = try? s.execute("DELETE FROM \(table) WHERE facility_id = $1", [.text(facility)])
+                }
+                s.close()
+            }
+            let t0 = Timestamp(iso8601: "2024-05-20T10:00:00Z")!
+            func meta(_ seconds: Int64, _ id: String) -> EventMeta { EventMeta(id: id, eventTime: t0.adding(seconds: seconds), ingestTime: t0) }
+            func read(_ spot: String, _ zone: String, _ occupied: Bool, _ at: Int64) -> ParkingProjection.Input {
+                .reading(meta(at, "\(spot)-\(at)"), SpotReading(facilityID: facility, level: "L1", zone: zone, spotID: spot, occupied: occupied))
+            }
+            func beat(_ sensor: String, _ at: Int64) -> ParkingProjection.Input {
+                .heartbeat(meta(at, "hb-\(sensor)-\(at)"), SensorHeartbeat(facilityID: facility, sensorID: sensor))
+            }
+            let inputs: [ParkingProjection.Input] = [
+                .layout(meta(0, "layout"), FacilityLayout(
+                    facilityID: facility, name: "Test Garage", areas: [.init(level: "L1", zone: "A", capacity: 2), .init(level: "L1", zone: "B", capacity: 2)],
+                    settings: FacilitySettings(debounceSeconds: 0, heartbeatAllowanceSeconds: 1_800, alertUpPercent: 75, alertDownPercent: 50))),
+                read("s1", "A", true, 0), read("s2", "A", false, 0), read("s3", "B", true, 0),
+                read("s4", "B", true, 60),  // 3 of 4: up at 10:01
+                read("s2", "A", true, 600),  // full
+                read("s2", "A", false, 1_200),  // a 10-minute stay; the 10:15 forecast is made first
+                beat("s1", 1_500), beat("s2", 1_500), beat("s4", 1_500),
+                read("s4", "B", false, 1_860),  // 10:30 forecast; s3 silent since 10:00 → offline at 10:30; 1 of 4: down
+            ]
+            let projection = ParkingProjection()
+            var state: FacilityState?
+            var rows: [ParkingRow] = []
+            for input in inputs {
+                let r = projection.fold(state, input)
+                state = r.state
+                rows += r.rows
+            }
+            let rowsToWrite = rows, final = try #require(state)
+            try s.transaction { session in
+                try ParkingStore().write(rowsToWrite, session: session)
+                try ParkingStore().writeStates([facility: final], session: session)
+            }
+
+            let (status, now) = try await app.get("/v1/facilities/\(facility)/occupancy")
+            #expect(status == .ok)
+            #expect(now["name"] == .string("Test Garage"))
+            #expect([now["capacity"], now["occupied"], now["free"], now["unknown"], now["sensors_offline"]].map { $0?.int64Value } == [4, 1, 2, 1, 1])
+            #expect(now["above_threshold"] == .bool(false))
+            #expect(now["threshold_changed_at"] == .string("2024-05-20T10:31:00Z"))
+            let areas = (now["areas"]?.arrayValue ?? []).map { a in
+                "\(a["scope"]?.stringValue ?? "")/\(a["level"]?.stringValue ?? "")/\(a["zone"]?.stringValue ?? "") "
+                    + ["occupied", "free", "unknown", "capacity"].map { String(a[$0]?.int64Value ?? -1) }.joined(separator: " ")
+            }
+            #expect(areas == ["level/L1/ 1 2 1 4", "zone/L1/A 1 1 0 2", "zone/L1/B 0 1 1 2"])
+
+            let (hs, history) = try await app.get(
+                "/v1/facilities/\(facility)/occupancy/history?from=2024-05-20T10:00:00Z&to=2024-05-20T10:40:00Z&interval=10m")
+            #expect(hs == .ok)
+            let buckets = (history["buckets"]?.arrayValue ?? []).map { b in
+                "\(b["time"]?.stringValue ?? "") " + ["occupied", "free", "unknown", "occupied_min", "occupied_max"].map { String(b[$0]?.int64Value ?? -1) }.joined(separator: " ")
+            }
+            // 10:00 starts from the layout's all-unknown row (0 occupied), ends at 10:01's 3 of 4.
+            #expect(buckets == [
+                "2024-05-20T10:00:00Z 3 1 0 0 3", "2024-05-20T10:10:00Z 4 0 0 3 4",
+                "2024-05-20T10:20:00Z 3 1 0 3 4", "2024-05-20T10:30:00Z 1 2 1 1 3",
+            ])
+            let (zs, zoneB) = try await app.get(
+                "/v1/facilities/\(facility)/occupancy/history?from=2024-05-20T10:20:00Z&to=2024-05-20T10:40:00Z&interval=10m&level=L1&zone=B")
+            #expect(zs == .ok)
+            // Nothing changed in zone B between 10:01 and 10:31: the first bucket carries 10:01's figures forward.
+            #expect((zoneB["buckets"]?.arrayValue ?? []).map { $0["occupied"]?.int64Value ?? -1 } == [2, 0])
+
+            let (_, forecast) = try await app.get("/v1/facilities/\(facility)/forecast")
+            #expect(forecast["issued_at"] == .string("2024-05-20T10:30:00Z"))
+            // 3 of 4 now, 4 of 4 a quarter ago: the trend (−25 points, damped 0.7 a step) → 57.5 %, 45.25 %, 36.7 %, 30.7 % of 4.
+            #expect((forecast["steps"]?.arrayValue ?? []).map { $0["occupied"]?.int64Value ?? -1 } == [2, 2, 1, 1])
+            #expect(forecast["steps"]?.arrayValue?.first?["time"] == .string("2024-05-20T10:45:00Z"))
+
+            let (_, alerts) = try await app.get("/v1/facilities/\(facility)/alerts")
+            #expect(alerts["active"]?["above_threshold"] == .bool(false))
+            #expect((alerts["active"]?["offline_sensors"]?.arrayValue ?? []).map { $0["sensor_id"]?.stringValue } == ["s3"])
+            #expect(alerts["active"]?["offline_sensors"]?.arrayValue?.first?["offline_since"] == .string("2024-05-20T10:30:00Z"))
+            #expect((alerts["raised"]?.arrayValue ?? []).map { $0["type"]?.stringValue ?? "" } == [
+                OccupancyThresholdCrossed.eventType, SensorOffline.eventType, OccupancyThresholdCrossed.eventType,
+            ])
+            let (_, since) = try await app.get("/v1/facilities/\(facility)/alerts?since=2024-05-20T10:30:00Z")
+            #expect(since["raised"]?.arrayValue?.count == 1)
+            let (_, offline) = try await app.get("/v1/facilities/\(facility)/sensors/offline")
+            #expect((offline["sensors"]?.arrayValue ?? []).map { $0["sensor_id"]?.stringValue } == ["s3"])
+
+            let (_, stays) = try await app.get("/v1/facilities/\(facility)/stays?from=2024-05-20T10:00:00Z&to=2024-05-20T11:00:00Z")
+            #expect(stays["stays"]?.int64Value == 1)
+            #expect(stays["median_seconds"]?.int64Value == 600)
+            #expect(stays["mean_seconds"]?.doubleValue == 600)
+            #expect(stays["histogram"]?.arrayValue?.first?["stays"]?.int64Value == 1)
+
+            // Bad input: 4xx naming the field.
+            for (path, code, field) in [
+                ("/v1/facilities/nowhere-\(UUID())/occupancy", HTTPResponse.Status.notFound, "facility_id"),
+                ("/v1/facilities/\(facility)/occupancy/history?from=2024-05-20T10:00:00Z&to=2024-05-20T11:00:00Z&interval=7x", .badRequest, "interval"),
+                ("/v1/facilities/\(facility)/occupancy/history?from=2024-05-20T10:00:00Z&to=2024-05-20T11:00:00Z&level=L1&zone=Q", .notFound, "zone"),
+                ("/v1/facilities/\(facility)/stays?to=2024-05-20T11:00:00Z", .badRequest, "from"),
+                ("/v1/facilities/\(facility)/alerts?since=yesterday", .badRequest, "since"),
+            ] {
+                let (status, body) = try await app.get(path)
+                #expect(status == code, "\(path)")
+                #expect(body["error"]?["field"] == .string(field), "\(path)")
+            }
+        }
+    }
+
     @Test func databaseDownIs503() async throws {
         // Nothing listens on port 1: connecting fails at once.
         let pool = PGPool(url: "postgres://postgres@127.0.0.1:1/turnstile?connect_timeout=2", maxConnections: 1)
@@ -393,7 +510,8 @@ enum QueryServiceStack {
         let pool = PGPool(url: url, maxConnections: 2, logger: logger)
         let service = QueryService(
             store: ParksReadStore(pool: pool, tables: tables, timescale: timescale),
-            motorsport: MotorsportRoutes(pool: pool, tables: MotorsportTables()), readiness: { [:] }, metrics: { "" })
+            motorsport: MotorsportRoutes(pool: pool, tables: MotorsportTables()),
+            parking: ParkingRoutes(pool: pool, tables: ParkingTables()), readiness: { [:] }, metrics: { "" })
         let app = buildQueryApplication(service, logger: logger)
         do {
             try await seed(park, pool)

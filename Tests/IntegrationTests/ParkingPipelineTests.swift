@@ -1,0 +1,145 @@
+import Events
+import Foundation
+import Ingest
+import Postgres
+import Processor
+import Projections
+import Testing
+
+/// The parking projection end to end on the real broker and database.
+@Suite("ParkingPipelineTests", .enabled(if: TestStack.enabled), .serialized)
+struct ParkingPipelineTests {
+    /// What an uninterrupted in-memory fold of every event makes (a replay of the whole stream).
+    struct Expected {
+        var states: [String: FacilityState] = [:]
+        var history: [String] = []
+        var stays: [String] = []
+        var alerts: Set<String> = []
+        var derived: Set<String> = []
+        var forecastRows = 0
+    }
+
+    static func expected(_ events: [EventEnvelope]) throws -> Expected {
+        let projection = ParkingProjection()
+        var e = Expected()
+        for event in events {
+            let input = try projection.decode(event)
+            let key = projection.stateKey(of: input)
+            let r = projection.fold(e.states[key], input)
+            e.states[key] = r.state
+            e.derived.formUnion(r.derived.map(\.id))
+            for row in r.rows {
+                switch row {
+                case .occupancy(let f, let time, let o): e.history.append(historyLine(f, time.microseconds, o.scope.rawValue, o.level, o.zone, [o.occupied, o.free, o.unknown, o.capacity]))
+                case .stay(let s): e.stays.append("\(s.facilityID) \(s.spotID) \(s.start.microseconds) \(s.end.microseconds) \(s.seconds)")
+                case .alert(let a): e.alerts.insert(a.event.id)
+                case .forecast(_, _, _, let steps): e.forecastRows += steps.count
+                default: break
+                }
+            }
+        }
+        e.history.sort()
+        e.stays.sort()
+        return e
+    }
+
+    static func historyLine(_ f: String, _ time: Int64, _ scope: String, _ level: String, _ zone: String, _ numbers: [Int]) -> String {
+        "\(f) \(time) \(scope)/\(level)/\(zone) \(numbers.map(String.init).joined(separator: " "))"
+    }
+
+    @Test func killedMidStreamEveryTableEqualsAnUninterruptedFold() async throws {
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        let parking = ParkingTopics(prefix: ns.topics.prefix)
+        // One spot-based garage with flapping, dead, repeated and late sensors; one counted by its gates.
+        let run = GarageSimulator(.init(
+            seed: 11, facilities: 2, levelsPerFacility: 2, zonesPerLevel: 2, spotsPerZone: 12,
+            start: Timestamp(iso8601: "2024-05-20T05:00:00Z")!, hours: 14, flappingShare: 0.1, deadShare: 0.1,
+            duplicateShare: 0.05, lateShare: 0.03, countBasedFacilities: 1)).run()
+        let events = run.events
+        let expected = try Self.expected(events)
+        #expect(expected.states.count == 2)
+        #expect(expected.alerts.count >= 3, "the script should raise offline and threshold alerts")
+        #expect(!expected.stays.isEmpty)
+        let produced = try await PipelineRun.produce(events, ns: ns)
+        let total = Int64(produced[parking.sensors] ?? 0)
+        #expect(total == Int64(events.count))
+        let s = try ns.session()
+        defer { s.close() }
+
+        let arguments = ["--projection", "parking_occupancy", "--max-batch", "50"]
+        let first = try ProcessorProcess(ns: ns, name: "parking-kill", extraArguments: arguments)
+        let reached = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+            try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking.sensors) >= total * 2 / 5
+        }
+        first.kill9()
+        #expect(reached, "no progress before the kill; log: \(first.log.suffix(2000))")
+        let atKill = try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking.sensors)
+        #expect(atKill < total, "everything was folded before the kill: the test proves nothing")
+
+        let second = try ProcessorProcess(ns: ns, name: "parking-final", extraArguments: arguments)
+        let done = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+            let outbox = try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) ?? -1
+            return try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking.sensors) == total && outbox == 0
+        }
+        let status = second.terminate()
+        #expect(done, "did not catch up; log: \(second.log.suffix(2000))")
+        #expect(status == 0)
+
+        // Fold state: restored from the table, it is the uninterrupted fold's.
+        for (id, state) in expected.states {
+            let text = try #require(try s.execute("SELECT state::text FROM parking_state WHERE facility_id = $1", [.text(id)]).string(0, 0))
+            #expect(try FacilityState(json: try JSONParser.parse(text)) == state, "state of \(id)")
+        }
+        // Occupancy now and every change over time: each once, none lost.
+        let current = try s.execute("SELECT facility_id, scope, level, zone, occupied, free, unknown, capacity FROM occupancy_current")
+        let currentLines = try (0..<current.rowCount).map { row in
+            "\(current.string(row, 0)!) \(current.string(row, 1)!)/\(current.string(row, 2)!)/\(current.string(row, 3)!) "
+                + (try (4..<8).map { String(try current.int(row, $0)!) }.joined(separator: " "))
+        }.sorted()
+        let expectedCurrent = expected.states.flatMap { id, state in
+            state.occupancy().map { "\(id) \($0.key) \($0.occupied) \($0.free) \($0.unknown) \($0.capacity)" }
+        }.sorted()
+        #expect(currentLines == expectedCurrent)
+        let history = try s.execute(
+            """
+            SELECT facility_id, (extract(epoch FROM time) * 1000000)::bigint, scope, level, zone, occupied, free, unknown, capacity
+            FROM occupancy_history
+            """)
+        let historyLines = try (0..<history.rowCount).map { row in
+            Self.historyLine(history.string(row, 0)!, try history.int(row, 1)!, history.string(row, 2)!, history.string(row, 3)!,
+                             history.string(row, 4)!, try (5..<9).map { Int(try history.int(row, $0)!) })
+        }.sorted()
+        #expect(historyLines.count == expected.history.count, "occupancy history rows lost or written twice")
+        let missing = Set(expected.history).subtracting(historyLines), extra = Set(historyLines).subtracting(expected.history)
+        #expect(missing.isEmpty && extra.isEmpty, "missing: \(missing.sorted().prefix(10)); extra: \(extra.sorted().prefix(10))")
+        let stays = try s.execute(
+            """
+            SELECT facility_id, spot_id, (extract(epoch FROM started_at) * 1000000)::bigint,
+                   (extract(epoch FROM ended_at) * 1000000)::bigint, duration_seconds FROM parking_stays
+            """)
+        let stayLines = try (0..<stays.rowCount).map { row in
+            "\(stays.string(row, 0)!) \(stays.string(row, 1)!) \(try stays.int(row, 2)!) \(try stays.int(row, 3)!) \(try stays.int(row, 4)!)"
+        }.sorted()
+        #expect(stayLines == expected.stays)
+        let forecasts = try s.execute("SELECT count(*) FROM occupancy_forecasts").int(0, 0)
+        #expect(forecasts == Int64(expected.forecastRows))
+        // Alerts: stored once each, and every derived event published.
+        let alerts = try s.execute("SELECT count(*), count(DISTINCT event_id) FROM parking_alerts")
+        #expect(try alerts.int(0, 0) == Int64(expected.alerts.count))
+        #expect(try alerts.int(0, 1) == Int64(expected.alerts.count))
+        var published = Set<String>()
+        for topic in [parking.alerts, parking.forecasts] {
+            for m in try TopicReader.readAll(topic, ns: ns) { published.insert(try EventEnvelope.decode(m.value).id) }
+        }
+        #expect(published == expected.derived)
+        // The sensors table agrees with the fold on who is offline.
+        let offline = try s.execute("SELECT facility_id || '/' || sensor_id FROM parking_sensors WHERE offline_since IS NOT NULL")
+        let offlineIDs = Set((0..<offline.rowCount).compactMap { offline.string($0, 0) })
+        let expectedOffline = Set(expected.states.flatMap { id, st in
+            st.spots.filter { $0.value.offlineSince != nil }.map { "\(id)/\($0.key)" }
+                + st.gates.filter { $0.value.offlineSince != nil }.map { "\(id)/\($0.key)" }
+        })
+        #expect(offlineIDs == expectedOffline)
+    }
+}
