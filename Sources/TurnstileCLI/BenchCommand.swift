@@ -21,13 +21,15 @@ struct BenchCommand: AsyncParsableCommand {
             ratio to the lower raw rate; p50/p99 produce→visible latency at a fixed rate.
             With --race: p50/p99 from a timing event produced to the leaderboard row committed, with 20 cars'
             telemetry flowing, at race rate and at 100× race rate (--race-speedups).
+            With --parking: simulated garages through parking_occupancy: decode+fold, raw produce/consume, end to
+            end and its ratios, produce→visible latency at --latency-rate (default there: 2000/s).
             Works in a scratch database (turnstile_bench_<id>, created and dropped: needs CREATEDB) and
             scratch topics (prefix bench-<id>.), so it never touches real projections. Build with -c release.
             """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Events for the throughput measurements.") var events: Int = 200_000
-    @Option(help: "Events per second for the latency measurement.") var latencyRate: Double = 5_000
+    @Option(help: "Events per second for the latency measurement (default 5000; 2000 with --parking).") var latencyRate: Double?
     @Option(help: "Seconds of the latency measurement.") var latencySeconds: Double = 15
     @Flag(help: "Only the in-memory measures (decode, decode+fold): no broker or database needed.")
     var foldOnly = false
@@ -35,6 +37,8 @@ struct BenchCommand: AsyncParsableCommand {
     var race = false
     @Option(help: "Wall-clock seconds of each race phase.") var raceSeconds: Double = 60
     @Option(help: "Speed-ups of the race phases (1 = race rate).") var raceSpeedups: [Double] = [1, 100]
+    @Flag(help: "The parking bench instead: simulated garages through parking_occupancy.")
+    var parking = false
 
     func run() async throws {
         var quiet = try global.bootstrap(label: "turnstile.bench")
@@ -52,6 +56,14 @@ struct BenchCommand: AsyncParsableCommand {
             try await RaceBench(
                 kafka: try global.kafkaConfig(), baseURL: try global.database(), logger: logger, seconds: raceSeconds,
                 speedups: raceSpeedups, say: say
+            ).run()
+            return
+        }
+
+        if parking {
+            try await ParkingBench(
+                kafka: try global.kafkaConfig(), baseURL: try global.database(), logger: logger, events: events,
+                latencyRate: latencyRate ?? 2_000, latencySeconds: latencySeconds, say: say
             ).run()
             return
         }
@@ -132,6 +144,7 @@ struct BenchCommand: AsyncParsableCommand {
         say("  ratio to decode+fold", String(format: "%.2f", e2eRate / foldRate))
 
         probe.reset()
+        let latencyRate = self.latencyRate ?? 5_000
         let latencyEvents = Int(latencyRate * latencySeconds)
         let live = ParkSimulator(.init(seed: 100, parks: 10, attractionsPerPark: 30, start: Timestamp(iso8601: "2024-07-01")!))
         _ = try await SimulationRunner(publisher: EventPublisher(producer: producer, router: router))

@@ -31,21 +31,9 @@ struct SimulateCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let logger = try global.bootstrap(label: "turnstile.simulate")
             let simulator = ParkSimulator(.init(
                 seed: seed, parks: parks, attractionsPerPark: attractions, start: Timestamp(iso8601: start)!))
-            if dryRun {
-                for e in simulator.prefix(events) { print(String(decoding: e.encoded(), as: UTF8.self)) }
-                return
-            }
-            let producer = try KafkaProducer(config: try global.kafkaConfig(), logger: logger)
-            defer { producer.close() }
-            let publisher = EventPublisher(producer: producer, router: RawEventRouter(topics: global.topics))
-            let started = ContinuousClock.now
-            let produced = try await SimulationRunner(publisher: publisher).run(
-                simulator.prefix(events), rate: rate)
-            let seconds = (ContinuousClock.now - started).seconds
-            print("produced \(produced) events in \(String(format: "%.2f", seconds)) s (seed \(seed))")
+            try await SimulationRunner.emit(simulator.prefix(events), global: global, dryRun: dryRun, rate: rate, about: "seed \(seed)")
         }
     }
 }
@@ -74,19 +62,8 @@ extension SimulateCommand {
         }
 
         func run() async throws {
-            let logger = try global.bootstrap(label: "turnstile.simulate")
             let events = RaceSimulator(.init(seed: seed, sessionID: session, cars: cars, laps: laps, telemetryHz: telemetryHz)).events()
-            if dryRun {
-                for e in events { print(String(decoding: e.encoded(), as: UTF8.self)) }
-                return
-            }
-            let producer = try KafkaProducer(config: try global.kafkaConfig(), logger: logger)
-            defer { producer.close() }
-            let publisher = EventPublisher(producer: producer, router: RawEventRouter(topics: global.topics))
-            let started = ContinuousClock.now
-            let produced = try await SimulationRunner(publisher: publisher).run(events, rate: rate)
-            let seconds = (ContinuousClock.now - started).seconds
-            print("produced \(produced) events in \(String(format: "%.2f", seconds)) s (seed \(seed), session \(session))")
+            try await SimulationRunner.emit(events, global: global, dryRun: dryRun, rate: rate, about: "seed \(seed), session \(session)")
         }
     }
 }
@@ -141,22 +118,11 @@ extension SimulateCommand {
         }
 
         func run() async throws {
-            let logger = try global.bootstrap(label: "turnstile.simulate")
             let events = GarageSimulator(.init(
                 seed: seed, facilities: facilities, levelsPerFacility: levels, zonesPerLevel: zones, spotsPerZone: spots,
                 start: Timestamp(iso8601: start)!, hours: hours, heartbeatSeconds: heartbeatSeconds, flappingShare: flapping,
                 deadShare: dead, duplicateShare: duplicates, lateShare: late, countBasedFacilities: countBased)).events()
-            if dryRun {
-                for e in events { print(String(decoding: e.encoded(), as: UTF8.self)) }
-                return
-            }
-            let producer = try KafkaProducer(config: try global.kafkaConfig(), logger: logger)
-            defer { producer.close() }
-            let publisher = EventPublisher(producer: producer, router: RawEventRouter(topics: global.topics))
-            let started = ContinuousClock.now
-            let produced = try await SimulationRunner(publisher: publisher).run(events, rate: rate)
-            let seconds = (ContinuousClock.now - started).seconds
-            print("produced \(produced) events in \(String(format: "%.2f", seconds)) s (seed \(seed))")
+            try await SimulationRunner.emit(events, global: global, dryRun: dryRun, rate: rate, about: "seed \(seed)")
         }
     }
 }
@@ -164,6 +130,25 @@ extension SimulateCommand {
 /// Feeds simulated events to the publisher in batches, paced when a rate is given.
 struct SimulationRunner {
     let publisher: EventPublisher
+
+    /// What every `simulate` command does with its events: print them as NDJSON (`--dry-run`), or produce them
+    /// (paced at `rate` when given) and say how many.
+    static func emit<S: Sequence<EventEnvelope>>(
+        _ events: S, global: GlobalOptions, dryRun: Bool, rate: Double?, about: String
+    ) async throws {
+        let logger = try global.bootstrap(label: "turnstile.simulate")
+        if dryRun {
+            for e in events { print(String(decoding: e.encoded(), as: UTF8.self)) }
+            return
+        }
+        let producer = try KafkaProducer(config: try global.kafkaConfig(), logger: logger)
+        defer { producer.close() }
+        let publisher = EventPublisher(producer: producer, router: RawEventRouter(topics: global.topics))
+        let started = ContinuousClock.now
+        let produced = try await SimulationRunner(publisher: publisher).run(events, rate: rate)
+        let seconds = (ContinuousClock.now - started).seconds
+        print("produced \(produced) events in \(String(format: "%.2f", seconds)) s (\(about))")
+    }
 
     func run<S: Sequence<EventEnvelope>>(_ events: S, rate: Double?) async throws -> Int {
         // Paced: small batches every 10 ms; unpaced: large batches.

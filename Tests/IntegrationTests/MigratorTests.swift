@@ -18,7 +18,10 @@ struct MigratorTests {
         #expect(files.count >= 4)
         #expect(again.alreadyApplied.count == files.count)
         let hypertables = try s.execute("SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY 1")
-        #expect((0..<hypertables.rowCount).map { hypertables.string($0, 0) } == ["crowd_levels", "lap_times", "telemetry", "telemetry_1s", "wait_times"])
+        #expect((0..<hypertables.rowCount).map { hypertables.string($0, 0) } == [
+            "crowd_levels", "lap_times", "occupancy_forecasts", "occupancy_history", "parking_stays", "telemetry", "telemetry_1s",
+            "wait_times",
+        ])
     }
 
     @Test func templatesResolveTableNamesAndRefuseUnknownOnes() throws {

@@ -27,9 +27,8 @@ public struct SessionStore: ProjectionStore {
     public func write(_ rows: [SessionRow], session: PGSession) throws {
         var laps = PGBinaryCopyWriter(reservingCapacity: rows.count * 96)
         var lapCount = 0
-        // Only the last line of each car and the last state of each session in a batch need writing.
+        // Only the last line of each car in a batch needs writing.
         var standings: [String: (String, DriverStanding, Timestamp)] = [:]
-        var states: [String: SessionState] = [:]
         var stints: [String: StintRow] = [:]
         var events = PGBinaryCopyWriter(reservingCapacity: 1024)
         var eventCount = 0
@@ -64,8 +63,6 @@ public struct SessionStore: ProjectionStore {
                 events.jsonb(String(decoding: e.event.encoded, as: UTF8.self))
             case .stint(let s):
                 stints["\(s.sessionID)/\(s.driverNumber)/\(s.stintNumber)"] = s
-            case .state(let s):
-                states[s.sessionID] = s
             }
         }
         if lapCount > 0 {
@@ -81,23 +78,11 @@ public struct SessionStore: ProjectionStore {
                 data: events.finish())
         }
         try writeStandings(Array(standings.values), session: session)
-        for s in stints.values {
-            _ = try session.execute(
-                """
-                INSERT INTO \(tables.stints) (session_id, driver_number, stint_number, compound, lap_start, lap_end,
-                  tyre_age_at_start, clean_laps, degradation, fitted_base_lap, fit_residual_error)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                ON CONFLICT (session_id, driver_number, stint_number) DO UPDATE SET compound = EXCLUDED.compound,
-                  lap_start = EXCLUDED.lap_start, lap_end = EXCLUDED.lap_end, tyre_age_at_start = EXCLUDED.tyre_age_at_start,
-                  clean_laps = EXCLUDED.clean_laps, degradation = EXCLUDED.degradation,
-                  fitted_base_lap = EXCLUDED.fitted_base_lap, fit_residual_error = EXCLUDED.fit_residual_error
-                """,
-                [
-                    .text(s.sessionID), .int(Int64(s.driverNumber)), .int(Int64(s.stintNumber)), .text(s.compound?.rawValue),
-                    .int(Int64(s.lapStart)), .int(s.lapEnd.map(Int64.init)), .int(Int64(s.tyreAgeAtStart)),
-                    .int(Int64(s.cleanLaps)), .double(s.fit?.slope), .double(s.fit?.intercept), .double(s.fit?.residualError),
-                ])
-        }
+        try writeStints(Array(stints.values), session: session)
+    }
+
+    /// The fold state of each session the batch touched (restored on assignment).
+    public func writeStates(_ states: [String: SessionState], session: PGSession) throws {
         for s in states.values {
             var w = JSONWriter(capacity: 4096)
             s.encode(to: &w)
@@ -111,11 +96,6 @@ public struct SessionStore: ProjectionStore {
 
     private func writeStandings(_ lines: [(String, DriverStanding, Timestamp)], session: PGSession) throws {
         guard !lines.isEmpty else { return }
-        let stage = "turnstile_stage_\(tables.sessionLeaderboard)"
-        _ = try session.execute(
-            """
-            CREATE TEMP TABLE IF NOT EXISTS \(stage) (LIKE \(tables.sessionLeaderboard)) ON COMMIT DELETE ROWS
-            """)
         var w = PGBinaryCopyWriter(reservingCapacity: lines.count * 160)
         for (sessionID, d, at) in lines {
             w.beginRow(columns: 18)
@@ -134,22 +114,33 @@ public struct SessionStore: ProjectionStore {
             w.bool(d.retired)
             w.timestamptz(microsecondsSinceUnixEpoch: at.microseconds)
         }
-        _ = try session.copyIn(
-            """
-            COPY \(stage) (session_id, driver_number, position, laps_completed, gap_to_leader, gap_to_ahead,
-              laps_behind_leader, last_lap, best_lap, best_lap_number, best_sector_1, best_sector_2, best_sector_3,
-              compound, tyre_age, pit_count, retired, updated_at) FROM STDIN (FORMAT binary)
-            """, data: w.finish())
-        _ = try session.execute(
-            """
-            INSERT INTO \(tables.sessionLeaderboard) SELECT * FROM \(stage)
-            ON CONFLICT (session_id, driver_number) DO UPDATE SET position = EXCLUDED.position,
-              laps_completed = EXCLUDED.laps_completed, gap_to_leader = EXCLUDED.gap_to_leader,
-              gap_to_ahead = EXCLUDED.gap_to_ahead, laps_behind_leader = EXCLUDED.laps_behind_leader,
-              last_lap = EXCLUDED.last_lap, best_lap = EXCLUDED.best_lap, best_lap_number = EXCLUDED.best_lap_number,
-              best_sector_1 = EXCLUDED.best_sector_1, best_sector_2 = EXCLUDED.best_sector_2,
-              best_sector_3 = EXCLUDED.best_sector_3, compound = EXCLUDED.compound, tyre_age = EXCLUDED.tyre_age,
-              pit_count = EXCLUDED.pit_count, retired = EXCLUDED.retired, updated_at = EXCLUDED.updated_at
-            """)
+        try session.upsertStaged(
+            into: tables.sessionLeaderboard,
+            columns: ["session_id", "driver_number", "position", "laps_completed", "gap_to_leader", "gap_to_ahead",
+                      "laps_behind_leader", "last_lap", "best_lap", "best_lap_number", "best_sector_1", "best_sector_2",
+                      "best_sector_3", "compound", "tyre_age", "pit_count", "retired", "updated_at"],
+            key: ["session_id", "driver_number"], rows: &w)
+    }
+
+    private func writeStints(_ stints: [StintRow], session: PGSession) throws {
+        guard !stints.isEmpty else { return }
+        var w = PGBinaryCopyWriter(reservingCapacity: stints.count * 120)
+        for s in stints {
+            w.beginRow(columns: 11)
+            w.text(s.sessionID)
+            w.int32(Int32(s.driverNumber))
+            w.int32(Int32(s.stintNumber))
+            if let c = s.compound { w.text(c.rawValue) } else { w.null() }
+            w.int32(Int32(s.lapStart))
+            if let e = s.lapEnd { w.int32(Int32(e)) } else { w.null() }
+            w.int32(Int32(s.tyreAgeAtStart))
+            w.int32(Int32(s.cleanLaps))
+            for v in [s.fit?.slope, s.fit?.intercept, s.fit?.residualError] { if let v { w.float8(v) } else { w.null() } }
+        }
+        try session.upsertStaged(
+            into: tables.stints,
+            columns: ["session_id", "driver_number", "stint_number", "compound", "lap_start", "lap_end", "tyre_age_at_start",
+                      "clean_laps", "degradation", "fitted_base_lap", "fit_residual_error"],
+            key: ["session_id", "driver_number", "stint_number"], rows: &w)
     }
 }

@@ -10,8 +10,6 @@ public enum SessionRow: Sendable, Equatable {
     case stint(StintRow)
     /// A derived race event, kept for "events since" queries (it also goes to the topic).
     case raceEvent(RaceEventRow)
-    /// The whole fold state (restored on assignment).
-    case state(SessionState)
 }
 
 public struct RaceEventRow: Sendable, Equatable {
