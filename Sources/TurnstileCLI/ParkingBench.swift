@@ -35,7 +35,7 @@ struct ParkingBench {
         let envelopes = Array(Self.garages(seed: 5, start: "2024-05-20T00:00:00Z").prefix(events))
         let encoded = envelopes.map { $0.encoded() }
         let readings = envelopes.filter { $0.type == SpotReading.eventType }.count
-        say("parking events (8 garages × 100 spots, 24 h; 1 counted at gates)",
+        say("parking events (8 garages × 100 spots, 24 h)",
             "\(envelopes.count), of which spot readings \(readings) (avg \(encoded.reduce(0) { $0 + $1.count } / max(1, encoded.count)) bytes)")
 
         // 1. Decode + validate + fold, one core, no I/O.

@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import Ingest
+import Kafka
 import Postgres
 import Processor
 import Projections
@@ -141,5 +142,58 @@ struct ParkingPipelineTests {
                 + st.gates.filter { $0.value.offlineSince != nil }.map { "\(id)/\($0.key)" }
         })
         #expect(offlineIDs == expectedOffline)
+    }
+
+    @Test func malformedParkingRecordsGoToItsDeadLetterTopicWithTheField() async throws {
+        let ns = try TestNamespace.make(partitions: 1)
+        defer { ns.drop() }
+        let parking = ParkingTopics(prefix: ns.topics.prefix)
+        let valid = GarageSimulator(.init(seed: 4, facilities: 1, levelsPerFacility: 1, zonesPerLevel: 1, spotsPerZone: 6, hours: 2)).events()
+        let t = "2024-05-20T10:00:00Z"
+        let bad: [(value: String, field: String)] = [
+            (#"{"type":"parking.spot.reading","schema_version":1,"event_time":"\#(t)","payload":{"facility_id":"garage-1","spot_id":"x","occupied":"yes"}}"#, "payload.occupied"),
+            (#"{"type":"parking.facility.layout","schema_version":1,"event_time":"\#(t)","payload":{"facility_id":"garage-1","areas":[{"capacity":5}],"alert_up_percent":70,"alert_down_percent":75}}"#, "payload.alert_down_percent"),
+            (#"{"type":"parking.gate.passed","schema_version":1,"event_time":"\#(t)","payload":{"facility_id":"garage-1","gate_id":"g","direction":"sideways"}}"#, "payload.direction"),
+            (#"{"type":"parks.wait_time.observed","schema_version":1,"event_time":"\#(t)","payload":{"park_id":"p","attraction_id":"x","status":"OPERATING"}}"#, "type"),
+        ]
+        var messages: [KafkaOutgoingMessage] = []
+        var badOffsets: [Int] = []
+        for (i, e) in valid.enumerated() {
+            if i % 20 == 10, badOffsets.count < bad.count {
+                badOffsets.append(messages.count)
+                messages.append(KafkaOutgoingMessage(topic: parking.sensors, key: Array("garage-1".utf8), value: Array(bad[badOffsets.count - 1].value.utf8)))
+            }
+            messages.append(KafkaOutgoingMessage(topic: parking.sensors, key: Array(e.key.utf8), value: e.encoded()))
+        }
+        #expect(badOffsets.count == bad.count)
+        let producer = try KafkaProducer(config: ns.kafka, logger: TestStack.logger)
+        _ = try await producer.send(messages)
+        producer.close()
+
+        let s = try ns.session()
+        defer { s.close() }
+        let p = try ProcessorProcess(ns: ns, name: "parking-dlq", extraArguments: ["--projection", "parking_occupancy"])
+        let done = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+            try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking.sensors) == Int64(messages.count)
+        }
+        #expect(p.terminate() == 0)
+        #expect(done, "log: \(p.log.suffix(2000))")
+        // The valid events folded as if the bad ones were never there.
+        let expected = try Self.expected(valid)
+        let text = try #require(try s.execute("SELECT state::text FROM parking_state WHERE facility_id = 'garage-1'").string(0, 0))
+        #expect(try FacilityState(json: try JSONParser.parse(text)) == expected.states["garage-1"])
+
+        let dead = try TopicReader.readAll(parking.deadLetters, ns: ns)
+        #expect(dead.count == bad.count)
+        for (record, (offset, original)) in zip(dead.sorted { $0.offset < $1.offset }, zip(badOffsets, bad)) {
+            func header(_ key: String) -> String? {
+                record.headers.first { $0.key == key }?.value.map { String(decoding: $0, as: UTF8.self) }
+            }
+            #expect(record.value == Array(original.value.utf8))
+            #expect(header("turnstile.dlq.field") == original.field)
+            #expect(!(header("turnstile.dlq.reason") ?? "").isEmpty)
+            #expect(header("turnstile.dlq.topic") == parking.sensors)
+            #expect(header("turnstile.dlq.offset") == String(offset))
+        }
     }
 }
