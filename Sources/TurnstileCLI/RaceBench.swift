@@ -7,6 +7,7 @@ import Logging
 import Postgres
 import Processor
 import Projections
+import Synchronization
 
 /// The motorsport latency benchmark: timing event produced → leaderboard row committed, with telemetry
 /// flowing, at race rate and at a multiple of it. Scratch topics and database, like the parks bench.
@@ -63,6 +64,13 @@ struct RaceBench {
             ).int(0, 0) ?? 0
         }
 
+        // The broker's own floor, on the same machine now: a bare producer and consumer, one record at a time.
+        let floor = try await Self.rawLatency(kafka: kafka, topic: topics.deadLetters, records: 100, logger: logger)
+        func quantile(_ p: Double) -> String {
+            String(format: "%.1f ms", Double(floor[min(floor.count - 1, Int(p * Double(floor.count)))]) / 1000)
+        }
+        say("raw produce → consume, one record every 50 ms, p50 / p99", "\(quantile(0.5)) / \(quantile(0.99))")
+
         // Each phase paces `seconds` of wall time through the next stretch of the race at its speed-up.
         var next = 0
         var simulated = start + 120 * 1_000_000  // skip the grid and first lap: every car is on track
@@ -118,4 +126,54 @@ struct RaceBench {
         for runner in [session as any BlockingRunner, telemetry, relay] { runner.stop() }
         for task in tasks { _ = try await task.value }
     }
+
+    /// Produce → consume latencies (µs, sorted) of `records` single records sent 50 ms apart by a bare producer
+    /// (Turnstile's defaults) to a bare consumer configured like a latency-bound projection's.
+    static func rawLatency(kafka: KafkaConfig, topic: String, records: Int, logger: Logger) async throws -> [Int64] {
+        var config = kafka
+        if config["fetch.wait.max.ms"] == nil { config["fetch.wait.max.ms"] = "5" }
+        let consumer = try KafkaConsumer(
+            config: config, groupID: "bench-raw-latency-\(UUID().uuidString.prefix(6))", rebalance: StartAtBeginning(), logger: logger)
+        defer { consumer.close() }
+        try consumer.subscribe([topic])
+        // The consumer has joined and reads the topic's end once a warm-up record (1 byte) came through; only
+        // the 8-byte records sent after that are measured.
+        let warm = Mutex(false)
+        let received = Task {
+            try await BlockingThread.run(name: "bench-raw-latency") { () throws -> [Int64] in
+                var latencies: [Int64] = []
+                let deadline = ContinuousClock.now + .seconds(90)
+                while latencies.count < records, ContinuousClock.now < deadline {
+                    for m in try consumer.poll(maxMessages: 100, timeoutMs: 50) {
+                        if m.value.count == 1 { warm.withLock { $0 = true } }
+                        guard m.value.count == 8 else { continue }
+                        let sent = m.value.withUnsafeBytes { $0.loadUnaligned(as: Int64.self) }
+                        latencies.append(Timestamp.now().microseconds - sent)
+                    }
+                }
+                return latencies.sorted()
+            }
+        }
+        let producer = try KafkaProducer(config: kafka, logger: logger)
+        defer { producer.close() }
+        let warmDeadline = ContinuousClock.now + .seconds(60)
+        while !warm.withLock({ $0 }), ContinuousClock.now < warmDeadline {
+            _ = try await producer.send([KafkaOutgoingMessage(topic: topic, key: Array("raw".utf8), value: [0])])
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        for _ in 0..<records {
+            var now = Timestamp.now().microseconds
+            let value = withUnsafeBytes(of: &now) { Array($0) }
+            _ = try await producer.send([KafkaOutgoingMessage(topic: topic, key: Array("raw".utf8), value: value)])
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let latencies = try await received.value
+        guard !latencies.isEmpty else { throw BenchError(message: "the raw consumer received nothing from \(topic)") }
+        return latencies
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
