@@ -143,16 +143,16 @@ struct ParkingRoutes: Sendable {
     @Sendable func forecast(_ request: Request, context: some RequestContext) async throws -> Response {
         let facility = try QueryService.pathID("facility_id", context)
         _ = try await facilityRow(facility)
+        // One query: the newest issue's steps, each row carrying its issue time.
         let r = try await pool.query(
             """
-            SELECT target_time AS time, occupied, capacity FROM \(tables.forecasts)
+            SELECT target_time AS time, occupied, capacity, issued_at FROM \(tables.forecasts)
             WHERE facility_id = $1 AND issued_at = (SELECT max(issued_at) FROM \(tables.forecasts) WHERE facility_id = $1)
             ORDER BY target_time
             """, [.text(facility)])
-        let issued = try await pool.query(
-            "SELECT max(issued_at) FROM \(tables.forecasts) WHERE facility_id = $1", [.text(facility)])
+        let issuedAt = r.rowCount > 0 ? try r.timestamp(0, 3).map(Timestamp.init(microseconds:)) : nil
         return try Self.forecastColumns.listResponse(idName: "facility_id", id: facility, key: "steps", r, bytesPerRow: 80) { json in
-            json.key("issued_at"); json.optional(try issued.timestamp(0, 0).map(Timestamp.init(microseconds:)))
+            json.key("issued_at"); json.optional(issuedAt)
         }
     }
 
@@ -167,11 +167,7 @@ struct ParkingRoutes: Sendable {
             since = t
         }
         let f = try await facilityRow(facility)
-        let offline = try await pool.query(
-            """
-            SELECT \(Self.sensorColumns.selectList) FROM \(tables.sensors)
-            WHERE facility_id = $1 AND offline_since IS NOT NULL ORDER BY offline_since, sensor_id
-            """, [.text(facility)])
+        let offline = try await offlineSensorRows(facility)
         let raised = try await pool.query(
             """
             SELECT event::text FROM \(tables.alerts)
@@ -199,12 +195,17 @@ struct ParkingRoutes: Sendable {
     @Sendable func offlineSensors(_ request: Request, context: some RequestContext) async throws -> Response {
         let facility = try QueryService.pathID("facility_id", context)
         _ = try await facilityRow(facility)
-        let r = try await pool.query(
+        let r = try await offlineSensorRows(facility)
+        return try Self.sensorColumns.listResponse(idName: "facility_id", id: facility, key: "sensors", r, bytesPerRow: 200)
+    }
+
+    /// The facility's sensors that are offline now, longest silent first.
+    func offlineSensorRows(_ facility: String) async throws -> PGResult {
+        try await pool.query(
             """
             SELECT \(Self.sensorColumns.selectList) FROM \(tables.sensors)
             WHERE facility_id = $1 AND offline_since IS NOT NULL ORDER BY offline_since, sensor_id
             """, [.text(facility)])
-        return try Self.sensorColumns.listResponse(idName: "facility_id", id: facility, key: "sensors", r, bytesPerRow: 200)
     }
 
     /// Stays that ended in `[from, to)`: count, mean, exact median and 90th percentile, and a histogram.

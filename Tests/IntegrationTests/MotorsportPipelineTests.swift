@@ -4,6 +4,7 @@ import Ingest
 import Postgres
 import Processor
 import Projections
+import Synchronization
 import Testing
 
 /// The motorsport session projection end to end on the real broker and database.
@@ -156,5 +157,46 @@ struct MotorsportPipelineTests {
         #expect(stored == Int64(samples.count), "raw samples lost or stored twice")
         let means = try s.execute("SELECT bool_and(speed_mean = speed_sum::float8 / samples) FROM telemetry_1s").bool(0, 0)
         #expect(means == true)
+    }
+
+    /// Telemetry batches linger: two bursts 300 ms apart make one transaction when the batch may wait for
+    /// more records, two when it may not.
+    @Test func aLingeringBatchTakesRecordsThatArriveWhileItWaits() async throws {
+        #expect(TelemetryProjection().batchLingerMs > 0 && SessionProjection().batchLingerMs == 0)
+        #expect(try await Self.commitsOfTwoBursts(lingerMs: 2_000) == [40])
+        let unlingered = try await Self.commitsOfTwoBursts(lingerMs: 0)
+        #expect(unlingered.count >= 2 && unlingered.reduce(0, +) == 40, "\(unlingered)")
+    }
+
+    /// Records per commit of two bursts of 20 telemetry samples sent 300 ms apart to a running worker.
+    static func commitsOfTwoBursts(lingerMs: Int) async throws -> [Int] {
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        let motorsport = MotorsportTopics(prefix: ns.topics.prefix)
+        let samples = RaceSimulator(.init(seed: 9, sessionID: "linger-\(ns.id)", cars: 1, laps: 2, telemetryHz: 4)).events()
+            .filter { $0.type == CarSample.eventType }
+        #expect(samples.count >= 41)
+        var settings = ns.settings()
+        settings.batchLingerMs = lingerMs
+        let worker = ProjectionWorker(
+            store: TelemetryStore(projection: TelemetryProjection(topics: motorsport)), settings: settings, logger: TestStack.logger)
+        let commits = Mutex<[Int]>([])
+        worker.onCommit = { ingest, _, _ in commits.withLock { $0.append(ingest.count) } }
+        let task = Task { try await BlockingThread.run(name: "linger-worker") { try worker.run() } }
+        defer { worker.stop() }
+        // A first record, folded once the worker owns the partition: from then on it is polling.
+        try await PipelineRun.produce([samples[0]], ns: ns)
+        #expect(try await PipelineRun.waitUntil(timeout: .seconds(60)) { commits.withLock { !$0.isEmpty } })
+        try await PipelineRun.produce(Array(samples[1...20]), ns: ns)
+        try await Task.sleep(for: .milliseconds(300))
+        try await PipelineRun.produce(Array(samples[21...40]), ns: ns)
+        let s = try ns.session()
+        defer { s.close() }
+        #expect(try await PipelineRun.waitUntil(timeout: .seconds(60)) {
+            try PipelineRun.folded(s, projection: "motorsport_telemetry", topic: motorsport.carData) == 41
+        })
+        worker.stop()
+        _ = try await task.value
+        return Array(commits.withLock { $0 }.dropFirst())
     }
 }

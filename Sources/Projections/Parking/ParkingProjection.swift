@@ -152,7 +152,8 @@ public struct ParkingProjection: Projection {
 
         mutating func apply(_ h: SensorHeartbeat, _ time: Timestamp) {
             if var spot = state.spots[h.sensorID] {
-                guard time > spot.lastSeen || spot.offlineSince != nil else { return }
+                // Offline, `lastSeen` is its last report: a heartbeat that recovers it is newer anyway.
+                guard time > spot.lastSeen else { return }
                 spot.lastSeen = max(spot.lastSeen, time)
                 if let b = h.batteryPercent { spot.batteryPercent = b }
                 if let since = spot.offlineSince, time > since {
