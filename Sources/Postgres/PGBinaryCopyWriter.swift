@@ -71,6 +71,31 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
         try body(UnsafeRawBufferPointer(start: storage.base, count: storage.count))
     }
 
+    /// Calls `body` with each field of binary COPY data, in order (nil for NULL), skipping the header and
+    /// stopping at the trailer: how `PGSession.execute(_:fieldsOf:)` turns rows into statement parameters.
+    /// An empty value still gets a pointer (into the buffer), so it is never mistaken for NULL.
+    static func forEachField(in bytes: UnsafeRawBufferPointer, _ body: (_ start: UnsafeRawPointer?, _ length: Int) -> Void) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = header.count
+        func read<T: FixedWidthInteger>(_: T.Type) -> T? {
+            guard offset + MemoryLayout<T>.size <= bytes.count else { return nil }
+            defer { offset += MemoryLayout<T>.size }
+            return T(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
+        }
+        while let fields = read(Int16.self), fields >= 0 {
+            for _ in 0..<fields {
+                guard let length = read(Int32.self) else { return }
+                guard length >= 0 else {
+                    body(nil, 0)
+                    continue
+                }
+                precondition(offset + Int(length) <= bytes.count, "binary COPY data ends inside a field")
+                body(base + offset, Int(length))
+                offset += Int(length)
+            }
+        }
+    }
+
     // MARK: - Rows and fields
 
     @inlinable

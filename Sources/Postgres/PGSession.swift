@@ -154,6 +154,28 @@ public final class PGSession {
         return try check(result, sql: sql)
     }
 
+    /// Runs one statement whose parameters `$1, $2, ...` are the fields of a binary COPY writer's rows, in
+    /// order, each sent in binary format straight from the writer's buffer (no copy). The server infers each
+    /// parameter's type from where it is used (e.g. an `INSERT`'s target column), so the bytes must be that
+    /// type's binary format, exactly as binary COPY requires. See `insertRows`.
+    @discardableResult
+    public func execute(_ sql: String, fieldsOf rows: PGBinaryCopyWriter) throws(PGError) -> PGResult {
+        let connection = try liveConnection(sql)
+        let result = rows.withUnsafeBytes { bytes -> OpaquePointer? in
+            var values: [UnsafePointer<CChar>?] = []
+            var lengths: [Int32] = []
+            values.reserveCapacity(rows.rowCount * 8)
+            lengths.reserveCapacity(rows.rowCount * 8)
+            PGBinaryCopyWriter.forEachField(in: bytes) { start, length in
+                values.append(start?.assumingMemoryBound(to: CChar.self))
+                lengths.append(Int32(length))
+            }
+            let formats = [Int32](repeating: 1, count: values.count)
+            return PQexecParams(connection, sql, Int32(values.count), nil, values, lengths, formats, 0)
+        }
+        return try check(result, sql: sql)
+    }
+
     /// Prepares a named statement once, to run it many times with `executePrepared` without the server
     /// parsing and planning it again. Parameter types are inferred by the server from the SQL.
     public func prepare(_ name: String, _ sql: String) throws(PGError) {

@@ -60,7 +60,7 @@ public struct OutboxRecord: Sendable, Equatable {
         }
     }
 
-    /// Appends records to the outbox with one binary COPY.
+    /// Appends records to the outbox in one statement (see `PGSession.insertRows`).
     static func insert(_ records: [OutboxRecord], table: String, session: PGSession) throws {
         guard !records.isEmpty else { return }
         var w = PGBinaryCopyWriter(reservingCapacity: records.count * 256)
@@ -72,12 +72,10 @@ public struct OutboxRecord: Sendable, Equatable {
             w.jsonb(r.headersJSON)
             if let id = r.eventID { w.text(id) } else { w.null() }
         }
-        _ = try session.copyIn(
-            "COPY \(table) (topic, key, value, headers, event_id) FROM STDIN (FORMAT binary)", data: w.finish())
-        // Wakes the relay when the transaction commits (PostgreSQL delivers notifications on commit only).
-        _ = try session.execute("SELECT pg_notify($1, '')", [.text(notificationChannel(table: table))])
+        try session.insertRows(into: table, columns: ["topic", "key", "value", "headers", "event_id"], rows: &w)
     }
 
-    /// The channel the relay listens on for new records in `table`.
+    /// The channel the relay listens on for new records in `table`: the table's name, notified at commit by
+    /// the outbox's statement trigger (migration 0010).
     static func notificationChannel(table: String) -> String { table }
 }

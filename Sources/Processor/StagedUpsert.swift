@@ -1,20 +1,13 @@
 import Postgres
 
 extension PGSession {
-    /// Upserts rows sent by binary COPY: the rows go to a session-private staging table (emptied at commit),
-    /// then one `INSERT … ON CONFLICT (key) DO UPDATE` moves them: three round trips however many rows,
-    /// instead of one statement per row. The staging table is created with IF NOT EXISTS each time, not
-    /// remembered: a rolled-back transaction takes a table created inside it away again.
-    func upsertStaged(into table: String, columns: [String], key: [String], rows: inout PGBinaryCopyWriter) throws {
-        let stage = "turnstile_stage_\(table)"
-        let list = columns.joined(separator: ", ")
-        _ = try execute("CREATE TEMP TABLE IF NOT EXISTS \(stage) (LIKE \(table)) ON COMMIT DELETE ROWS")
-        _ = try copyIn("COPY \(stage) (\(list)) FROM STDIN (FORMAT binary)", rows: &rows)
+    /// Upserts rows keyed by `key`, updating every other column: one `INSERT … ON CONFLICT (key) DO UPDATE`
+    /// statement however many rows (see `insertRows` for how small and large batches travel). The rows must
+    /// have distinct keys, as in any single `ON CONFLICT DO UPDATE`.
+    func upsertRows(into table: String, columns: [String], key: [String], rows: inout PGBinaryCopyWriter) throws {
         let updates = columns.filter { !key.contains($0) }.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
-        _ = try execute(
-            """
-            INSERT INTO \(table) (\(list)) SELECT \(list) FROM \(stage)
-            ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(updates)
-            """)
+        try insertRows(
+            into: table, columns: columns, rows: &rows,
+            suffix: "ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(updates)")
     }
 }

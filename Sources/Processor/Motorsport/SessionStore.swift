@@ -66,16 +66,16 @@ public struct SessionStore: ProjectionStore {
             }
         }
         if lapCount > 0 {
-            _ = try session.copyIn(
-                """
-                COPY \(tables.lapTimes) (time, session_id, driver_number, lap_number, lap_duration, sector_1, sector_2,
-                  sector_3, is_pit_out_lap, i1_speed, i2_speed, st_speed, compound, tyre_age) FROM STDIN (FORMAT binary)
-                """, data: laps.finish())
+            try session.insertRows(
+                into: tables.lapTimes,
+                columns: ["time", "session_id", "driver_number", "lap_number", "lap_duration", "sector_1", "sector_2",
+                          "sector_3", "is_pit_out_lap", "i1_speed", "i2_speed", "st_speed", "compound", "tyre_age"],
+                rows: &laps)
         }
         if eventCount > 0 {
-            _ = try session.copyIn(
-                "COPY \(tables.raceEvents) (time, session_id, driver_number, event_id, type, event) FROM STDIN (FORMAT binary)",
-                data: events.finish())
+            try session.insertRows(
+                into: tables.raceEvents, columns: ["time", "session_id", "driver_number", "event_id", "type", "event"],
+                rows: &events)
         }
         try writeStandings(Array(standings.values), session: session)
         try writeStints(Array(stints.values), session: session)
@@ -114,7 +114,7 @@ public struct SessionStore: ProjectionStore {
             w.bool(d.retired)
             w.timestamptz(microsecondsSinceUnixEpoch: at.microseconds)
         }
-        try session.upsertStaged(
+        try session.upsertRows(
             into: tables.sessionLeaderboard,
             columns: ["session_id", "driver_number", "position", "laps_completed", "gap_to_leader", "gap_to_ahead",
                       "laps_behind_leader", "last_lap", "best_lap", "best_lap_number", "best_sector_1", "best_sector_2",
@@ -137,7 +137,7 @@ public struct SessionStore: ProjectionStore {
             w.int32(Int32(s.cleanLaps))
             for v in [s.fit?.slope, s.fit?.intercept, s.fit?.residualError] { if let v { w.float8(v) } else { w.null() } }
         }
-        try session.upsertStaged(
+        try session.upsertRows(
             into: tables.stints,
             columns: ["session_id", "driver_number", "stint_number", "compound", "lap_start", "lap_end", "tyre_age_at_start",
                       "clean_laps", "degradation", "fitted_base_lap", "fit_residual_error"],

@@ -54,11 +54,10 @@ public struct TelemetryStore: ProjectionStore {
             }
         }
         if sampleCount > 0 {
-            _ = try session.copyIn(
-                """
-                COPY \(tables.telemetry) (time, session_id, driver_number, speed, throttle, brake, gear, rpm, drs)
-                FROM STDIN (FORMAT binary)
-                """, data: samples.finish())
+            try session.insertRows(
+                into: tables.telemetry,
+                columns: ["time", "session_id", "driver_number", "speed", "throttle", "brake", "gear", "rpm", "drs"],
+                rows: &samples)
         }
         guard !seconds.isEmpty else { return }
         let stage = "turnstile_stage_\(tables.telemetry1s)"

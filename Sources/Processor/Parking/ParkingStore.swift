@@ -77,27 +77,25 @@ public struct ParkingStore: ProjectionStore {
             }
         }
         if historyCount > 0 {
-            _ = try session.copyIn(
-                """
-                COPY \(tables.occupancyHistory) (time, facility_id, scope, level, zone, occupied, free, unknown, capacity)
-                FROM STDIN (FORMAT binary)
-                """, rows: &history)
+            try session.insertRows(
+                into: tables.occupancyHistory,
+                columns: ["time", "facility_id", "scope", "level", "zone", "occupied", "free", "unknown", "capacity"],
+                rows: &history)
         }
         if stayCount > 0 {
-            _ = try session.copyIn(
-                """
-                COPY \(tables.stays) (ended_at, started_at, facility_id, spot_id, level, zone, duration_seconds)
-                FROM STDIN (FORMAT binary)
-                """, rows: &stays)
+            try session.insertRows(
+                into: tables.stays,
+                columns: ["ended_at", "started_at", "facility_id", "spot_id", "level", "zone", "duration_seconds"],
+                rows: &stays)
         }
         if forecastCount > 0 {
-            _ = try session.copyIn(
-                "COPY \(tables.forecasts) (issued_at, facility_id, target_time, occupied, capacity) FROM STDIN (FORMAT binary)",
+            try session.insertRows(
+                into: tables.forecasts, columns: ["issued_at", "facility_id", "target_time", "occupied", "capacity"],
                 rows: &forecasts)
         }
         if alertCount > 0 {
-            _ = try session.copyIn(
-                "COPY \(tables.alerts) (time, facility_id, sensor_id, event_id, type, event) FROM STDIN (FORMAT binary)",
+            try session.insertRows(
+                into: tables.alerts, columns: ["time", "facility_id", "sensor_id", "event_id", "type", "event"],
                 rows: &alerts)
         }
         try writeCurrent(Array(current.values), session: session)
@@ -130,7 +128,7 @@ public struct ParkingStore: ProjectionStore {
             Self.area(o, &w)
             w.timestamptz(microsecondsSinceUnixEpoch: time.microseconds)
         }
-        try session.upsertStaged(
+        try session.upsertRows(
             into: tables.occupancyCurrent,
             columns: ["facility_id", "scope", "level", "zone", "occupied", "free", "unknown", "capacity", "updated_at"],
             key: ["facility_id", "scope", "level", "zone"], rows: &w)
@@ -169,7 +167,7 @@ public struct ParkingStore: ProjectionStore {
                 time(g.offlineSince)
             }
         }
-        try session.upsertStaged(
+        try session.upsertRows(
             into: tables.sensors,
             columns: ["facility_id", "sensor_id", "kind", "level", "zone", "status", "status_since", "pending_status",
                       "pending_since", "last_seen", "battery_percent", "offline_since"],

@@ -82,11 +82,11 @@ public struct CrowdStore: ProjectionStore {
             }
         }
         if sampleCount > 0 {
-            _ = try session.copyIn(
-                """
-                COPY \(tables.crowdLevels) (time, park_id, level, ratio, mean_wait_minutes, baseline_mean_minutes,
-                  open_attractions) FROM STDIN (FORMAT binary)
-                """, data: samples.finish())
+            try session.insertRows(
+                into: tables.crowdLevels,
+                columns: ["time", "park_id", "level", "ratio", "mean_wait_minutes", "baseline_mean_minutes",
+                          "open_attractions"],
+                rows: &samples)
         }
         for s in current.values {
             _ = try session.execute(

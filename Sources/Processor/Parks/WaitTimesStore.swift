@@ -82,9 +82,9 @@ public struct WaitTimesStore: ProjectionStore {
             }
         }
         if observationCount > 0 {
-            _ = try session.copyIn(
-                "COPY \(tables.waitTimes) (time, park_id, attraction_id, wait_minutes, status) FROM STDIN (FORMAT binary)",
-                data: observations.finish())
+            try session.insertRows(
+                into: tables.waitTimes, columns: ["time", "park_id", "attraction_id", "wait_minutes", "status"],
+                rows: &observations)
         }
         try writeCurrent(Array(current.values), session: session)
         try writeBaselines(Array(baselines.values), session: session)
