@@ -173,6 +173,47 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
         if let source = value.baseAddress { (start + 4).copyMemory(from: source, byteCount: value.count) }
     }
 
+    /// A one-dimensional `integer[]` column (no NULL elements; each value must fit in 32 bits).
+    public mutating func int32Array<C: Collection>(_ values: C) where C.Element: BinaryInteger {
+        array(elementOID: 23, elementSize: 4, count: values.count) { p in
+            var offset = 0
+            for v in values {
+                p.storeBytes(of: Int32(4).bigEndian, toByteOffset: offset, as: Int32.self)
+                p.storeBytes(of: Int32(v).bigEndian, toByteOffset: offset + 4, as: Int32.self)
+                offset += 8
+            }
+        }
+    }
+
+    /// A one-dimensional `bigint[]` column (no NULL elements).
+    public mutating func int64Array<C: Collection>(_ values: C) where C.Element: BinaryInteger {
+        array(elementOID: 20, elementSize: 8, count: values.count) { p in
+            var offset = 0
+            for v in values {
+                p.storeBytes(of: Int32(8).bigEndian, toByteOffset: offset, as: Int32.self)
+                p.storeBytes(of: Int64(v).bigEndian, toByteOffset: offset + 4, as: Int64.self)
+                offset += 12
+            }
+        }
+    }
+
+    /// Array send format: dimensions, has-nulls flag, element type; per dimension its length and lower
+    /// bound (1); then each element as a length and its bytes. An empty array has no dimensions.
+    mutating func array(
+        elementOID: UInt32, elementSize: Int, count: Int, elements: (UnsafeMutableRawPointer) -> Void
+    ) {
+        let headerSize = count == 0 ? 12 : 20
+        let length = headerSize + count * (4 + elementSize)
+        let start = field(length: Int32(length), total: 4 + length)
+        start.storeBytes(of: Int32(count == 0 ? 0 : 1).bigEndian, toByteOffset: 4, as: Int32.self)
+        start.storeBytes(of: Int32(0).bigEndian, toByteOffset: 8, as: Int32.self)
+        start.storeBytes(of: elementOID.bigEndian, toByteOffset: 12, as: UInt32.self)
+        guard count > 0 else { return }
+        start.storeBytes(of: Int32(count).bigEndian, toByteOffset: 16, as: Int32.self)
+        start.storeBytes(of: Int32(1).bigEndian, toByteOffset: 20, as: Int32.self)
+        elements(start + 4 + headerSize)
+    }
+
     /// A `timestamptz` (or `timestamp`) column. `Int64.max` / `Int64.min` are `±infinity`; values
     /// outside PostgreSQL's range are rejected by the server.
     @inlinable

@@ -75,6 +75,30 @@ struct PGInsertRowsTests {
         try Self.check(session, ids: 0..<count, version: 1)
     }
 
+    @Test(arguments: [2, 400])
+    func integerArraysRoundTripIncludingEmptyOnes(count: Int) throws {
+        let session = try TestDatabase.session()
+        try session.execute("CREATE TEMP TABLE arrays (id int4, small int4[] NOT NULL, big int8[] NOT NULL)")
+        func small(_ i: Int) -> [Int32] { (0..<(i % 4)).map { Int32($0 * i) - 7 } }
+        func big(_ i: Int) -> [Int64] { i % 2 == 0 ? [] : [Int64.max - Int64(i), Int64.min + 1, 0] }
+        var w = PGBinaryCopyWriter()
+        for i in 0..<count {
+            w.beginRow(columns: 3)
+            w.int32(Int32(i))
+            w.int32Array(small(i))
+            w.int64Array(big(i))
+        }
+        try session.insertRows(into: "arrays", columns: ["id", "small", "big"], rows: &w)
+        let r = try session.execute(
+            "SELECT id, array_to_string(small, ','), array_to_string(big, ','), cardinality(small) FROM arrays ORDER BY id")
+        #expect(r.rowCount == count)
+        for row in 0..<count {
+            #expect(r.string(row, 1) == small(row).map(String.init).joined(separator: ","))
+            #expect(r.string(row, 2) == big(row).map(String.init).joined(separator: ","))
+            #expect(try r.int(row, 3) == Int64(small(row).count))
+        }
+    }
+
     @Test func aBadValueFailsWithTheServersErrorAndKeepsTheRows() throws {
         let session = try TestDatabase.session()
         try session.execute("CREATE TEMP TABLE narrow (n int4)")

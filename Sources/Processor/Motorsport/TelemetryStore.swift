@@ -60,13 +60,6 @@ public struct TelemetryStore: ProjectionStore {
                 rows: &samples)
         }
         guard !seconds.isEmpty else { return }
-        let stage = "turnstile_stage_\(tables.telemetry1s)"
-        _ = try session.execute(
-            """
-            CREATE TEMP TABLE IF NOT EXISTS \(stage) (time timestamptz, session_id text, driver_number integer,
-              samples integer, speed_min integer, speed_max integer, speed_sum bigint, throttle_sum bigint,
-              brake_samples integer, gear_max integer, drs_open_samples integer) ON COMMIT DELETE ROWS
-            """)
         var w = PGBinaryCopyWriter(reservingCapacity: seconds.count * 80)
         for p in seconds.values {
             w.beginRow(columns: 11)
@@ -77,19 +70,20 @@ public struct TelemetryStore: ProjectionStore {
             w.int64(Int64(p.throttleSum))
             for v in [p.brakeSamples, p.gearMax, p.drsOpenSamples] { w.int32(Int32(v)) }
         }
-        _ = try session.copyIn("COPY \(stage) FROM STDIN (FORMAT binary)", data: w.finish())
         // Partials merge: a second split over batches sums up exactly.
-        _ = try session.execute(
-            """
-            INSERT INTO \(tables.telemetry1s) AS t (time, session_id, driver_number, samples, speed_min, speed_max,
-              speed_sum, throttle_sum, brake_samples, gear_max, drs_open_samples)
-            SELECT time, session_id, driver_number, samples, speed_min, speed_max, speed_sum, throttle_sum,
-              brake_samples, gear_max, drs_open_samples FROM \(stage)
-            ON CONFLICT (session_id, driver_number, time) DO UPDATE SET samples = t.samples + EXCLUDED.samples,
-              speed_min = least(t.speed_min, EXCLUDED.speed_min), speed_max = greatest(t.speed_max, EXCLUDED.speed_max),
-              speed_sum = t.speed_sum + EXCLUDED.speed_sum, throttle_sum = t.throttle_sum + EXCLUDED.throttle_sum,
-              brake_samples = t.brake_samples + EXCLUDED.brake_samples, gear_max = greatest(t.gear_max, EXCLUDED.gear_max),
-              drs_open_samples = t.drs_open_samples + EXCLUDED.drs_open_samples
-            """)
+        let t = tables.telemetry1s
+        try session.insertRows(
+            into: t,
+            columns: ["time", "session_id", "driver_number", "samples", "speed_min", "speed_max", "speed_sum",
+                      "throttle_sum", "brake_samples", "gear_max", "drs_open_samples"],
+            rows: &w,
+            suffix: """
+                ON CONFLICT (session_id, driver_number, time) DO UPDATE SET samples = \(t).samples + EXCLUDED.samples,
+                  speed_min = least(\(t).speed_min, EXCLUDED.speed_min), speed_max = greatest(\(t).speed_max, EXCLUDED.speed_max),
+                  speed_sum = \(t).speed_sum + EXCLUDED.speed_sum, throttle_sum = \(t).throttle_sum + EXCLUDED.throttle_sum,
+                  brake_samples = \(t).brake_samples + EXCLUDED.brake_samples,
+                  gear_max = greatest(\(t).gear_max, EXCLUDED.gear_max),
+                  drs_open_samples = \(t).drs_open_samples + EXCLUDED.drs_open_samples
+                """)
     }
 }

@@ -92,13 +92,6 @@ public struct WaitTimesStore: ProjectionStore {
 
     private func writeCurrent(_ states: [AttractionCurrentRow], session: PGSession) throws {
         guard !states.isEmpty else { return }
-        let stage = "turnstile_stage_\(tables.attractionCurrent)"
-        _ = try session.execute(
-            """
-            CREATE TEMP TABLE IF NOT EXISTS \(stage) (park_id text, attraction_id text, attraction_name text,
-              time_zone text, wait_minutes integer, status text, observed_at timestamptz,
-              status_changed_at timestamptz, recent_times text, published_baseline_p50 integer) ON COMMIT DELETE ROWS
-            """)
         var w = PGBinaryCopyWriter(reservingCapacity: states.count * 200)
         for s in states {
             w.beginRow(columns: 10)
@@ -110,32 +103,18 @@ public struct WaitTimesStore: ProjectionStore {
             if let v = s.status { w.text(v.rawValue) } else { w.null() }
             if let v = s.observedAt { w.timestamptz(microsecondsSinceUnixEpoch: v.microseconds) } else { w.null() }
             if let v = s.statusSince { w.timestamptz(microsecondsSinceUnixEpoch: v.microseconds) } else { w.null() }
-            w.text(PGArrayText.encode(s.recentTimes))
+            w.int64Array(s.recentTimes)
             if let v = s.publishedBaselineP50 { w.int32(Int32(v)) } else { w.null() }
         }
-        _ = try session.copyIn("COPY \(stage) FROM STDIN (FORMAT binary)", data: w.finish())
-        _ = try session.execute(
-            """
-            INSERT INTO \(tables.attractionCurrent) AS t (park_id, attraction_id, attraction_name, time_zone,
-              wait_minutes, status, observed_at, status_changed_at, recent_times, published_baseline_p50)
-            SELECT park_id, attraction_id, attraction_name, time_zone, wait_minutes, status, observed_at,
-              status_changed_at, recent_times::bigint[], published_baseline_p50 FROM \(stage)
-            ON CONFLICT (park_id, attraction_id) DO UPDATE SET attraction_name = EXCLUDED.attraction_name,
-              time_zone = EXCLUDED.time_zone, wait_minutes = EXCLUDED.wait_minutes, status = EXCLUDED.status,
-              observed_at = EXCLUDED.observed_at, status_changed_at = EXCLUDED.status_changed_at,
-              recent_times = EXCLUDED.recent_times, published_baseline_p50 = EXCLUDED.published_baseline_p50
-            """)
+        try session.upsertRows(
+            into: tables.attractionCurrent,
+            columns: ["park_id", "attraction_id", "attraction_name", "time_zone", "wait_minutes", "status", "observed_at",
+                      "status_changed_at", "recent_times", "published_baseline_p50"],
+            key: ["park_id", "attraction_id"], rows: &w)
     }
 
     private func writeBaselines(_ rows: [BaselineRow], session: PGSession) throws {
         guard !rows.isEmpty else { return }
-        let stage = "turnstile_stage_\(tables.attractionBaselines)"
-        _ = try session.execute(
-            """
-            CREATE TEMP TABLE IF NOT EXISTS \(stage) (park_id text, attraction_id text, day_of_week smallint,
-              hour smallint, samples bigint, p50_minutes integer, p90_minutes integer, wait_values text,
-              wait_counts text) ON COMMIT DELETE ROWS
-            """)
         var w = PGBinaryCopyWriter(reservingCapacity: rows.count * 160)
         for b in rows {
             w.beginRow(columns: 9)
@@ -146,19 +125,13 @@ public struct WaitTimesStore: ProjectionStore {
             w.int64(b.histogram.total)
             if let v = b.p50 { w.int32(Int32(v)) } else { w.null() }
             if let v = b.p90 { w.int32(Int32(v)) } else { w.null() }
-            w.text(PGArrayText.encode(b.histogram.values.map(Int64.init)))
-            w.text(PGArrayText.encode(b.histogram.counts.map(Int64.init)))
+            w.int32Array(b.histogram.values)
+            w.int32Array(b.histogram.counts)
         }
-        _ = try session.copyIn("COPY \(stage) FROM STDIN (FORMAT binary)", data: w.finish())
-        _ = try session.execute(
-            """
-            INSERT INTO \(tables.attractionBaselines) (park_id, attraction_id, day_of_week, hour, samples,
-              p50_minutes, p90_minutes, wait_values, wait_counts)
-            SELECT park_id, attraction_id, day_of_week, hour, samples, p50_minutes, p90_minutes,
-              wait_values::integer[], wait_counts::integer[] FROM \(stage)
-            ON CONFLICT (park_id, attraction_id, day_of_week, hour) DO UPDATE SET samples = EXCLUDED.samples,
-              p50_minutes = EXCLUDED.p50_minutes, p90_minutes = EXCLUDED.p90_minutes,
-              wait_values = EXCLUDED.wait_values, wait_counts = EXCLUDED.wait_counts
-            """)
+        try session.upsertRows(
+            into: tables.attractionBaselines,
+            columns: ["park_id", "attraction_id", "day_of_week", "hour", "samples", "p50_minutes", "p90_minutes",
+                      "wait_values", "wait_counts"],
+            key: ["park_id", "attraction_id", "day_of_week", "hour"], rows: &w)
     }
 }
