@@ -367,6 +367,95 @@ extension JSONParser {
     /// Reads the next value.
     mutating func readValue() throws(JSONParseError) -> JSONValue { try parseValue() }
 
+    /// Consumes the next value, checking it exactly as `readValue` would (same errors at the same offsets),
+    /// without building it: members nobody reads, and payloads kept as bytes, cost no allocation.
+    mutating func skipValue() throws(JSONParseError) {
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): try skipObject()
+        case UInt8(ascii: "["): try skipArray()
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
+        }
+    }
+
+    /// Reads the next value when it is an object, checked as `readValue` checks it, and returns a copy of its
+    /// bytes; nil, consuming nothing, for any other value.
+    mutating func readObjectBytes() throws(JSONParseError) -> [UInt8]? {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
+        let start = index
+        try skipObject()
+        return Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+    }
+
+    /// `parseObject` without the object.
+    private mutating func skipObject() throws(JSONParseError) {
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            try skipString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            index += 1
+            skipWhitespace()
+            try skipValue()
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input in an object") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return
+            } else {
+                throw error("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// `parseArray` without the array.
+    private mutating func skipArray() throws(JSONParseError) {
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            try skipValue()
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input in an array") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return
+            } else {
+                throw error("expected ',' or ']'")
+            }
+        }
+    }
+
+    /// `parseString` without the string. An escape-free string is only scanned; escapes (rare) and errors go
+    /// through `parseString` itself, so both check strings the same way.
+    private mutating func skipString() throws(JSONParseError) {
+        if rawString() == nil { _ = try parseString() }
+    }
+
     /// Reads the next value, parsing an escape-free string as an RFC 3339 time without making a `String`.
     /// Anything else comes back as a value for the caller's validation to reject with its own words.
     mutating func readTimestamp() throws(JSONParseError) -> EnvelopeFields.Time {
