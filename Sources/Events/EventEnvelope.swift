@@ -59,7 +59,7 @@ public struct EventEnvelope: Sendable, Equatable {
         var w = JSONWriter(capacity: 128)
         payload.encode(to: &w)
         // Our own writer's output always parses.
-        let json = (try? JSONParser.parse(w.bytes)) ?? .null
+        let json = (try? JSONParser.parse(w.takeBytes())) ?? .null
         self.init(
             id: id, type: P.eventType, schemaVersion: P.schemaVersion, source: source, key: payload.partitionKey,
             eventTime: eventTime, ingestTime: ingestTime, payload: json)
@@ -167,6 +167,6 @@ public struct EventEnvelope: Sendable, Equatable {
     public func encoded() -> [UInt8] {
         var w = JSONWriter(capacity: 256)
         encode(to: &w)
-        return w.bytes
+        return w.takeBytes()
     }
 }

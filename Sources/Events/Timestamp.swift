@@ -88,46 +88,56 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public func appendISO8601(to out: inout [UInt8]) {
+        // Formatted into a stack buffer and appended once: this runs for every event written.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxISO8601Length) { b in
+            let n = writeISO8601(to: b.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(start: b.baseAddress!, count: n))
+        }
+    }
+
+    /// The longest `writeISO8601` output: a sign, six year digits (Int64 microseconds span ±292,277 years),
+    /// `-MM-DDTHH:MM:SS.ffffffZ`.
+    static var maxISO8601Length: Int { 32 }
+
+    /// Writes the RFC 3339 form at `b` (room for `maxISO8601Length` bytes) and returns its length.
+    func writeISO8601(to b: UnsafeMutablePointer<UInt8>) -> Int {
         let secs = Self.floorDiv(microseconds, 1_000_000)
         let micros = Int(microseconds - secs * 1_000_000)
         let days = Self.floorDiv(secs, 86_400)
         let sod = Int(secs - days * 86_400)
         let (y, mo, d) = Self.civilFromDays(days)
-        // Formatted into a stack buffer and appended once: this runs for every event written.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { b in
-            var i = 0
-            func digits(_ v: Int, _ n: Int) {
-                var v = v
-                var k = i + n - 1
-                while k >= i {
-                    b[k] = UInt8(48 + v % 10)
-                    v /= 10
-                    k -= 1
-                }
-                i += n
+        var i = 0
+        func digits(_ v: Int, _ n: Int) {
+            var v = v
+            var k = i + n - 1
+            while k >= i {
+                b[k] = UInt8(48 + v % 10)
+                v /= 10
+                k -= 1
             }
-            func char(_ c: Unicode.Scalar) {
-                b[i] = UInt8(ascii: c)
-                i += 1
-            }
-            if y < 0 || y > 9999 {
-                // Outside RFC 3339's four-digit years; kept readable rather than valid.
-                if y < 0 { char("-") }
-                let text = String(abs(y)).utf8
-                for c in text.prefix(16) { b[i] = c; i += 1 }
-            } else {
-                digits(y, 4)
-            }
-            char("-"); digits(mo, 2); char("-"); digits(d, 2)
-            char("T")
-            digits(sod / 3600, 2); char(":"); digits((sod / 60) % 60, 2); char(":"); digits(sod % 60, 2)
-            if micros != 0 {
-                char(".")
-                if micros % 1000 == 0 { digits(micros / 1000, 3) } else { digits(micros, 6) }
-            }
-            char("Z")
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<i]))
+            i += n
         }
+        func char(_ c: Unicode.Scalar) {
+            b[i] = UInt8(ascii: c)
+            i += 1
+        }
+        if y < 0 || y > 9999 {
+            // Outside RFC 3339's four-digit years; kept readable rather than valid.
+            if y < 0 { char("-") }
+            let text = String(abs(y)).utf8
+            for c in text.prefix(16) { b[i] = c; i += 1 }
+        } else {
+            digits(y, 4)
+        }
+        char("-"); digits(mo, 2); char("-"); digits(d, 2)
+        char("T")
+        digits(sod / 3600, 2); char(":"); digits((sod / 60) % 60, 2); char(":"); digits(sod % 60, 2)
+        if micros != 0 {
+            char(".")
+            if micros % 1000 == 0 { digits(micros / 1000, 3) } else { digits(micros, 6) }
+        }
+        char("Z")
+        return i
     }
 
     /// Parses RFC 3339 / ISO 8601 date-times: `2024-05-23T10:15:00Z`, `…00.5+02:00`, `…00.123456789-0700`,

@@ -77,7 +77,7 @@ public struct DerivedEvent: Sendable, Equatable {
         w.key("ingest_time"); w.timestamp(ingestTime)
         w.key("payload"); payload.encode(to: &w)
         w.endObject()
-        self.encoded = w.bytes
+        self.encoded = w.takeBytes()
     }
 
     /// The envelope, parsed back (tests and tools; the runtime never needs it).
