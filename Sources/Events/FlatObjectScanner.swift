@@ -70,6 +70,32 @@ struct FlatObjectScanner: ~Copyable {
         }
     }
 
+    /// `E(rawValue:)` of the string: ASCII bytes are compared as bytes (for ASCII, String equality is byte
+    /// equality); other text goes through `String`, whose equality is Unicode's.
+    static func oneOf<E: RawRepresentable & CaseIterable>(_ s: UnsafeBufferPointer<UInt8>, _: E.Type) -> E?
+    where E.RawValue == String {
+        guard isASCII(s) else { return E(rawValue: String(decoding: s, as: UTF8.self)) }
+        for e in E.allCases {
+            var raw = e.rawValue
+            if raw.withUTF8({ $0.elementsEqual(s) }) { return e }
+        }
+        return nil
+    }
+
+    /// `text.contains(c)` for an ASCII character, answered from the bytes when the text is ASCII (one
+    /// character per byte there); other text goes through `String`, whose characters are grapheme clusters.
+    static func contains(_ text: String, _ c: Unicode.Scalar) -> Bool {
+        var text = text
+        let byte = UInt8(ascii: c)
+        let plain: Bool? = text.withUTF8 { isASCII($0) ? $0.contains(byte) : nil }
+        return plain ?? text.contains(Character(c))
+    }
+
+    private static func isASCII(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        for c in s where c >= 0x80 { return false }
+        return true
+    }
+
     private mutating func end() -> (name: UnsafeBufferPointer<UInt8>, value: Value)? {
         index += 1
         done = true
@@ -95,17 +121,11 @@ struct FlatObjectScanner: ~Copyable {
     /// At an opening quote: the content of an escape-free string, consumed; nil (position unchanged) otherwise.
     private mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
         var i = index + 1
-        while i < bytes.count {
-            let c = bytes[i]
-            if c == UInt8(ascii: "\"") {
-                let content = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<i])
-                index = i + 1
-                return content
-            }
-            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
-            i += 1
-        }
-        return nil
+        if i < bytes.count { i += JSONBytes.plainRun(bytes.baseAddress! + i, bytes.count - i) }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+        let content = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<i])
+        index = i + 1
+        return content
     }
 
     private mutating func value() -> Value? {

@@ -160,16 +160,15 @@ public struct JSONParser: ~Copyable {
         index += 1  // opening quote
         let start = index
         // Fast path: no escapes.
-        while index < bytes.count {
+        if index < bytes.count { index += JSONBytes.plainRun(bytes.baseAddress! + index, bytes.count - index) }
+        if index < bytes.count {
             let c = bytes[index]
             if c == UInt8(ascii: "\"") {
                 let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
                 index += 1
                 return s
             }
-            if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw error("control character in a string") }
-            index += 1
         }
         guard index < bytes.count else { throw error("unterminated string") }
         var out = Array(bytes[start..<index])
@@ -351,17 +350,11 @@ extension JSONParser {
     /// content; otherwise leaves the position unchanged and returns nil.
     private mutating func rawString() -> Range<Int>? {
         var i = index + 1
-        while i < bytes.count {
-            let c = bytes[i]
-            if c == UInt8(ascii: "\"") {
-                let range = (index + 1)..<i
-                index = i + 1
-                return range
-            }
-            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
-            i += 1
-        }
-        return nil
+        if i < bytes.count { i += JSONBytes.plainRun(bytes.baseAddress! + i, bytes.count - i) }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+        let range = (index + 1)..<i
+        index = i + 1
+        return range
     }
 
     /// Reads the next value.

@@ -27,7 +27,7 @@ public struct WaitTimeObserved: EventPayload {
     }
 
     /// Attraction ids are only unique within a park.
-    public var partitionKey: String { "\(parkID)/\(attractionID)" }
+    public var partitionKey: String { parkID + "/" + attractionID }
 
     public init(payload r: FieldReader) throws(EventValidationError) {
         parkID = try r.identifier("park_id")
@@ -75,7 +75,7 @@ public struct WaitTimeObserved: EventPayload {
             switch (field, value) {
             case (_, .null): continue  // as if absent: required ones are missed below
             case (1, .string(let s)):
-                guard let st = AttractionStatus(rawValue: String(decoding: s, as: UTF8.self)) else { return nil }
+                guard let st = FlatObjectScanner.oneOf(s, AttractionStatus.self) else { return nil }
                 status = st
             case (2, _): guard let id = FlatObjectScanner.identifier(value) else { return nil }; parkID = id
             case (16, _): guard let id = FlatObjectScanner.identifier(value) else { return nil }; attractionID = id
@@ -87,7 +87,8 @@ public struct WaitTimeObserved: EventPayload {
             default: return nil
             }
         }
-        guard !scanner.failed, let parkID, let attractionID, let status, !parkID.contains("/") else { return nil }
+        guard !scanner.failed, let parkID, let attractionID, let status, !FlatObjectScanner.contains(parkID, "/")
+        else { return nil }
         self.init(
             parkID: parkID, attractionID: attractionID, attractionName: attractionName, waitMinutes: waitMinutes,
             status: status, timeZone: timeZone)
