@@ -97,6 +97,24 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// Writes a member name that needs no escaping, as our encoders' literal names: no check, one copy.
+    public mutating func key(ascii name: StaticString) {
+        assert(JSONBytes.plainRun(name.utf8Start, name.utf8CodeUnitCount) == name.utf8CodeUnitCount)
+        let comma = takeSeparator()
+        needsComma = false
+        let n = name.utf8CodeUnitCount
+        write(upTo: n + 4) { p in
+            var i = 0
+            if comma { p[0] = UInt8(ascii: ","); i = 1 }
+            p[i] = UInt8(ascii: "\"")
+            (p + i + 1).update(from: name.utf8Start, count: n)
+            i += n + 1
+            p[i] = UInt8(ascii: "\"")
+            p[i + 1] = UInt8(ascii: ":")
+            return i + 2
+        }
+    }
+
     public mutating func null() { appendASCII("null", comma: takeSeparator()) }
     public mutating func bool(_ v: Bool) { appendASCII(v ? "true" : "false", comma: takeSeparator()) }
     public mutating func int(_ v: Int64) { appendDecimal(v, comma: takeSeparator()) }

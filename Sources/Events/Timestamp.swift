@@ -140,6 +140,37 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return i
     }
 
+    /// The form Turnstile writes (`2024-05-23T10:15:00Z`, with `.fff` or `.ffffff` before the `Z`) read at
+    /// fixed positions: every envelope has two. Nil for anything else, which `parse` then reads in general;
+    /// when it gives a value it is the one `parse` would give.
+    static func parseCanonical(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let n = b.count
+        guard n == 20 || n == 24 || n == 27, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+            b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+            b[n - 1] == UInt8(ascii: "Z"), n == 20 || b[19] == UInt8(ascii: ".")
+        else { return nil }
+        // Two digits at i as a number, or -1 (a negative result fails every range check below).
+        func two(_ i: Int) -> Int {
+            let hi = b[i] &- 48, lo = b[i + 1] &- 48
+            return hi < 10 && lo < 10 ? Int(hi) * 10 + Int(lo) : -1
+        }
+        let century = two(0), yy = two(2), month = two(5), day = two(8)
+        let hour = two(11), minute = two(14), second = two(17)
+        guard century >= 0, yy >= 0, (1...12).contains(month), (1...31).contains(day), (0..<24).contains(hour),
+            (0..<60).contains(minute), (0..<61).contains(second)
+        else { return nil }
+        var micros: Int64 = 0
+        var scale: Int64 = 100_000
+        for i in stride(from: 20, to: n - 1, by: 1) {
+            let d = b[i] &- 48
+            guard d < 10 else { return nil }
+            micros += Int64(d) * scale
+            scale /= 10
+        }
+        let days = daysFromCivil(year: century * 100 + yy, month: month, day: day)
+        return (days * 86_400 + Int64(hour * 3600 + minute * 60 + second)) * 1_000_000 + micros
+    }
+
     /// Parses RFC 3339 / ISO 8601 date-times: `2024-05-23T10:15:00Z`, `…00.5+02:00`, `…00.123456789-0700`,
     /// a space instead of `T`, and a missing zone (read as UTC). Returns nil for anything else.
     public init?(iso8601 text: String) {
@@ -148,7 +179,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.microseconds = value
     }
 
-    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? { parseCanonical(b) ?? parseGeneral(b) }
+
+    static func parseGeneral(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         let n = b.count
         guard n >= 10 else { return nil }
         var i = 0
