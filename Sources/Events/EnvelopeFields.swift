@@ -21,7 +21,7 @@ struct EnvelopeFields {
     var key: JSONValue?
     var eventTime: Time?
     var ingestTime: Time?
-    var payload: JSONValue?
+    var payload: EnvelopePayload?
 
     private enum Member { case id, type, schemaVersion, source, key, eventTime, ingestTime, payload }
 
@@ -47,8 +47,15 @@ struct EnvelopeFields {
         switch Self.member(name) {
         case .eventTime where eventTime == nil: eventTime = try parser.readTimestamp()
         case .ingestTime where ingestTime == nil: ingestTime = try parser.readTimestamp()
+        case .payload where payload == nil:
+            // An object stays bytes (checked all the same); anything else is kept for the error.
+            if let object = try parser.readObjectBytes() {
+                payload = .bytes(object)
+            } else {
+                payload = .tree(try parser.readValue())
+            }
         case let m?: take(m, try parser.readValue())
-        case nil: _ = try parser.readValue()
+        case nil: try parser.skipValue()
         }
     }
 
@@ -66,7 +73,7 @@ struct EnvelopeFields {
         case .key: if key == nil { key = value }
         case .eventTime: if eventTime == nil { eventTime = .unparsed(value) }
         case .ingestTime: if ingestTime == nil { ingestTime = .unparsed(value) }
-        case .payload: if payload == nil { payload = value }
+        case .payload: if payload == nil { payload = .tree(value) }
         }
     }
 

@@ -13,11 +13,26 @@ public struct EventEnvelope: Sendable, Equatable {
     public var eventTime: Timestamp
     /// When Turnstile first saw it.
     public var ingestTime: Timestamp
-    public var payload: JSONValue
+    /// The payload as a tree (parsed from the kept bytes on each read when the envelope was decoded from
+    /// bytes: the typed `decode(_:)` is the way to read it on a hot path).
+    public var payload: JSONValue {
+        get { payloadStorage.tree }
+        set { payloadStorage = .tree(newValue) }
+    }
+    var payloadStorage: EnvelopePayload
 
     public init(
         id: String, type: String, schemaVersion: Int, source: String, key: String, eventTime: Timestamp,
         ingestTime: Timestamp, payload: JSONValue
+    ) {
+        self.init(
+            id: id, type: type, schemaVersion: schemaVersion, source: source, key: key, eventTime: eventTime,
+            ingestTime: ingestTime, payloadStorage: .tree(payload))
+    }
+
+    init(
+        id: String, type: String, schemaVersion: Int, source: String, key: String, eventTime: Timestamp,
+        ingestTime: Timestamp, payloadStorage: EnvelopePayload
     ) {
         self.id = id
         self.type = type
@@ -26,7 +41,14 @@ public struct EventEnvelope: Sendable, Equatable {
         self.key = key
         self.eventTime = eventTime
         self.ingestTime = ingestTime
-        self.payload = payload
+        self.payloadStorage = payloadStorage
+    }
+
+    /// Payloads compare as JSON values, however they are held.
+    public static func == (lhs: EventEnvelope, rhs: EventEnvelope) -> Bool {
+        lhs.id == rhs.id && lhs.type == rhs.type && lhs.schemaVersion == rhs.schemaVersion && lhs.source == rhs.source
+            && lhs.key == rhs.key && lhs.eventTime == rhs.eventTime && lhs.ingestTime == rhs.ingestTime
+            && lhs.payload == rhs.payload
     }
 
     /// Wraps a typed payload.
@@ -37,7 +59,7 @@ public struct EventEnvelope: Sendable, Equatable {
         var w = JSONWriter(capacity: 128)
         payload.encode(to: &w)
         // Our own writer's output always parses.
-        let json = (try? JSONParser.parse(w.bytes)) ?? .null
+        let json = (try? JSONParser.parse(w.takeBytes())) ?? .null
         self.init(
             id: id, type: P.eventType, schemaVersion: P.schemaVersion, source: source, key: payload.partitionKey,
             eventTime: eventTime, ingestTime: ingestTime, payload: json)
@@ -52,6 +74,13 @@ public struct EventEnvelope: Sendable, Equatable {
             throw EventValidationError(
                 field: "schema_version", reason: "\(type) version \(schemaVersion) is not supported (expected \(P.schemaVersion))")
         }
+        // Straight from the bytes when the type can; otherwise, or when the bytes are anything but plain, the
+        // tree, whose checks and errors are the reference.
+        if case .bytes(let bytes) = payloadStorage,
+            let value = bytes.withUnsafeBufferPointer({ P(payloadBytes: PayloadBytes(checked: $0)) })
+        {
+            return value
+        }
         return try P(payload: FieldReader(payload, path: "payload"))
     }
 
@@ -60,7 +89,8 @@ public struct EventEnvelope: Sendable, Equatable {
     /// Parses and validates an envelope from JSON bytes.
     ///
     /// The envelope's members are read straight into their fields (times parsed from the bytes, unknown
-    /// members skipped); only the payload becomes a `JSONValue`. This is every consumer's hot path.
+    /// members skipped); the payload is checked and kept as bytes for the typed `decode(_:)`. This is every
+    /// consumer's hot path.
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(EventValidationError) -> EventEnvelope {
         var fields = EnvelopeFields()
         let isObject: Bool
@@ -107,7 +137,7 @@ public struct EventEnvelope: Sendable, Equatable {
         guard version >= 1, version <= 1_000 else {
             throw EventValidationError(field: "schema_version", reason: "must be between 1 and 1000")
         }
-        guard let payload = f.payload, case .object = payload else {
+        guard let payload = f.payload, payload.isObject else {
             throw EventValidationError(field: "payload", reason: f.payload == nil ? "is required" : "expected an object")
         }
         guard let eventTime = try f.time(f.eventTime, "event_time") else {
@@ -117,7 +147,8 @@ public struct EventEnvelope: Sendable, Equatable {
         self.init(
             id: try f.optionalString(f.id, "id").flatMap { $0.isEmpty ? nil : $0 } ?? EventID.random(),
             type: type, schemaVersion: Int(version), source: try f.optionalString(f.source, "source") ?? "unknown",
-            key: try f.optionalString(f.key, "key") ?? "", eventTime: eventTime, ingestTime: ingest, payload: payload)
+            key: try f.optionalString(f.key, "key") ?? "", eventTime: eventTime, ingestTime: ingest,
+            payloadStorage: payload)
     }
 
     public func encode(to w: inout JSONWriter) {
@@ -136,6 +167,6 @@ public struct EventEnvelope: Sendable, Equatable {
     public func encoded() -> [UInt8] {
         var w = JSONWriter(capacity: 256)
         encode(to: &w)
-        return w.bytes
+        return w.takeBytes()
     }
 }

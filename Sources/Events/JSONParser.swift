@@ -160,16 +160,15 @@ public struct JSONParser: ~Copyable {
         index += 1  // opening quote
         let start = index
         // Fast path: no escapes.
-        while index < bytes.count {
+        if index < bytes.count { index += JSONBytes.plainRun(bytes.baseAddress! + index, bytes.count - index) }
+        if index < bytes.count {
             let c = bytes[index]
             if c == UInt8(ascii: "\"") {
                 let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
                 index += 1
                 return s
             }
-            if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw error("control character in a string") }
-            index += 1
         }
         guard index < bytes.count else { throw error("unterminated string") }
         var out = Array(bytes[start..<index])
@@ -351,21 +350,104 @@ extension JSONParser {
     /// content; otherwise leaves the position unchanged and returns nil.
     private mutating func rawString() -> Range<Int>? {
         var i = index + 1
-        while i < bytes.count {
-            let c = bytes[i]
-            if c == UInt8(ascii: "\"") {
-                let range = (index + 1)..<i
-                index = i + 1
-                return range
-            }
-            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
-            i += 1
-        }
-        return nil
+        if i < bytes.count { i += JSONBytes.plainRun(bytes.baseAddress! + i, bytes.count - i) }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+        let range = (index + 1)..<i
+        index = i + 1
+        return range
     }
 
     /// Reads the next value.
     mutating func readValue() throws(JSONParseError) -> JSONValue { try parseValue() }
+
+    /// Consumes the next value, checking it exactly as `readValue` would (same errors at the same offsets),
+    /// without building it: members nobody reads, and payloads kept as bytes, cost no allocation.
+    mutating func skipValue() throws(JSONParseError) {
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): try skipObject()
+        case UInt8(ascii: "["): try skipArray()
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
+        }
+    }
+
+    /// Reads the next value when it is an object, checked as `readValue` checks it, and returns a copy of its
+    /// bytes; nil, consuming nothing, for any other value.
+    mutating func readObjectBytes() throws(JSONParseError) -> [UInt8]? {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
+        let start = index
+        try skipObject()
+        return Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+    }
+
+    /// `parseObject` without the object.
+    private mutating func skipObject() throws(JSONParseError) {
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            try skipString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            index += 1
+            skipWhitespace()
+            try skipValue()
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input in an object") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return
+            } else {
+                throw error("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// `parseArray` without the array.
+    private mutating func skipArray() throws(JSONParseError) {
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            try skipValue()
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input in an array") }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+            } else if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return
+            } else {
+                throw error("expected ',' or ']'")
+            }
+        }
+    }
+
+    /// `parseString` without the string. An escape-free string is only scanned; escapes (rare) and errors go
+    /// through `parseString` itself, so both check strings the same way.
+    private mutating func skipString() throws(JSONParseError) {
+        if rawString() == nil { _ = try parseString() }
+    }
 
     /// Reads the next value, parsing an escape-free string as an RFC 3339 time without making a `String`.
     /// Anything else comes back as a value for the caller's validation to reject with its own words.

@@ -1,6 +1,10 @@
 /// Appends compact JSON to a byte buffer. Used to encode events for Kafka and HTTP answers.
 public struct JSONWriter: Sendable {
-    public private(set) var bytes: [UInt8] = []
+    /// The output is `storage[0..<count]`; the rest is zeroed room, grown geometrically. Each write reserves
+    /// its worst case once and fills it through a pointer: an event is dozens of tiny pieces, and an
+    /// `Array.append` per piece (uniqueness and capacity checks, a call) used to cost more than the bytes.
+    private var storage: [UInt8]
+    private var count = 0
     /// Whether the container being written needs a comma before its next element. The outer levels are
     /// kept as a bit stack (depth ≤ 64 covers every event; deeper levels spill to `deepLevels`), so a writer
     /// allocates nothing but its output buffer.
@@ -9,13 +13,55 @@ public struct JSONWriter: Sendable {
     private var depth = 0
     private var deepLevels: [Bool] = []
 
-    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 256) { storage = [UInt8](repeating: 0, count: Swift.max(capacity, 16)) }
 
-    public var string: String { String(decoding: bytes, as: UTF8.self) }
+    /// The output so far (a copy; `takeBytes()` hands it over without one).
+    public var bytes: [UInt8] { Array(storage[0..<count]) }
 
-    @inline(__always) private mutating func separator() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
-        needsComma = true
+    /// The output, handed over without copying; the writer starts again empty.
+    public mutating func takeBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        swap(&out, &storage)
+        out.removeLast(out.count - count)
+        count = 0
+        needsComma = false
+        outerLevels = 0
+        depth = 0
+        deepLevels = []
+        return out
+    }
+
+    public var string: String { String(decoding: storage[0..<count], as: UTF8.self) }
+
+    // MARK: Raw output
+
+    /// Reserves `n` bytes and lets `body` fill them from the first free byte; `body` returns how many it wrote.
+    @inline(__always)
+    private mutating func write(upTo n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        if count + n > storage.count { grow(to: count + n) }
+        let start = count
+        count += storage.withUnsafeMutableBufferPointer { body($0.baseAddress! + start) }
+    }
+
+    @inline(never)
+    private mutating func grow(to needed: Int) {
+        storage.append(contentsOf: repeatElement(0, count: Swift.max(needed, 2 * storage.count) - storage.count))
+    }
+
+    /// The comma owed before the next element, if any, as a byte count to write first.
+    @inline(__always) private mutating func takeSeparator() -> Bool {
+        defer { needsComma = true }
+        return needsComma
+    }
+
+    @inline(__always) private mutating func appendASCII(_ s: StaticString, comma: Bool) {
+        let n = s.utf8CodeUnitCount
+        write(upTo: n + 1) { p in
+            var i = 0
+            if comma { p[0] = UInt8(ascii: ","); i = 1 }
+            (p + i).update(from: s.utf8Start, count: n)
+            return i + n
+        }
     }
 
     @inline(__always) private mutating func push() {
@@ -38,39 +84,64 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    public mutating func beginObject() { separator(); bytes.append(UInt8(ascii: "{")); push() }
-    public mutating func endObject() { pop(); bytes.append(UInt8(ascii: "}")) }
-    public mutating func beginArray() { separator(); bytes.append(UInt8(ascii: "[")); push() }
-    public mutating func endArray() { pop(); bytes.append(UInt8(ascii: "]")) }
+    // MARK: Structure and values
+
+    public mutating func beginObject() { appendASCII("{", comma: takeSeparator()); push() }
+    public mutating func endObject() { pop(); appendASCII("}", comma: false) }
+    public mutating func beginArray() { appendASCII("[", comma: takeSeparator()); push() }
+    public mutating func endArray() { pop(); appendASCII("]", comma: false) }
 
     /// Writes a member name; the next value written is its value.
     public mutating func key(_ name: String) {
-        separator()
-        appendQuoted(name)
-        bytes.append(UInt8(ascii: ":"))
+        appendQuoted(name, comma: takeSeparator(), colon: true)
         needsComma = false
     }
 
-    public mutating func null() { separator(); appendASCII("null") }
-    public mutating func bool(_ v: Bool) { separator(); appendASCII(v ? "true" : "false") }
-    public mutating func int(_ v: Int64) { separator(); appendDecimal(v) }
-    public mutating func int(_ v: Int) { int(Int64(v)) }
-    public mutating func double(_ v: Double) {
-        separator()
-        if !v.isFinite {
-            appendASCII("null")
-        } else if v.rounded() == v, abs(v) < 1e15 {
-            appendDecimal(Int64(v))
-        } else {
-            bytes.append(contentsOf: String(v).utf8)
+    /// Writes a member name that needs no escaping, as our encoders' literal names: no check, one copy.
+    public mutating func key(ascii name: StaticString) {
+        assert(JSONBytes.plainRun(name.utf8Start, name.utf8CodeUnitCount) == name.utf8CodeUnitCount)
+        let comma = takeSeparator()
+        needsComma = false
+        let n = name.utf8CodeUnitCount
+        write(upTo: n + 4) { p in
+            var i = 0
+            if comma { p[0] = UInt8(ascii: ","); i = 1 }
+            p[i] = UInt8(ascii: "\"")
+            (p + i + 1).update(from: name.utf8Start, count: n)
+            i += n + 1
+            p[i] = UInt8(ascii: "\"")
+            p[i + 1] = UInt8(ascii: ":")
+            return i + 2
         }
     }
-    public mutating func string(_ v: String) { separator(); appendQuoted(v) }
+
+    public mutating func null() { appendASCII("null", comma: takeSeparator()) }
+    public mutating func bool(_ v: Bool) { appendASCII(v ? "true" : "false", comma: takeSeparator()) }
+    public mutating func int(_ v: Int64) { appendDecimal(v, comma: takeSeparator()) }
+    public mutating func int(_ v: Int) { int(Int64(v)) }
+    public mutating func double(_ v: Double) {
+        let comma = takeSeparator()
+        if !v.isFinite {
+            appendASCII("null", comma: comma)
+        } else if v.rounded() == v, abs(v) < 1e15 {
+            appendDecimal(Int64(v), comma: comma)
+        } else {
+            var text = String(v)
+            text.withUTF8 { appendBytes($0, comma: comma) }
+        }
+    }
+    public mutating func string(_ v: String) { appendQuoted(v, comma: takeSeparator(), colon: false) }
     public mutating func timestamp(_ t: Timestamp) {
-        separator()
-        bytes.append(UInt8(ascii: "\""))
-        t.appendISO8601(to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        let comma = takeSeparator()
+        write(upTo: Timestamp.maxISO8601Length + 3) { p in
+            var i = 0
+            if comma { p[0] = UInt8(ascii: ","); i = 1 }
+            p[i] = UInt8(ascii: "\"")
+            i += 1
+            i += t.writeISO8601(to: p + i)
+            p[i] = UInt8(ascii: "\"")
+            return i + 1
+        }
     }
 
     public mutating func optional(_ v: Int64?) { if let v { int(v) } else { null() } }
@@ -101,63 +172,93 @@ public struct JSONWriter: Sendable {
     }
 
     /// Splices already-encoded JSON in as a value (e.g. a stored payload).
-    public mutating func raw(_ json: [UInt8]) { separator(); bytes.append(contentsOf: json) }
-
-    @inline(__always) private mutating func appendASCII(_ s: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    public mutating func raw(_ json: [UInt8]) {
+        let comma = takeSeparator()
+        json.withUnsafeBufferPointer { appendBytes($0, comma: comma) }
     }
 
-    private mutating func appendDecimal(_ v: Int64) {
-        // 20 digits and a sign cover Int64; digits are written backwards into a stack buffer.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
-            var i = 20
-            var m = v.magnitude
-            repeat {
-                i -= 1
-                buf[i] = UInt8(48 + m % 10)
-                m /= 10
-            } while m > 0
-            if v < 0 { bytes.append(UInt8(ascii: "-")) }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<20]))
+    // MARK: Pieces
+
+    private mutating func appendBytes(_ b: UnsafeBufferPointer<UInt8>, comma: Bool) {
+        write(upTo: b.count + 1) { p in
+            var i = 0
+            if comma { p[0] = UInt8(ascii: ","); i = 1 }
+            if let base = b.baseAddress { (p + i).update(from: base, count: b.count) }
+            return i + b.count
+        }
+    }
+
+    private mutating func appendDecimal(_ v: Int64, comma: Bool) {
+        // 20 digits and a sign cover Int64; digits are written backwards into a stack buffer, then copied.
+        write(upTo: 22) { p in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buf in
+                var k = 20
+                var m = v.magnitude
+                repeat {
+                    k -= 1
+                    buf[k] = UInt8(48 + m % 10)
+                    m /= 10
+                } while m > 0
+                var i = 0
+                if comma { p[i] = UInt8(ascii: ","); i += 1 }
+                if v < 0 { p[i] = UInt8(ascii: "-"); i += 1 }
+                (p + i).update(from: buf.baseAddress! + k, count: 20 - k)
+                return i + 20 - k
+            }
         }
     }
 
     private static let hex: StaticString = "0123456789abcdef"
 
-    private mutating func appendQuoted(_ s: String) {
+    private mutating func appendQuoted(_ s: String, comma: Bool, colon: Bool) {
         var s = s
         s.withUTF8 { utf8 in
-            bytes.append(UInt8(ascii: "\""))
             // Fast path: nothing to escape (ids, names, enum values), one copy.
-            var clean = true
-            for c in utf8 where c < 0x20 || c == 0x22 || c == 0x5C {
-                clean = false
-                break
+            let clean = utf8.isEmpty || JSONBytes.plainRun(utf8.baseAddress!, utf8.count) == utf8.count
+            // At most six bytes per input byte (`\u00XX`), quotes, comma and colon.
+            write(upTo: (clean ? utf8.count : 6 * utf8.count) + 4) { p in
+                var i = 0
+                if comma { p[0] = UInt8(ascii: ","); i = 1 }
+                p[i] = UInt8(ascii: "\"")
+                i += 1
+                if clean {
+                    if let base = utf8.baseAddress { (p + i).update(from: base, count: utf8.count) }
+                    i += utf8.count
+                } else {
+                    i += Self.writeEscaped(utf8, to: p + i)
+                }
+                p[i] = UInt8(ascii: "\"")
+                i += 1
+                if colon { p[i] = UInt8(ascii: ":"); i += 1 }
+                return i
             }
-            if clean {
-                bytes.append(contentsOf: utf8)
-            } else {
-                appendEscaped(utf8)
-            }
-            bytes.append(UInt8(ascii: "\""))
         }
     }
 
-    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+    private static func writeEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var i = 0
+        func put(_ a: UInt8, _ b: UInt8) {
+            p[i] = a
+            p[i + 1] = b
+            i += 2
+        }
         for c in utf8 {
             switch c {
-            case UInt8(ascii: "\""): bytes.append(0x5C); bytes.append(0x22)
-            case UInt8(ascii: "\\"): bytes.append(0x5C); bytes.append(0x5C)
-            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\""): put(0x5C, 0x22)
+            case UInt8(ascii: "\\"): put(0x5C, 0x5C)
+            case 0x0A: put(0x5C, UInt8(ascii: "n"))
+            case 0x0D: put(0x5C, UInt8(ascii: "r"))
+            case 0x09: put(0x5C, UInt8(ascii: "t"))
             case 0..<0x20:
-                appendASCII("\\u00")
-                bytes.append(Self.hex.utf8Start[Int(c >> 4)])
-                bytes.append(Self.hex.utf8Start[Int(c & 0xF)])
-            default: bytes.append(c)
+                put(0x5C, UInt8(ascii: "u"))
+                put(UInt8(ascii: "0"), UInt8(ascii: "0"))
+                put(hex.utf8Start[Int(c >> 4)], hex.utf8Start[Int(c & 0xF)])
+            default:
+                p[i] = c
+                i += 1
             }
         }
+        return i
     }
 }
 

@@ -88,46 +88,87 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public func appendISO8601(to out: inout [UInt8]) {
+        // Formatted into a stack buffer and appended once: this runs for every event written.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maxISO8601Length) { b in
+            let n = writeISO8601(to: b.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(start: b.baseAddress!, count: n))
+        }
+    }
+
+    /// The longest `writeISO8601` output: a sign, six year digits (Int64 microseconds span ±292,277 years),
+    /// `-MM-DDTHH:MM:SS.ffffffZ`.
+    static var maxISO8601Length: Int { 32 }
+
+    /// Writes the RFC 3339 form at `b` (room for `maxISO8601Length` bytes) and returns its length.
+    func writeISO8601(to b: UnsafeMutablePointer<UInt8>) -> Int {
         let secs = Self.floorDiv(microseconds, 1_000_000)
         let micros = Int(microseconds - secs * 1_000_000)
         let days = Self.floorDiv(secs, 86_400)
         let sod = Int(secs - days * 86_400)
         let (y, mo, d) = Self.civilFromDays(days)
-        // Formatted into a stack buffer and appended once: this runs for every event written.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { b in
-            var i = 0
-            func digits(_ v: Int, _ n: Int) {
-                var v = v
-                var k = i + n - 1
-                while k >= i {
-                    b[k] = UInt8(48 + v % 10)
-                    v /= 10
-                    k -= 1
-                }
-                i += n
+        var i = 0
+        func digits(_ v: Int, _ n: Int) {
+            var v = v
+            var k = i + n - 1
+            while k >= i {
+                b[k] = UInt8(48 + v % 10)
+                v /= 10
+                k -= 1
             }
-            func char(_ c: Unicode.Scalar) {
-                b[i] = UInt8(ascii: c)
-                i += 1
-            }
-            if y < 0 || y > 9999 {
-                // Outside RFC 3339's four-digit years; kept readable rather than valid.
-                if y < 0 { char("-") }
-                let text = String(abs(y)).utf8
-                for c in text.prefix(16) { b[i] = c; i += 1 }
-            } else {
-                digits(y, 4)
-            }
-            char("-"); digits(mo, 2); char("-"); digits(d, 2)
-            char("T")
-            digits(sod / 3600, 2); char(":"); digits((sod / 60) % 60, 2); char(":"); digits(sod % 60, 2)
-            if micros != 0 {
-                char(".")
-                if micros % 1000 == 0 { digits(micros / 1000, 3) } else { digits(micros, 6) }
-            }
-            char("Z")
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<i]))
+            i += n
         }
+        func char(_ c: Unicode.Scalar) {
+            b[i] = UInt8(ascii: c)
+            i += 1
+        }
+        if y < 0 || y > 9999 {
+            // Outside RFC 3339's four-digit years; kept readable rather than valid.
+            if y < 0 { char("-") }
+            let text = String(abs(y)).utf8
+            for c in text.prefix(16) { b[i] = c; i += 1 }
+        } else {
+            digits(y, 4)
+        }
+        char("-"); digits(mo, 2); char("-"); digits(d, 2)
+        char("T")
+        digits(sod / 3600, 2); char(":"); digits((sod / 60) % 60, 2); char(":"); digits(sod % 60, 2)
+        if micros != 0 {
+            char(".")
+            if micros % 1000 == 0 { digits(micros / 1000, 3) } else { digits(micros, 6) }
+        }
+        char("Z")
+        return i
+    }
+
+    /// The form Turnstile writes (`2024-05-23T10:15:00Z`, with `.fff` or `.ffffff` before the `Z`) read at
+    /// fixed positions: every envelope has two. Nil for anything else, which `parse` then reads in general;
+    /// when it gives a value it is the one `parse` would give.
+    static func parseCanonical(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let n = b.count
+        guard n == 20 || n == 24 || n == 27, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+            b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+            b[n - 1] == UInt8(ascii: "Z"), n == 20 || b[19] == UInt8(ascii: ".")
+        else { return nil }
+        // Two digits at i as a number, or -1 (a negative result fails every range check below).
+        func two(_ i: Int) -> Int {
+            let hi = b[i] &- 48, lo = b[i + 1] &- 48
+            return hi < 10 && lo < 10 ? Int(hi) * 10 + Int(lo) : -1
+        }
+        let century = two(0), yy = two(2), month = two(5), day = two(8)
+        let hour = two(11), minute = two(14), second = two(17)
+        guard century >= 0, yy >= 0, (1...12).contains(month), (1...31).contains(day), (0..<24).contains(hour),
+            (0..<60).contains(minute), (0..<61).contains(second)
+        else { return nil }
+        var micros: Int64 = 0
+        var scale: Int64 = 100_000
+        for i in stride(from: 20, to: n - 1, by: 1) {
+            let d = b[i] &- 48
+            guard d < 10 else { return nil }
+            micros += Int64(d) * scale
+            scale /= 10
+        }
+        let days = daysFromCivil(year: century * 100 + yy, month: month, day: day)
+        return (days * 86_400 + Int64(hour * 3600 + minute * 60 + second)) * 1_000_000 + micros
     }
 
     /// Parses RFC 3339 / ISO 8601 date-times: `2024-05-23T10:15:00Z`, `…00.5+02:00`, `…00.123456789-0700`,
@@ -138,7 +179,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.microseconds = value
     }
 
-    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? { parseCanonical(b) ?? parseGeneral(b) }
+
+    static func parseGeneral(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         let n = b.count
         guard n >= 10 else { return nil }
         var i = 0

@@ -68,16 +68,16 @@ public struct DerivedEvent: Sendable, Equatable {
         self.key = payload.partitionKey
         var w = JSONWriter(capacity: 384)
         w.beginObject()
-        w.key("id"); w.string(id)
-        w.key("type"); w.string(P.eventType)
-        w.key("schema_version"); w.int(P.schemaVersion)
-        w.key("source"); w.string(source)
-        w.key("key"); w.string(key)
-        w.key("event_time"); w.timestamp(eventTime)
-        w.key("ingest_time"); w.timestamp(ingestTime)
-        w.key("payload"); payload.encode(to: &w)
+        w.key(ascii: "id"); w.string(id)
+        w.key(ascii: "type"); w.string(P.eventType)
+        w.key(ascii: "schema_version"); w.int(P.schemaVersion)
+        w.key(ascii: "source"); w.string(source)
+        w.key(ascii: "key"); w.string(key)
+        w.key(ascii: "event_time"); w.timestamp(eventTime)
+        w.key(ascii: "ingest_time"); w.timestamp(ingestTime)
+        w.key(ascii: "payload"); payload.encode(to: &w)
         w.endObject()
-        self.encoded = w.bytes
+        self.encoded = w.takeBytes()
     }
 
     /// The envelope, parsed back (tests and tools; the runtime never needs it).

@@ -39,12 +39,12 @@ public struct AttractionWaitUpdated: EventPayload {
 
     public func encode(to w: inout JSONWriter) {
         w.beginObject()
-        w.key("park_id"); w.string(parkID)
-        w.key("attraction_id"); w.string(attractionID)
-        w.key("wait_minutes"); w.optional(waitMinutes)
-        w.key("status"); w.string(status.rawValue)
-        w.key("baseline_p50"); w.optional(baselineP50)
-        w.key("observed_at"); w.timestamp(observedAt)
+        w.key(ascii: "park_id"); w.string(parkID)
+        w.key(ascii: "attraction_id"); w.string(attractionID)
+        w.key(ascii: "wait_minutes"); w.optional(waitMinutes)
+        w.key(ascii: "status"); w.string(status.rawValue)
+        w.key(ascii: "baseline_p50"); w.optional(baselineP50)
+        w.key(ascii: "observed_at"); w.timestamp(observedAt)
         w.endObject()
     }
 }

@@ -27,7 +27,7 @@ public struct WaitTimeObserved: EventPayload {
     }
 
     /// Attraction ids are only unique within a park.
-    public var partitionKey: String { "\(parkID)/\(attractionID)" }
+    public var partitionKey: String { parkID + "/" + attractionID }
 
     public init(payload r: FieldReader) throws(EventValidationError) {
         parkID = try r.identifier("park_id")
@@ -48,6 +48,50 @@ public struct WaitTimeObserved: EventPayload {
             waitMinutes = nil
         }
         timeZone = try r.optionalString("time_zone")
+    }
+
+    /// `init(payload:)` read straight from the bytes: the same fields, shapes and checks, first occurrence of
+    /// a member winning; anything else (escapes, non-integer numbers, a failed check) gives nil, and the tree
+    /// path then says what is wrong.
+    public init?(payloadBytes: PayloadBytes) {
+        var parkID: String?, attractionID: String?, status: AttractionStatus?
+        var attractionName: String?, waitMinutes: Int?, timeZone: String?
+        // Members seen so far, one bit each: later duplicates are ignored, as `FieldReader` ignores them.
+        var seen: UInt8 = 0
+        var scanner = FlatObjectScanner(payloadBytes.buffer)
+        while let (name, value) = scanner.next() {
+            let field: UInt8
+            switch name.count {
+            case 6 where FlatObjectScanner.name(name, is: "status"): field = 1
+            case 7 where FlatObjectScanner.name(name, is: "park_id"): field = 2
+            case 9 where FlatObjectScanner.name(name, is: "time_zone"): field = 4
+            case 12 where FlatObjectScanner.name(name, is: "wait_minutes"): field = 8
+            case 13 where FlatObjectScanner.name(name, is: "attraction_id"): field = 16
+            case 15 where FlatObjectScanner.name(name, is: "attraction_name"): field = 32
+            default: continue
+            }
+            guard seen & field == 0 else { continue }
+            seen |= field
+            switch (field, value) {
+            case (_, .null): continue  // as if absent: required ones are missed below
+            case (1, .string(let s)):
+                guard let st = FlatObjectScanner.oneOf(s, AttractionStatus.self) else { return nil }
+                status = st
+            case (2, _): guard let id = FlatObjectScanner.identifier(value) else { return nil }; parkID = id
+            case (16, _): guard let id = FlatObjectScanner.identifier(value) else { return nil }; attractionID = id
+            case (4, .string(let s)): timeZone = String(decoding: s, as: UTF8.self)
+            case (32, .string(let s)): attractionName = String(decoding: s, as: UTF8.self)
+            case (8, .int(let w)):
+                guard w >= 0, w <= Self.maxWaitMinutes else { return nil }
+                waitMinutes = Int(w)
+            default: return nil
+            }
+        }
+        guard !scanner.failed, let parkID, let attractionID, let status, !FlatObjectScanner.contains(parkID, "/")
+        else { return nil }
+        self.init(
+            parkID: parkID, attractionID: attractionID, attractionName: attractionName, waitMinutes: waitMinutes,
+            status: status, timeZone: timeZone)
     }
 
     public func encode(to w: inout JSONWriter) {

@@ -10,7 +10,13 @@ public struct WaitTimesProjection: Projection {
     public let topics: ParkTopics
     public var inputTopics: [String] { [topics.waitTimes] }
 
-    public init(topics: ParkTopics = .standard) { self.topics = topics }
+    /// `topics.attractionUpdates`, joined once: it is named on every derived event.
+    private let attractionUpdatesTopic: String
+
+    public init(topics: ParkTopics = .standard) {
+        self.topics = topics
+        attractionUpdatesTopic = topics.attractionUpdates
+    }
 
     public func decode(_ envelope: EventEnvelope) throws(EventValidationError) -> Input {
         (EventMeta(envelope), try envelope.decode(WaitTimeObserved.self))
@@ -21,7 +27,12 @@ public struct WaitTimesProjection: Projection {
     public func fold(_ previous: consuming AttractionState?, _ input: Input) -> FoldResult<AttractionState, WaitTimesRow> {
         let o = input.observation
         let time = input.meta.eventTime
-        var state = previous ?? AttractionState(parkID: o.parkID, attractionID: o.attractionID)
+        // Moved out of the optional, not copied: the fold then mutates the caller's only reference in place.
+        var state: AttractionState
+        switch consume previous {
+        case .some(let s): state = s
+        case .none: state = AttractionState(parkID: o.parkID, attractionID: o.attractionID)
+        }
 
         // A repeated reading (same attraction, same event time) changes nothing.
         if state.recentTimes.contains(time.microseconds) { return FoldResult(state: state) }
@@ -30,31 +41,34 @@ public struct WaitTimesProjection: Projection {
         if let name = o.attractionName { state.attractionName = name }
         if let zone = o.timeZone { state.timeZone = zone }
 
-        var rows: [WaitTimesRow] = [
+        // Up to three rows: one allocation, not one per growth.
+        var rows: [WaitTimesRow] = []
+        rows.reserveCapacity(3)
+        rows.append(
             .observation(
                 WaitObservationRow(
                     time: time, parkID: o.parkID, attractionID: o.attractionID, waitMinutes: o.waitMinutes,
-                    status: o.status))
-        ]
+                    status: o.status)))
 
         // Baselines count every open observation, in or out of order: counting commutes.
         let (dow, hour) = time.hourOfWeek(offsetSeconds: TimeZoneOffsets.offset(zone: state.timeZone, at: time))
         let slot = dow * 24 + hour
+        var histogram: WaitHistogram?
         if o.status.isOpen, let wait = o.waitMinutes {
             state.baselines[slot, default: WaitHistogram()].add(wait)
+            histogram = state.baselines[slot]
             rows.append(
                 .baseline(
                     BaselineRow(
                         parkID: o.parkID, attractionID: o.attractionID, dayOfWeek: dow, hour: hour,
-                        histogram: state.baselines[slot]!)))
+                        histogram: histogram!)))
         }
 
         // Current state only moves forward in event time.
-        var derived: [DerivedEvent] = []
         if state.observedAt.map({ time >= $0 }) ?? true {
             let first = state.observedAt == nil
             let wait = o.status.isOpen ? o.waitMinutes : nil
-            let p50 = state.baselines[slot]?.percentile(0.5)
+            let p50 = (histogram ?? state.baselines[slot])?.percentile(0.5)
             // The crowd fold only needs changes: a repeated reading (same wait, status and baseline) is not
             // re-published, which halves what a batch writes for feeds that re-post unchanged waits.
             let publish = first || state.status != o.status || state.waitMinutes != wait || state.publishedBaselineP50 != p50
@@ -68,12 +82,12 @@ public struct WaitTimesProjection: Projection {
             let update = AttractionWaitUpdated(
                 parkID: o.parkID, attractionID: o.attractionID, waitMinutes: wait, status: o.status,
                 baselineP50: p50, observedAt: time)
-            derived.append(
-                DerivedEvent(
-                    topic: topics.attractionUpdates, payload: update, id: EventID.derived(name, input.meta.id),
-                    source: name, eventTime: time, ingestTime: input.meta.ingestTime))
+            let derived = DerivedEvent(
+                topic: attractionUpdatesTopic, payload: update, id: EventID.derived(name, input.meta.id),
+                source: name, eventTime: time, ingestTime: input.meta.ingestTime)
+            return FoldResult(state: state, rows: rows, derived: [derived])
         }
-        return FoldResult(state: state, rows: rows, derived: derived)
+        return FoldResult(state: state, rows: rows)
     }
 
     private func insertRecent(_ t: Int64, into times: inout [Int64]) {
