@@ -175,24 +175,23 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
 
     /// A one-dimensional `integer[]` column (no NULL elements; each value must fit in 32 bits).
     public mutating func int32Array<C: Collection>(_ values: C) where C.Element: BinaryInteger {
-        array(elementOID: 23, elementSize: 4, count: values.count) { p in
-            var offset = 0
-            for v in values {
-                p.storeBytes(of: Int32(4).bigEndian, toByteOffset: offset, as: Int32.self)
-                p.storeBytes(of: Int32(v).bigEndian, toByteOffset: offset + 4, as: Int32.self)
-                offset += 8
-            }
-        }
+        integerArray(values, as: Int32.self, elementOID: 23)
     }
 
     /// A one-dimensional `bigint[]` column (no NULL elements).
     public mutating func int64Array<C: Collection>(_ values: C) where C.Element: BinaryInteger {
-        array(elementOID: 20, elementSize: 8, count: values.count) { p in
+        integerArray(values, as: Int64.self, elementOID: 20)
+    }
+
+    mutating func integerArray<C: Collection, T: FixedWidthInteger>(_ values: C, as _: T.Type, elementOID: UInt32)
+    where C.Element: BinaryInteger {
+        let size = MemoryLayout<T>.size
+        array(elementOID: elementOID, elementSize: size, count: values.count) { p in
             var offset = 0
             for v in values {
-                p.storeBytes(of: Int32(8).bigEndian, toByteOffset: offset, as: Int32.self)
-                p.storeBytes(of: Int64(v).bigEndian, toByteOffset: offset + 4, as: Int64.self)
-                offset += 12
+                p.storeBytes(of: Int32(size).bigEndian, toByteOffset: offset, as: Int32.self)
+                p.storeBytes(of: T(v).bigEndian, toByteOffset: offset + 4, as: T.self)
+                offset += 4 + size
             }
         }
     }

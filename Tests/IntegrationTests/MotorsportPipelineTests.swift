@@ -71,9 +71,9 @@ struct MotorsportPipelineTests {
         defer { s.close() }
 
         // Small batches, so the kill lands mid-race.
-        let arguments = ["--projection", "motorsport_session", "--max-batch", "40"]
+        let arguments = ["--projection", "motorsport_session", "--max-batch", "10"]
         let first = try ProcessorProcess(ns: ns, name: "race-kill", extraArguments: arguments)
-        let reached = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+        let reached = try await PipelineRun.waitUntil(timeout: .seconds(120), every: .milliseconds(2)) {
             try PipelineRun.folded(s, projection: "motorsport_session", topic: motorsport.timing) >= total * 2 / 5
         }
         first.kill9()

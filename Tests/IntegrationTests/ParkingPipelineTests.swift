@@ -68,9 +68,9 @@ struct ParkingPipelineTests {
         let s = try ns.session()
         defer { s.close() }
 
-        let arguments = ["--projection", "parking_occupancy", "--max-batch", "50"]
+        let arguments = ["--projection", "parking_occupancy", "--max-batch", "20"]
         let first = try ProcessorProcess(ns: ns, name: "parking-kill", extraArguments: arguments)
-        let reached = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+        let reached = try await PipelineRun.waitUntil(timeout: .seconds(120), every: .milliseconds(2)) {
             try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking.sensors) >= total * 2 / 5
         }
         first.kill9()

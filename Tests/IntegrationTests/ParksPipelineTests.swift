@@ -61,7 +61,7 @@ struct ParksPipelineTests {
         // Kill at three points of the stream, each time a bit further.
         for (round, fraction) in [0.15, 0.4, 0.7].enumerated() {
             let p = try ProcessorProcess(ns: ns, name: "kill\(round)")
-            let reached = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+            let reached = try await PipelineRun.waitUntil(timeout: .seconds(120), every: .milliseconds(2)) {
                 try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) >= Int64(Double(total) * fraction)
             }
             p.kill9()

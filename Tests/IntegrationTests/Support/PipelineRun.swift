@@ -47,11 +47,15 @@ enum PipelineRun {
     }
 
     /// Polls `condition` every 200 ms until it holds or `timeout` passes.
-    static func waitUntil(timeout: Duration, _ condition: () throws -> Bool) async throws -> Bool {
+    /// Checks `condition` every `interval` until it holds or `timeout` passes. A kill test checks often, or
+    /// a fast processor finishes the whole stream between two looks and the kill lands after the end.
+    static func waitUntil(
+        timeout: Duration, every interval: Duration = .milliseconds(200), _ condition: () throws -> Bool
+    ) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try condition() { return true }
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: interval)
         }
         return try condition()
     }
