@@ -131,9 +131,6 @@ struct RaceBench {
                 say("  WARNING: events measured ≠ events sent", "\(latencies.count) ≠ \(sentThisPhase)")
             }
         }
-        // Again with the race still flowing through the broker's memory: a broker that slowed down over the
-        // phases shows here, apart from the processor.
-        try await sayFloor("after the phases")
         for runner in [session as any BlockingRunner, telemetry, relay] { runner.stop() }
         for task in tasks { _ = try await task.value }
     }
