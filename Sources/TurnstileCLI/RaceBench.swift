@@ -65,14 +65,11 @@ struct RaceBench {
         }
 
         // The broker's own floor, on the same machine now: a bare producer and consumer, one record at a time.
-        func sayFloor(_ label: String) async throws {
-            let floor = try await Self.rawLatency(kafka: kafka, topic: topics.deadLetters, records: 100, logger: logger)
-            func quantile(_ p: Double) -> String {
-                String(format: "%.1f ms", Double(floor[min(floor.count - 1, Int(p * Double(floor.count)))]) / 1000)
-            }
-            say("raw produce → consume \(label), p50 / p99", "\(quantile(0.5)) / \(quantile(0.99))")
+        let floor = try await Self.rawLatency(kafka: kafka, topic: topics.deadLetters, records: 100, logger: logger)
+        func quantile(_ p: Double) -> String {
+            String(format: "%.1f ms", Double(floor[min(floor.count - 1, Int(p * Double(floor.count)))]) / 1000)
         }
-        try await sayFloor("before, 1 record / 50 ms")
+        say("raw produce → consume, one record every 50 ms, p50 / p99", "\(quantile(0.5)) / \(quantile(0.99))")
 
         // Each phase paces `seconds` of wall time through the next stretch of the race at its speed-up.
         var next = 0
