@@ -64,12 +64,14 @@ struct RaceBench {
             ).int(0, 0) ?? 0
         }
 
-        // The broker's own floor, on the same machine now: a bare producer and consumer, one record at a time.
-        let floor = try await Self.rawLatency(kafka: kafka, topic: topics.deadLetters, records: 100, logger: logger)
-        func quantile(_ p: Double) -> String {
-            String(format: "%.1f ms", Double(floor[min(floor.count - 1, Int(p * Double(floor.count)))]) / 1000)
-        }
-        say("raw produce → consume, one record every 50 ms, p50 / p99", "\(quantile(0.5)) / \(quantile(0.99))")
+        // The broker's own floor, on the same machine now: a bare producer and consumer on a topic of their own,
+        // one record every 50 ms; then again during each phase, beside the pipeline, one every 200 ms.
+        let floorTopic = parks.prefix + "floor"
+        _ = try admin.createTopics([KafkaTopicSpec(name: floorTopic, partitions: 1, config: ["retention.ms": "3600000"])])
+        defer { _ = try? admin.deleteTopics([floorTopic]) }
+        let floor = try await BrokerFloor.start(kafka: kafka, topic: floorTopic, logger: logger)
+        let before = try await floor.measure(records: 100, every: .milliseconds(50))
+        say("raw produce → consume, one record every 50 ms, p50 / p99", "\(Self.pct(0.5, before)) / \(Self.pct(0.99, before))")
 
         // Each phase paces `seconds` of wall time through the next stretch of the race at its speed-up.
         var next = 0
@@ -87,6 +89,9 @@ struct RaceBench {
             let phaseStart = ContinuousClock.now
             let phaseSimStart = simulated
             var sentThisPhase = 0, telemetryThisPhase = 0
+            // The floor beside the phase, for as long as the phase will send (the race may end first).
+            let phaseSending = min(seconds, Double(race.last!.eventTime.microseconds - phaseSimStart) / 1e6 / speedup)
+            let floorDuring = Task { try await floor.measure(records: max(1, Int(phaseSending * 5)), every: .milliseconds(200)) }
             while ContinuousClock.now - phaseStart < .seconds(seconds), next < race.count {
                 // Every 10 ms, send what is due by then.
                 let elapsed = (ContinuousClock.now - phaseStart).seconds
@@ -112,13 +117,13 @@ struct RaceBench {
             let sending = min((ContinuousClock.now - phaseStart).seconds, seconds)
             while try folded() < timingSent { try await Task.sleep(for: .milliseconds(20)) }
             let latencies = probe.sorted(), toPoll = probe.sortedToPoll()
-            func pct(_ p: Double, _ values: [Int64]) -> String {
-                guard !values.isEmpty else { return "-" }
-                return String(format: "%.1f ms", Double(values[min(values.count - 1, Int(p * Double(values.count)))]) / 1000)
-            }
+            let during = try await floorDuring.value
+            let pct = Self.pct
             let label = speedup == 1 ? "race rate" : "\(Int(speedup))× race rate"
             say("timing event → leaderboard visible at \(label), p50 / p99", "\(pct(0.5, latencies)) / \(pct(0.99, latencies))")
             say("  of which produced → polled, p50 / p99", "\(pct(0.5, toPoll)) / \(pct(0.99, toPoll))")
+            say("  bare broker beside it (\(during.count) records), p50 / p99 / max",
+                "\(pct(0.5, during)) / \(pct(0.99, during)) / \(pct(1, during))")
             say("  timing events / telemetry samples per second",
                 String(format: "%.1f / %.0f  (%d timing events measured over %.0f s)", Double(sentThisPhase) / sending,
                        Double(telemetryThisPhase) / sending, latencies.count, sending))
@@ -130,51 +135,13 @@ struct RaceBench {
         }
         for runner in [session as any BlockingRunner, telemetry, relay] { runner.stop() }
         for task in tasks { _ = try await task.value }
+        await floor.finish()
     }
 
-    /// Produce → consume latencies (µs, sorted) of `records` single records sent 50 ms apart by a bare producer
-    /// (Turnstile's defaults) to a bare consumer configured like a latency-bound projection's.
-    static func rawLatency(kafka: KafkaConfig, topic: String, records: Int, logger: Logger) async throws -> [Int64] {
-        var config = kafka
-        if config["fetch.wait.max.ms"] == nil { config["fetch.wait.max.ms"] = "5" }
-        let consumer = try KafkaConsumer(
-            config: config, groupID: "bench-raw-latency-\(UUID().uuidString.prefix(6))", rebalance: StartAtBeginning(), logger: logger)
-        defer { consumer.close() }
-        try consumer.subscribe([topic])
-        // The consumer has joined and reads the topic's end once a warm-up record (1 byte) came through; only
-        // the 8-byte records sent after that are measured.
-        let warm = Mutex(false)
-        let received = Task {
-            try await BlockingThread.run(name: "bench-raw-latency") { () throws -> [Int64] in
-                var latencies: [Int64] = []
-                let deadline = ContinuousClock.now + .seconds(90)
-                while latencies.count < records, ContinuousClock.now < deadline {
-                    for m in try consumer.poll(maxMessages: 100, timeoutMs: 50) {
-                        if m.value.count == 1 { warm.withLock { $0 = true } }
-                        guard m.value.count == 8 else { continue }
-                        let sent = m.value.withUnsafeBytes { $0.loadUnaligned(as: Int64.self) }
-                        latencies.append(Timestamp.now().microseconds - sent)
-                    }
-                }
-                return latencies.sorted()
-            }
-        }
-        let producer = try KafkaProducer(config: kafka, logger: logger)
-        defer { producer.close() }
-        let warmDeadline = ContinuousClock.now + .seconds(60)
-        while !warm.withLock({ $0 }), ContinuousClock.now < warmDeadline {
-            _ = try await producer.send([KafkaOutgoingMessage(topic: topic, key: Array("raw".utf8), value: [0])])
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        for _ in 0..<records {
-            var now = Timestamp.now().microseconds
-            let value = withUnsafeBytes(of: &now) { Array($0) }
-            _ = try await producer.send([KafkaOutgoingMessage(topic: topic, key: Array("raw".utf8), value: value)])
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let latencies = try await received.value
-        guard !latencies.isEmpty else { throw BenchError(message: "the raw consumer received nothing from \(topic)") }
-        return latencies
+    /// The `p` quantile of sorted microseconds, in milliseconds ("-" when there are none).
+    static func pct(_ p: Double, _ sorted: [Int64]) -> String {
+        guard !sorted.isEmpty else { return "-" }
+        return String(format: "%.1f ms", Double(sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))]) / 1000)
     }
 }
 
