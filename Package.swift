@@ -43,11 +43,13 @@ let package = Package(
             dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
 
+        .target(name: "LZ4", dependencies: ["CLZ4"], swiftSettings: strict),
+
         // Runtime and apps.
         .target(
             name: "Processor",
             dependencies: [
-                "Events", "Projections", "Catalog", "Kafka", "Postgres",
+                "Events", "Projections", "Catalog", "Kafka", "Postgres", "LZ4",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -38,20 +38,8 @@ public struct OutboxRecord: Sendable, Equatable {
             ])
     }
 
-    /// Headers as stored in the outbox's jsonb column: `[[key, value-or-null], …]` (values are UTF-8 text).
-    var headersJSON: String {
-        var w = JSONWriter(capacity: 64)
-        w.beginArray()
-        for h in headers {
-            w.beginArray()
-            w.string(h.key)
-            w.optional(h.value.map { String(decoding: $0, as: UTF8.self) })
-            w.endArray()
-        }
-        w.endArray()
-        return w.string
-    }
-
+    /// Headers of a single-record outbox row, stored as jsonb `[[key, value-or-null], …]` (values UTF-8 text):
+    /// the form for rows written by hand (a repair, a re-import); the processor writes bundles.
     static func headers(fromJSON text: String) -> [KafkaHeader] {
         guard let json = try? JSONParser.parse(text), let items = json.arrayValue else { return [] }
         return items.compactMap { item in
@@ -60,19 +48,12 @@ public struct OutboxRecord: Sendable, Equatable {
         }
     }
 
-    /// Appends records to the outbox in one statement (see `PGSession.insertRows`).
+    /// Appends a batch's records to the outbox as ONE row, their frames in `records` (see `OutboxBundle`).
     static func insert(_ records: [OutboxRecord], table: String, session: PGSession) throws {
         guard !records.isEmpty else { return }
-        var w = PGBinaryCopyWriter(reservingCapacity: records.count * 256)
-        for r in records {
-            w.beginRow(columns: 5)
-            w.text(r.topic)
-            if let key = r.key { w.bytea(key) } else { w.null() }
-            w.bytea(r.value)
-            w.jsonb(r.headersJSON)
-            if let id = r.eventID { w.text(id) } else { w.null() }
-        }
-        try session.insertRows(into: table, columns: ["topic", "key", "value", "headers", "event_id"], rows: &w)
+        try session.execute(
+            "INSERT INTO \(table) (records, record_count) VALUES ($1, $2)",
+            [.bytea(OutboxBundle.encode(records)), .int(Int64(records.count))])
     }
 
     /// The channel the relay listens on for new records in `table`: the table's name, notified at commit by

@@ -77,6 +77,11 @@ public final class OutboxRelay: @unchecked Sendable {
                 session = nil
                 if stopping { return }
                 Thread.sleep(forTimeInterval: 1)
+            } catch let error as OutboxRelayError {
+                // Retried every few seconds, so a repaired or deleted row lets the relay go on by itself.
+                logger.error("outbox row cannot be published", metadata: ["error": "\(error)"])
+                if stopping { return }
+                Thread.sleep(forTimeInterval: 5)
             } catch let error as KafkaError {
                 // A producer that cannot deliver (e.g. the broker restarted and forgot its producer id)
                 // is replaced; the records stay in the outbox and go again.
@@ -97,27 +102,70 @@ public final class OutboxRelay: @unchecked Sendable {
     }
 
     /// Publishes up to one batch; returns how many records went out.
+    ///
+    /// A row is either a bundle (`records`, a processor batch's records framed by `OutboxBundle`) or one
+    /// record (`topic`, `key`, `value`, `headers`), the form for rows written by hand. Rows are taken in id
+    /// order until about `batchSize` records, at least one row.
     func relayOnce(session: PGSession, producer: KafkaProducer) throws -> Int {
         let r = try session.execute(
-            "SELECT id, topic, key, value, headers::text FROM \(table) ORDER BY id LIMIT \(batchSize)")
+            """
+            SELECT o.id, o.topic, o.key, o.value, o.headers::text, o.records
+            FROM (SELECT id, sum(record_count) OVER (ORDER BY id) - record_count AS before
+                  FROM \(table) ORDER BY id LIMIT $1) w
+            JOIN \(table) o USING (id)
+            WHERE w.before < $1
+            ORDER BY o.id
+            """, [.int(Int64(batchSize))])
         guard r.rowCount > 0 else { return 0 }
         var ids: [Int64] = []
         var messages: [KafkaOutgoingMessage] = []
         ids.reserveCapacity(r.rowCount)
-        messages.reserveCapacity(r.rowCount)
+        messages.reserveCapacity(batchSize)
         for row in 0..<r.rowCount {
-            guard let id = try r.int(row, 0), let topic = r.string(row, 1), let value = try r.bytes(row, 3) else { continue }
+            guard let id = try r.int(row, 0) else { continue }
+            if let bundle = try r.bytes(row, 5) {
+                let records: [OutboxRecord]
+                do {
+                    records = try OutboxBundle.decode(bundle)
+                } catch {
+                    // Only the processor writes bundles: a damaged one is a bug or a bad repair. It stays put
+                    // (nothing is lost) and everything behind it waits, loudly.
+                    throw OutboxRelayError.undecodableBundle(table: table, id: id, reason: error.description)
+                }
+                for record in records {
+                    messages.append(
+                        KafkaOutgoingMessage(topic: record.topic, key: record.key, value: record.value, headers: record.headers))
+                }
+            } else {
+                guard let topic = r.string(row, 1), let value = try r.bytes(row, 3) else {
+                    throw OutboxRelayError.undecodableBundle(
+                        table: table, id: id, reason: "neither records nor topic and value are set")
+                }
+                messages.append(
+                    KafkaOutgoingMessage(
+                        topic: topic, key: try r.bytes(row, 2), value: value,
+                        headers: OutboxRecord.headers(fromJSON: r.string(row, 4) ?? "[]")))
+            }
             ids.append(id)
-            messages.append(
-                KafkaOutgoingMessage(
-                    topic: topic, key: try r.bytes(row, 2), value: value,
-                    headers: OutboxRecord.headers(fromJSON: r.string(row, 4) ?? "[]")))
         }
         let reports = try producer.sendAndWait(messages)
         _ = try session.execute("DELETE FROM \(table) WHERE id = ANY($1::bigint[])", [.intArray(ids)])
         var perTopic: [String: Int] = [:]
         for report in reports { perTopic[report.topic, default: 0] += 1 }
         for (topic, n) in perTopic { producedCounters.increment(topic, by: n) }
-        return ids.count
+        return messages.count
+    }
+}
+
+/// An outbox row the relay cannot publish.
+public enum OutboxRelayError: Error, CustomStringConvertible {
+    case undecodableBundle(table: String, id: Int64, reason: String)
+
+    public var description: String {
+        switch self {
+        case .undecodableBundle(let table, let id, let reason):
+            "outbox row \(id) of \(table) cannot be published (\(reason)); the relay waits behind it: inspect it "
+                + "(SELECT * FROM \(table) WHERE id = \(id)), then repair or delete it"
+        }
     }
 }

@@ -37,8 +37,16 @@ struct BenchCommand: AsyncParsableCommand {
     var race = false
     @Option(help: "Wall-clock seconds of each race phase.") var raceSeconds: Double = 60
     @Option(help: "Speed-ups of the race phases (1 = race rate).") var raceSpeedups: [Double] = [1, 100]
+    @Option(help: "Batch linger of the parks bench's processor (ms; default: the projection's own, 0).")
+    var batchLingerMs: Int?
     @Flag(help: "The parking bench instead: simulated garages through parking_occupancy.")
     var parking = false
+
+    func validate() throws {
+        if let linger = batchLingerMs, !(0...60_000).contains(linger) {
+            throw ValidationError("--batch-linger-ms must be within 0...60000")
+        }
+    }
 
     func run() async throws {
         var quiet = try global.bootstrap(label: "turnstile.bench")
@@ -117,9 +125,10 @@ struct BenchCommand: AsyncParsableCommand {
         say("raw binary COPY (hypertable, 5000-row batches)", Self.rate(copyRate))
 
         // 5. End to end, then 6. latency at a fixed rate, with the same running processor.
-        let settings = ProcessorSettings(
+        var settings = ProcessorSettings(
             databaseURL: databaseURL, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
             deadLetterTopic: topics.deadLetters)
+        settings.batchLingerMs = batchLingerMs
         let worker = ProjectionWorker(
             store: WaitTimesStore(projection: WaitTimesProjection(topics: topics)), settings: settings, logger: logger)
         let relay = OutboxRelay(databaseURL: databaseURL, kafka: kafka, table: RuntimeTables().outbox, logger: logger)

@@ -62,9 +62,10 @@ struct PGInsertRowsTests {
         let updates = Self.columns.dropFirst().map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
         var w = PGBinaryCopyWriter()
         Self.write(0..<count / 2, version: 0, into: &w)
-        try session.transaction { s in
+        let inserted = try session.transaction { s in
             try s.insertRows(into: "inserted", columns: Self.columns, rows: &w)
         }
+        #expect(inserted == count / 2)
         // Second half new, first half updated, in one statement.
         Self.write(0..<count, version: 1, into: &w)
         try session.transaction { s in

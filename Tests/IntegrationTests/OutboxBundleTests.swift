@@ -1,0 +1,61 @@
+import Kafka
+import Testing
+
+@testable import Processor
+
+/// The outbox bundle codec (pure: no stack needed).
+@Suite("OutboxBundleTests")
+struct OutboxBundleTests {
+    static let records = [
+        OutboxRecord(
+            topic: "parks.attraction-updates", key: Array("p1/a1".utf8), value: Array(#"{"id":"x"}"#.utf8),
+            headers: [KafkaHeader(key: "turnstile.type", value: Array("parks.attraction.wait_updated".utf8))],
+            eventID: "0b0e8a4e-1c7d-8f00-9a3b-5d1e2f3a4b5c"),
+        // A dead letter: no key, binary value, a header without value, no event id.
+        OutboxRecord(
+            topic: "parks.dead-letters", key: nil, value: [0, 255, 10, 13, 0x7B],
+            headers: [KafkaHeader(key: "turnstile.dlq.reason", value: Array("bad".utf8)), KafkaHeader(key: "empty", value: nil)]),
+        // Empty key and value are not null.
+        OutboxRecord(topic: "t", key: [], value: [], headers: [KafkaHeader(key: "", value: [])], eventID: ""),
+    ]
+
+    @Test func recordsRoundTripExactly() throws {
+        #expect(try OutboxBundle.decode(OutboxBundle.encode(Self.records)) == Self.records)
+        #expect(try OutboxBundle.decode(OutboxBundle.encode([])) == [])
+        // Version 1 (uncompressed), as bundles written before compression still sit in outboxes.
+        #expect(try OutboxBundle.decode([OutboxBundle.plain] + OutboxBundle.frame(Self.records)) == Self.records)
+    }
+
+    @Test func bundlesOfDerivedEventsAreCompressed() throws {
+        let many = (0..<2_000).map { i in
+            OutboxRecord(
+                topic: "parks.attraction-updates", key: Array("park-\(i % 10)/ride-\(i % 30)".utf8),
+                value: Array(#"{"id":"\#(i)","type":"parks.attraction.wait_updated","payload":{"wait_minutes":\#(i % 90)}}"#.utf8),
+                headers: [KafkaHeader(key: "turnstile.type", value: Array("parks.attraction.wait_updated".utf8))])
+        }
+        let bundle = OutboxBundle.encode(many)
+        #expect(bundle.count * 3 < OutboxBundle.frame(many).count)
+        #expect(try OutboxBundle.decode(bundle) == many)
+    }
+
+    @Test func aTruncatedOrForeignBundleIsAnErrorNotAShorterList() throws {
+        // Compressed: every proper prefix fails.
+        let bytes = OutboxBundle.encode(Self.records)
+        for n in 0..<bytes.count {
+            #expect(throws: OutboxBundle.Malformed.self) { try OutboxBundle.decode(Array(bytes.prefix(n))) }
+        }
+        // Plain: every proper prefix but those ending exactly between records fails.
+        let plain = [OutboxBundle.plain] + OutboxBundle.frame(Self.records)
+        let boundaries = Set((0...Self.records.count).map { 1 + OutboxBundle.frame(Array(Self.records.prefix($0))).count })
+        for n in 0..<plain.count where !boundaries.contains(n) {
+            #expect(throws: OutboxBundle.Malformed.self) { try OutboxBundle.decode(Array(plain.prefix(n))) }
+        }
+        let error = #expect(throws: OutboxBundle.Malformed.self) { try OutboxBundle.decode(Array(plain.dropLast())) }
+        #expect(error?.description.contains("truncated") == true)
+        #expect(throws: OutboxBundle.Malformed.self) { try OutboxBundle.decode([3] + bytes.dropFirst()) }
+        // A stored size the block does not decompress to.
+        var wrongSize = bytes
+        wrongSize[4] &+= 1
+        #expect(throws: OutboxBundle.Malformed.self) { try OutboxBundle.decode(wrongSize) }
+    }
+}
