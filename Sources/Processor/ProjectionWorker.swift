@@ -158,7 +158,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         let projection = store.projection
         var inputs: [(key: String, input: Store.P.Input)] = []
         inputs.reserveCapacity(messages.count)
-        var outbox: [OutboxRecord] = []
+        var deadLetters: [OutboxRecord] = []
         var nextOffsets: [KafkaTopicPartition: Int64] = [:]
         var consumedPerTopic: [String: Int] = [:]
         var ingestTimes: [Int64] = []
@@ -181,7 +181,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
                 inputs.append((projection.stateKey(of: input), input))
             } catch {
                 deadLetterCounters.increment(message.topic)
-                outbox.append(
+                deadLetters.append(
                     .deadLetter(message, topic: settings.deadLetterTopic, reason: error.description, field: error.field))
             }
         }
@@ -197,12 +197,13 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
 
         var rows: [Store.P.Row] = []
         rows.reserveCapacity(inputs.count * 2)
+        var derived: [DerivedEvent] = []
         for (key, input) in inputs {
             // Hand the fold the only reference, so it mutates in place instead of copying.
             let result = projection.fold(states.removeValue(forKey: key), input)
             states[key] = result.state
             rows.append(contentsOf: result.rows)
-            for derived in result.derived { outbox.append(OutboxRecord(derived)) }
+            derived.append(contentsOf: result.derived)
         }
 
         let moves = nextOffsets.map { tp, next in (tp, expected: positions[tp] ?? nil, next: next) }
@@ -210,7 +211,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         for (key, _) in inputs where touched[key] == nil { touched[key] = states[key] }
         let foldedAt = ContinuousClock.now
         let job = commitJob(
-            rows: rows, states: touched, outbox: outbox, ingestTimes: ingestTimes, moves: moves, nextOffsets: nextOffsets,
+            rows: rows, states: touched, deadLetters: deadLetters, derived: derived, ingestTimes: ingestTimes, moves: moves, nextOffsets: nextOffsets,
             polledAt: polledAt, polledAtWall: polledAtWall, foldedAt: foldedAt, records: messages.count)
         // Optimistically the new truth: a failed commit is reported by the next submit or drain, and then
         // both are thrown away (`resynchronize`).
@@ -228,7 +229,8 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
 
     /// The transaction of one batch, and what follows its commit.
     private func commitJob(
-        rows: [Store.P.Row], states: [String: Store.P.State], outbox: [OutboxRecord], ingestTimes: [Int64],
+        rows: [Store.P.Row], states: [String: Store.P.State], deadLetters: [OutboxRecord], derived: [DerivedEvent],
+        ingestTimes: [Int64],
         moves: [(KafkaTopicPartition, expected: Int64?, next: Int64)], nextOffsets: [KafkaTopicPartition: Int64],
         polledAt: ContinuousClock.Instant, polledAtWall: Int64, foldedAt: ContinuousClock.Instant, records: Int
     ) -> CommitJob {
@@ -240,11 +242,16 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
                 try store.write(rows, session: s)
                 try store.writeStates(states, session: s)
                 let wroteRows = ContinuousClock.now
+                // Derived events become JSON here, on the committer's thread. Dead letters and derived events
+                // go to different topics, so putting one kind first changes no topic's order.
+                var outbox = deadLetters
+                outbox.reserveCapacity(deadLetters.count + derived.count)
+                for event in derived { outbox.append(OutboxRecord(event)) }
                 try OutboxRecord.insert(outbox, table: tables.outbox, session: s)
                 try offsets.advance(moves, session: s)
                 if logger.logLevel <= .debug {
                     logger.debug("batch written", metadata: [
-                        "records": "\(records)", "rows": "\(rows.count)", "outbox": "\(outbox.count)",
+                        "records": "\(records)", "rows": "\(rows.count)", "outbox": "\(deadLetters.count + derived.count)",
                         "fold_ms": "\(Self.milliseconds(foldedAt - polledAt))",
                         "rows_ms": "\(Self.milliseconds(wroteRows - started))",
                         "outbox_offsets_ms": "\(Self.milliseconds(ContinuousClock.now - wroteRows))",

@@ -50,14 +50,18 @@ public struct FoldResult<State: Sendable, Row: Sendable>: Sendable {
 
 /// A derived event and the topic it goes to. Its id is deterministic (see `EventID.derived`).
 ///
-/// The envelope is encoded once, when the fold makes it: on the hot path it only travels to the outbox.
+/// Held typed, like rows: the runtime writes its JSON envelope when it commits the batch (off the fold's
+/// thread, overlapping the next batch's fold), so a fold step only builds a value.
 public struct DerivedEvent: Sendable, Equatable {
     public var topic: String
     public var id: String
     public var type: String
     public var key: String
-    /// The whole envelope as JSON, as it goes to Kafka.
-    public var encoded: [UInt8]
+    public var source: String
+    public var eventTime: Timestamp
+    public var ingestTime: Timestamp
+    public var payload: any EventPayload
+    public var schemaVersion: Int { Swift.type(of: payload).schemaVersion }
 
     public init<P: EventPayload>(
         topic: String, payload: P, id: String, source: String, eventTime: Timestamp, ingestTime: Timestamp
@@ -66,18 +70,31 @@ public struct DerivedEvent: Sendable, Equatable {
         self.id = id
         self.type = P.eventType
         self.key = payload.partitionKey
+        self.source = source
+        self.eventTime = eventTime
+        self.ingestTime = ingestTime
+        self.payload = payload
+    }
+
+    /// The whole envelope as JSON, as it goes to Kafka (written on each call).
+    public var encoded: [UInt8] {
         var w = JSONWriter(capacity: 384)
         w.beginObject()
         w.key(ascii: "id"); w.string(id)
-        w.key(ascii: "type"); w.string(P.eventType)
-        w.key(ascii: "schema_version"); w.int(P.schemaVersion)
+        w.key(ascii: "type"); w.string(type)
+        w.key(ascii: "schema_version"); w.int(schemaVersion)
         w.key(ascii: "source"); w.string(source)
         w.key(ascii: "key"); w.string(key)
         w.key(ascii: "event_time"); w.timestamp(eventTime)
         w.key(ascii: "ingest_time"); w.timestamp(ingestTime)
         w.key(ascii: "payload"); payload.encode(to: &w)
         w.endObject()
-        self.encoded = w.takeBytes()
+        return w.takeBytes()
+    }
+
+    /// Equal when they would go to the same topic as the same bytes.
+    public static func == (lhs: DerivedEvent, rhs: DerivedEvent) -> Bool {
+        lhs.topic == rhs.topic && lhs.id == rhs.id && lhs.encoded == rhs.encoded
     }
 
     /// The envelope, parsed back (tests and tools; the runtime never needs it).
