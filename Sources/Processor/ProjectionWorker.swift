@@ -199,11 +199,9 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         rows.reserveCapacity(inputs.count * 2)
         var derived: [DerivedEvent] = []
         for (key, input) in inputs {
-            // Hand the fold the only reference, so it mutates in place instead of copying.
-            let result = projection.fold(states.removeValue(forKey: key), input)
-            states[key] = result.state
-            rows.append(contentsOf: result.rows)
-            derived.append(contentsOf: result.derived)
+            let step = projection.fold(input, key: key, in: &states)
+            rows.append(contentsOf: step.rows)
+            derived.append(contentsOf: step.derived)
         }
 
         let moves = nextOffsets.map { tp, next in (tp, expected: positions[tp] ?? nil, next: next) }

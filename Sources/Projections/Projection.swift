@@ -33,6 +33,18 @@ public protocol Projection: Sendable {
 
 extension Projection {
     public var batchLingerMs: Int { 0 }
+
+    /// One fold step on the state kept for `key`, in place: a single dictionary lookup (the dictionary's
+    /// `modify` access moves the value out while it lasts), and the fold receives the only reference to the
+    /// state, so it mutates instead of copying. Returns the step's rows and derived events.
+    public func fold(_ input: Input, key: String, in states: inout [String: State]) -> (rows: [Row], derived: [DerivedEvent]) {
+        func step(_ slot: inout State?) -> (rows: [Row], derived: [DerivedEvent]) {
+            let result = fold(slot.take(), input)
+            slot = result.state
+            return (result.rows, result.derived)
+        }
+        return step(&states[key])
+    }
 }
 
 /// What one fold step produced.

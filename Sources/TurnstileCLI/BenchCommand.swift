@@ -206,8 +206,7 @@ struct BenchCommand: AsyncParsableCommand {
         let start = ContinuousClock.now
         for input in inputs {
             let key = projection.stateKey(of: input)
-            let result = projection.fold(states.removeValue(forKey: key), input)
-            states[key] = result.state
+            let result = projection.fold(input, key: key, in: &states)
             rows += result.rows.count + result.derived.count
         }
         let seconds = (ContinuousClock.now - start).seconds
@@ -223,8 +222,7 @@ struct BenchCommand: AsyncParsableCommand {
         for bytes in encoded {
             guard let envelope = try? EventEnvelope.decode(bytes), let input = try? projection.decode(envelope) else { continue }
             let key = projection.stateKey(of: input)
-            let result = projection.fold(states.removeValue(forKey: key), input)
-            states[key] = result.state
+            let result = projection.fold(input, key: key, in: &states)
             rows += result.rows.count + result.derived.count
         }
         let seconds = (ContinuousClock.now - start).seconds

@@ -45,8 +45,7 @@ struct ParkingBench {
         for bytes in encoded {
             let input = try projection.decode(try EventEnvelope.decode(bytes))
             let key = projection.stateKey(of: input)
-            let r = projection.fold(states.removeValue(forKey: key), input)
-            states[key] = r.state
+            let r = projection.fold(input, key: key, in: &states)
             rows += r.rows.count + r.derived.count
         }
         let foldRate = Double(encoded.count) / (ContinuousClock.now - foldStart).seconds

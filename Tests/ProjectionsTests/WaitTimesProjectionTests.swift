@@ -112,4 +112,37 @@ import Testing
             source: "t", eventTime: t0)
         #expect(throws: EventValidationError.self) { try projection.decode(e) }
     }
+
+    /// The runtime's in-place step gives what handing states around by hand gives, key by key.
+    @Test func foldingInPlaceInADictionaryEqualsFoldingByHand() {
+        let waits: [(String, Int?, AttractionStatus)] = [
+            ("ride", 10, .operating), ("coaster", 45, .operating), ("ride", 15, .operating), ("coaster", nil, .down),
+            ("ride", 15, .operating), ("coaster", 30, .operating),
+        ]
+        var states: [String: AttractionState] = [:]
+        var byHand: [String: AttractionState] = [:]
+        var inPlace: ([WaitTimesRow], [DerivedEvent]) = ([], [])
+        var handRows: ([WaitTimesRow], [DerivedEvent]) = ([], [])
+        for (i, (ride, wait, status)) in waits.enumerated() {
+            let time = t0.adding(seconds: Int64(i) * 300)
+            let input: WaitTimesProjection.Input = (
+                EventMeta(id: "e\(i)", eventTime: time, ingestTime: time),
+                WaitTimeObserved(parkID: "4", attractionID: ride, waitMinutes: wait, status: status)
+            )
+            let key = projection.stateKey(of: input)
+            let step = projection.fold(input, key: key, in: &states)
+            inPlace.0 += step.rows
+            inPlace.1 += step.derived
+            let r = projection.fold(byHand[key], input)
+            byHand[key] = r.state
+            handRows.0 += r.rows
+            handRows.1 += r.derived
+        }
+        #expect(states == byHand)
+        #expect(states.count == 2)
+        #expect(inPlace.0 == handRows.0)
+        #expect(inPlace.1 == handRows.1)
+        // Every step changes a wait, a status or (the second 15-minute reading) the baseline P50: 10 → 15.
+        #expect(inPlace.1.count == 6)
+    }
 }
