@@ -37,6 +37,8 @@ struct BenchCommand: AsyncParsableCommand {
     var race = false
     @Option(help: "Wall-clock seconds of each race phase.") var raceSeconds: Double = 60
     @Option(help: "Speed-ups of the race phases (1 = race rate).") var raceSpeedups: [Double] = [1, 100]
+    @Option(help: "Send the race's telemetry in batches every this many ms, as a feed delivers it (0: each sample when due).")
+    var raceTelemetryEveryMs: Int = 0
     @Option(help: "Batch linger of the parks bench's processor (ms; default: the projection's own, 0).")
     var batchLingerMs: Int?
     @Flag(help: "The parking bench instead: simulated garages through parking_occupancy.")
@@ -45,6 +47,9 @@ struct BenchCommand: AsyncParsableCommand {
     func validate() throws {
         if let linger = batchLingerMs, !(0...60_000).contains(linger) {
             throw ValidationError("--batch-linger-ms must be within 0...60000")
+        }
+        guard (0...60_000).contains(raceTelemetryEveryMs) else {
+            throw ValidationError("--race-telemetry-every-ms must be within 0...60000")
         }
     }
 
@@ -63,7 +68,7 @@ struct BenchCommand: AsyncParsableCommand {
         if race {
             try await RaceBench(
                 kafka: try global.kafkaConfig(), baseURL: try global.database(), logger: logger, seconds: raceSeconds,
-                speedups: raceSpeedups, say: say
+                speedups: raceSpeedups, telemetryEveryMs: raceTelemetryEveryMs, say: say
             ).run()
             return
         }

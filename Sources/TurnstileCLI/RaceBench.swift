@@ -17,6 +17,9 @@ struct RaceBench {
     let logger: Logger
     let seconds: Double
     let speedups: [Double]
+    /// Telemetry held and sent together every this many ms, as a feed delivers it (0: each sample in the 10 ms
+    /// tick it falls due in). Timing events always go at once.
+    var telemetryEveryMs: Int = 0
     let say: (String, String) -> Void
 
     func run() async throws {
@@ -37,6 +40,8 @@ struct RaceBench {
         let race = RaceSimulator(.init(seed: 7, sessionID: "bench-race", cars: 20, laps: 70, telemetryHz: 4)).events()
         let start = race.first!.eventTime.microseconds
         say("race events (20 cars × 70 laps, telemetry 4 Hz)", "\(race.count), of which timing \(race.filter { $0.type != CarSample.eventType }.count)")
+
+        say("telemetry sent", telemetryEveryMs > 0 ? "in batches every \(telemetryEveryMs) ms" : "each sample when due (10 ms ticks)")
 
         let settings = ProcessorSettings(
             databaseURL: scratch.url, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
@@ -89,6 +94,8 @@ struct RaceBench {
             let phaseStart = ContinuousClock.now
             let phaseSimStart = simulated
             var sentThisPhase = 0, telemetryThisPhase = 0
+            var heldTelemetry: [EventEnvelope] = []
+            var lastTelemetrySend = ContinuousClock.now
             // The floor beside the phase, for as long as the phase will send (the race may end first).
             let phaseSending = min(seconds, Double(race.last!.eventTime.microseconds - phaseSimStart) / 1e6 / speedup)
             let floorDuring = Task { try await floor.measure(records: max(1, Int(phaseSending * 5)), every: .milliseconds(200)) }
@@ -104,6 +111,15 @@ struct RaceBench {
                     due.append(e)
                     next += 1
                 }
+                if telemetryEveryMs > 0 {
+                    heldTelemetry += due.filter { $0.type == CarSample.eventType }
+                    due.removeAll { $0.type == CarSample.eventType }
+                    if ContinuousClock.now - lastTelemetrySend >= .milliseconds(telemetryEveryMs) {
+                        due += heldTelemetry
+                        heldTelemetry.removeAll(keepingCapacity: true)
+                        lastTelemetrySend = .now
+                    }
+                }
                 if !due.isEmpty {
                     _ = try await publisher.publish(due)
                     let timing = due.filter { $0.type != CarSample.eventType }.count
@@ -112,6 +128,10 @@ struct RaceBench {
                     telemetryThisPhase += due.count - timing
                 }
                 try await Task.sleep(for: .milliseconds(10))
+            }
+            if !heldTelemetry.isEmpty {
+                _ = try await publisher.publish(heldTelemetry)
+                telemetryThisPhase += heldTelemetry.count
             }
             // The race may end before the phase does: rates are over the time events were actually sent.
             let sending = min((ContinuousClock.now - phaseStart).seconds, seconds)
