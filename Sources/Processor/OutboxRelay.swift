@@ -130,7 +130,7 @@ public final class OutboxRelay: @unchecked Sendable {
                 } catch {
                     // Only the processor writes bundles: a damaged one is a bug or a bad repair. It stays put
                     // (nothing is lost) and everything behind it waits, loudly.
-                    throw OutboxRelayError.undecodableBundle(table: table, id: id, reason: error.description)
+                    throw OutboxRelayError.unpublishableRow(table: table, id: id, reason: error.description)
                 }
                 for record in records {
                     messages.append(
@@ -138,7 +138,7 @@ public final class OutboxRelay: @unchecked Sendable {
                 }
             } else {
                 guard let topic = r.string(row, 1), let value = try r.bytes(row, 3) else {
-                    throw OutboxRelayError.undecodableBundle(
+                    throw OutboxRelayError.unpublishableRow(
                         table: table, id: id, reason: "neither records nor topic and value are set")
                 }
                 messages.append(
@@ -159,11 +159,11 @@ public final class OutboxRelay: @unchecked Sendable {
 
 /// An outbox row the relay cannot publish.
 public enum OutboxRelayError: Error, CustomStringConvertible {
-    case undecodableBundle(table: String, id: Int64, reason: String)
+    case unpublishableRow(table: String, id: Int64, reason: String)
 
     public var description: String {
         switch self {
-        case .undecodableBundle(let table, let id, let reason):
+        case .unpublishableRow(let table, let id, let reason):
             "outbox row \(id) of \(table) cannot be published (\(reason)); the relay waits behind it: inspect it "
                 + "(SELECT * FROM \(table) WHERE id = \(id)), then repair or delete it"
         }

@@ -39,7 +39,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Speed-ups of the race phases (1 = race rate).") var raceSpeedups: [Double] = [1, 100]
     @Option(help: "Send the race's telemetry in batches every this many ms, as a feed delivers it (0: each sample when due).")
     var raceTelemetryEveryMs: Int = 0
-    @Option(help: "Batch linger of the parks bench's processor (ms; default: the projection's own, 0).")
+    @Option(help: "Batch linger of the parks bench's processor (ms; default: the projection's own, 10).")
     var batchLingerMs: Int?
     @Flag(help: "The parking bench instead: simulated garages through parking_occupancy.")
     var parking = false
