@@ -195,21 +195,12 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         cache.removeAll()
         for (key, state) in try store.loadStates(missing, session: session) { states[key] = state }
 
-        var rows: [Store.P.Row] = []
-        rows.reserveCapacity(inputs.count * 2)
-        var derived: [DerivedEvent] = []
-        for (key, input) in inputs {
-            let step = projection.fold(input, key: key, in: &states)
-            rows.append(contentsOf: step.rows)
-            derived.append(contentsOf: step.derived)
-        }
+        let folded = projection.fold(batch: inputs, states: &states)
 
         let moves = nextOffsets.map { tp, next in (tp, expected: positions[tp] ?? nil, next: next) }
-        var touched: [String: Store.P.State] = [:]
-        for (key, _) in inputs where touched[key] == nil { touched[key] = states[key] }
         let foldedAt = ContinuousClock.now
         let job = commitJob(
-            rows: rows, states: touched, deadLetters: deadLetters, derived: derived, ingestTimes: ingestTimes, moves: moves, nextOffsets: nextOffsets,
+            folded, deadLetters: deadLetters, ingestTimes: ingestTimes, moves: moves, nextOffsets: nextOffsets,
             polledAt: polledAt, polledAtWall: polledAtWall, foldedAt: foldedAt, records: messages.count)
         // Optimistically the new truth: a failed commit is reported by the next submit or drain, and then
         // both are thrown away (`resynchronize`).
@@ -227,8 +218,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
 
     /// The transaction of one batch, and what follows its commit.
     private func commitJob(
-        rows: [Store.P.Row], states: [String: Store.P.State], deadLetters: [OutboxRecord], derived: [DerivedEvent],
-        ingestTimes: [Int64],
+        _ folded: FoldedBatch<Store.P.State, Store.P.Row>, deadLetters: [OutboxRecord], ingestTimes: [Int64],
         moves: [(KafkaTopicPartition, expected: Int64?, next: Int64)], nextOffsets: [KafkaTopicPartition: Int64],
         polledAt: ContinuousClock.Instant, polledAtWall: Int64, foldedAt: ContinuousClock.Instant, records: Int
     ) -> CommitJob {
@@ -237,19 +227,18 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         return CommitJob(
             write: { s in
                 let started = ContinuousClock.now
-                try store.write(rows, session: s)
-                try store.writeStates(states, session: s)
+                try store.write(folded, session: s)
                 let wroteRows = ContinuousClock.now
                 // Derived events become JSON here, on the committer's thread. Dead letters and derived events
                 // go to different topics, so putting one kind first changes no topic's order.
                 var outbox = deadLetters
-                outbox.reserveCapacity(deadLetters.count + derived.count)
-                for event in derived { outbox.append(OutboxRecord(event)) }
+                outbox.reserveCapacity(deadLetters.count + folded.derived.count)
+                for event in folded.derived { outbox.append(OutboxRecord(event)) }
                 try OutboxRecord.insert(outbox, table: tables.outbox, session: s)
                 try offsets.advance(moves, session: s)
                 if logger.logLevel <= .debug {
                     logger.debug("batch written", metadata: [
-                        "records": "\(records)", "rows": "\(rows.count)", "outbox": "\(deadLetters.count + derived.count)",
+                        "records": "\(records)", "rows": "\(folded.rows.count)", "outbox": "\(deadLetters.count + folded.derived.count)",
                         "fold_ms": "\(Self.milliseconds(foldedAt - polledAt))",
                         "rows_ms": "\(Self.milliseconds(wroteRows - started))",
                         "outbox_offsets_ms": "\(Self.milliseconds(ContinuousClock.now - wroteRows))",

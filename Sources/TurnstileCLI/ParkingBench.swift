@@ -39,15 +39,21 @@ struct ParkingBench {
             "\(envelopes.count), of which spot readings \(readings) (avg \(encoded.reduce(0) { $0 + $1.count } / max(1, encoded.count)) bytes)")
 
         // 1. Decode + validate + fold, one core, no I/O.
+        // In the worker's batches, the previous batch's output alive meanwhile (as `BenchCommand.measureFold`).
         var states: [String: FacilityState] = [:]
         var rows = 0
+        var previous = FoldedBatch<FacilityState, ParkingProjection.Row>()
         let foldStart = ContinuousClock.now
-        for bytes in encoded {
-            let input = try projection.decode(try EventEnvelope.decode(bytes))
-            let key = projection.stateKey(of: input)
-            let r = projection.fold(input, key: key, in: &states)
-            rows += r.rows.count + r.derived.count
+        for chunk in stride(from: 0, to: encoded.count, by: BenchCommand.foldBatch) {
+            let inputs = try encoded[chunk..<min(chunk + BenchCommand.foldBatch, encoded.count)].map { bytes in
+                let input = try projection.decode(try EventEnvelope.decode(bytes))
+                return (key: projection.stateKey(of: input), input: input)
+            }
+            let folded = projection.fold(batch: inputs, states: &states)
+            rows += folded.rows.count + folded.derived.count
+            previous = folded
         }
+        precondition(rows == 0 || !previous.touched.isEmpty)
         let foldRate = Double(encoded.count) / (ContinuousClock.now - foldStart).seconds
         say("decode+validate+fold (1 core)", BenchCommand.rate(foldRate))
         say("  rows and derived events per input event", String(format: "%.2f", Double(rows) / Double(max(1, encoded.count))))

@@ -20,15 +20,26 @@ import Testing
         rows.compactMap { if case .observation(let o) = $0 { o } else { nil } }
     }
 
-    func baselines(_ rows: [WaitTimesRow]) -> [BaselineRow] {
-        rows.compactMap { if case .baseline(let b) = $0 { b } else { nil } }
+    /// A changed baseline as the store writes it: the slot a row names, with the histogram the state holds.
+    struct Baseline {
+        var dayOfWeek: Int, hour: Int, histogram: WaitHistogram
+        var p50: Int? { histogram.percentile(0.5) }
+        var p90: Int? { histogram.percentile(0.9) }
+    }
+
+    func baselines(_ r: FoldResult<AttractionState, WaitTimesRow>) -> [Baseline] {
+        r.rows.compactMap {
+            guard case .baselineChanged(let slot) = $0 else { return nil }
+            #expect(slot.parkID == r.state.parkID && slot.attractionID == r.state.attractionID)
+            return Baseline(dayOfWeek: slot.dayOfWeek, hour: slot.hour, histogram: r.state.baselines[slot.index] ?? WaitHistogram())
+        }
     }
 
     @Test func scriptedSequence() throws {
         // 1. First open reading.
         let r1 = projection.fold(nil, input("e1", t0, 30, .operating))
         #expect(observations(r1.rows).map(\.waitMinutes) == [30])
-        #expect(baselines(r1.rows).map { [$0.dayOfWeek, $0.hour, $0.p50!, $0.p90!] } == [[3, 10, 30, 30]])
+        #expect(baselines(r1).map { [$0.dayOfWeek, $0.hour, $0.p50!, $0.p90!] } == [[3, 10, 30, 30]])
         #expect(r1.state.status == .operating)
         #expect(r1.state.statusSince == t0)
         #expect(r1.derived.count == 1)
@@ -48,7 +59,7 @@ import Testing
         // 3. Breakdown: no wait, status changes, no baseline sample.
         let t1 = t0.adding(seconds: 300)
         let r3 = projection.fold(r2.state, input("e3", t1, nil, .down))
-        #expect(baselines(r3.rows).isEmpty)
+        #expect(baselines(r3).isEmpty)
         #expect(r3.state.status == .down)
         #expect(r3.state.statusSince == t1)
         #expect(r3.state.waitMinutes == nil)
@@ -57,14 +68,14 @@ import Testing
         // 4. A late (older) open reading: history and baseline take it, current state does not go back.
         let r4 = projection.fold(r3.state, input("e4", t0.adding(seconds: -600), 60, .operating))
         #expect(observations(r4.rows).count == 1)
-        #expect(baselines(r4.rows).map { [$0.p50!, $0.p90!, Int($0.histogram.total)] } == [[30, 60, 2]])
+        #expect(baselines(r4).map { [$0.p50!, $0.p90!, Int($0.histogram.total)] } == [[30, 60, 2]])
         #expect(r4.state.status == .down)
         #expect(r4.state.observedAt == t1)
         #expect(r4.derived.isEmpty)
 
         // 5. Reopens at the same hour with 20: baseline {20, 30, 60} → P50 30, P90 60.
         let r5 = projection.fold(r4.state, input("e5", t1.adding(seconds: 300), 20, .operating))
-        #expect(baselines(r5.rows).map { [$0.p50!, $0.p90!] } == [[30, 60]])
+        #expect(baselines(r5).map { [$0.p50!, $0.p90!] } == [[30, 60]])
         #expect(r5.state.statusSince == t1.adding(seconds: 300))
         #expect(r5.state.waitMinutes == 20)
         #expect(try r5.derived.map { try $0.envelope().decode(AttractionWaitUpdated.self).baselineP50 } == [30])
@@ -74,7 +85,7 @@ import Testing
         let t2 = t1.adding(seconds: 600)
         let r6 = projection.fold(r5.state, input("e6", t2, 20, .operating))
         #expect(observations(r6.rows).count == 1)
-        #expect(baselines(r6.rows).map { [$0.p50!, Int($0.histogram.total)] } == [[20, 4]])
+        #expect(baselines(r6).map { [$0.p50!, Int($0.histogram.total)] } == [[20, 4]])
         #expect(r6.state.observedAt == t2)
         // {20, 20, 30, 60}: nearest-rank P50 is 20, a change of baseline: published.
         #expect(try r6.derived.map { try $0.envelope().decode(AttractionWaitUpdated.self).baselineP50 } == [20])
@@ -84,7 +95,7 @@ import Testing
         let r7 = projection.fold(r6.state, input("e7", t3, 20, .operating))
         #expect(r7.derived.isEmpty)
         #expect(r7.state.observedAt == t3)
-        #expect(r7.rows.contains { if case .current(let c) = $0 { c.observedAt == t3 } else { false } })
+        #expect(observations(r7.rows).map(\.time) == [t3])
 
         // 8. The wait changes: published again.
         let r8 = projection.fold(r7.state, input("e8", t3.adding(seconds: 300), 25, .operating))
@@ -94,15 +105,15 @@ import Testing
     @Test func baselinesUseParkLocalHours() {
         // 10:15 UTC is 03:15 in Los Angeles (PDT, UTC−7) on the same Thursday.
         let r = projection.fold(nil, input("e1", t0, 15, .operating, zone: "America/Los_Angeles"))
-        #expect(baselines(r.rows).map { [$0.dayOfWeek, $0.hour] } == [[3, 3]])
+        #expect(baselines(r).map { [$0.dayOfWeek, $0.hour] } == [[3, 3]])
         // 02:00 UTC on Thursday is Wednesday 19:00 in Los Angeles.
         let r2 = projection.fold(r.state, input("e2", Timestamp(iso8601: "2024-05-23T02:00:00Z")!, 15, .operating))
-        #expect(baselines(r2.rows).map { [$0.dayOfWeek, $0.hour] } == [[2, 19]])
+        #expect(baselines(r2).map { [$0.dayOfWeek, $0.hour] } == [[2, 19]])
     }
 
     @Test func closedRidesReportingZeroDoNotPolluteBaselines() {
         let r = projection.fold(nil, input("e1", t0, 0, .closed))
-        #expect(baselines(r.rows).isEmpty)
+        #expect(baselines(r).isEmpty)
         #expect(r.state.waitMinutes == nil)
     }
 
@@ -144,5 +155,22 @@ import Testing
         #expect(inPlace.1 == handRows.1)
         // Every step changes a wait, a status or (the second 15-minute reading) the baseline P50: 10 → 15.
         #expect(inPlace.1.count == 6)
+
+        // The runtime's batch step: the same rows and derived events in order, and each touched key's final
+        // state; a key the batch did not touch is not in `touched`, though its state is kept.
+        var batchStates: [String: AttractionState] = ["4/other": AttractionState(parkID: "4", attractionID: "other")]
+        let inputs = waits.enumerated().map { i, w in
+            let time = t0.adding(seconds: Int64(i) * 300)
+            let input: WaitTimesProjection.Input = (
+                EventMeta(id: "e\(i)", eventTime: time, ingestTime: time),
+                WaitTimeObserved(parkID: "4", attractionID: w.0, waitMinutes: w.1, status: w.2)
+            )
+            return (key: projection.stateKey(of: input), input: input)
+        }
+        let batch = projection.fold(batch: inputs, states: &batchStates)
+        #expect(batch.rows == inPlace.0)
+        #expect(batch.derived == inPlace.1)
+        #expect(batch.touched == byHand)
+        #expect(batchStates.count == 3)
     }
 }

@@ -27,7 +27,9 @@ public struct WaitTimeObserved: EventPayload {
     }
 
     /// Attraction ids are only unique within a park.
-    public var partitionKey: String { parkID + "/" + attractionID }
+    public var partitionKey: String { Self.partitionKey(parkID: parkID, attractionID: attractionID) }
+
+    public static func partitionKey(parkID: String, attractionID: String) -> String { parkID + "/" + attractionID }
 
     public init(payload r: FieldReader) throws(EventValidationError) {
         parkID = try r.identifier("park_id")

@@ -24,6 +24,12 @@ public struct SessionStore: ProjectionStore {
         return states
     }
 
+    /// The rows, then the states the batch left.
+    public func write(_ batch: FoldedBatch<SessionState, SessionRow>, session: PGSession) throws {
+        try write(batch.rows, session: session)
+        try writeStates(batch.touched, session: session)
+    }
+
     public func write(_ rows: [SessionRow], session: PGSession) throws {
         var laps = PGBinaryCopyWriter(reservingCapacity: rows.count * 96)
         var lapCount = 0

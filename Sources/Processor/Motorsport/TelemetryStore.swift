@@ -31,6 +31,11 @@ public struct TelemetryStore: ProjectionStore {
         return states
     }
 
+    /// Its state is stored as the rows it writes.
+    public func write(_ batch: FoldedBatch<CarTelemetryState, TelemetryRow>, session: PGSession) throws {
+        try write(batch.rows, session: session)
+    }
+
     public func write(_ rows: [TelemetryRow], session: PGSession) throws {
         var samples = PGBinaryCopyWriter(reservingCapacity: rows.count * 48)
         var sampleCount = 0

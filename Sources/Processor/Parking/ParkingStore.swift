@@ -24,6 +24,12 @@ public struct ParkingStore: ProjectionStore {
         return states
     }
 
+    /// The rows, then the states the batch left.
+    public func write(_ batch: FoldedBatch<FacilityState, ParkingRow>, session: PGSession) throws {
+        try write(batch.rows, session: session)
+        try writeStates(batch.touched, session: session)
+    }
+
     public func write(_ rows: [ParkingRow], session: PGSession) throws {
         // Current-state tables need only the last row of each key in a batch; history tables take every row.
         var sensors: [String: (String, String, SensorRow)] = [:]

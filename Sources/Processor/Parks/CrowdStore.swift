@@ -58,6 +58,11 @@ public struct CrowdStore: ProjectionStore {
         return w.string
     }
 
+    /// Its state is stored as the rows it writes.
+    public func write(_ batch: FoldedBatch<ParkCrowdState, CrowdRow>, session: PGSession) throws {
+        try write(batch.rows, session: session)
+    }
+
     public func write(_ rows: [CrowdRow], session: PGSession) throws {
         var samples = PGBinaryCopyWriter(reservingCapacity: rows.count * 80)
         var sampleCount = 0

@@ -59,13 +59,15 @@ public struct WaitTimesStore: ProjectionStore {
         return states
     }
 
-    public func write(_ rows: [WaitTimesRow], session: PGSession) throws {
-        var observations = PGBinaryCopyWriter(reservingCapacity: rows.count * 64)
+    /// Appends the batch's observations, then upserts the current state of every attraction it touched and
+    /// each baseline it changed, as the batch left them.
+    public func write(_ batch: FoldedBatch<AttractionState, WaitTimesRow>, session: PGSession) throws {
+        var observations = PGBinaryCopyWriter(reservingCapacity: batch.rows.count * 64)
         var observationCount = 0
-        // Only the last current state and baseline of each key in a batch need writing.
-        var current: [String: AttractionCurrentRow] = [:]
-        var baselines: [String: BaselineRow] = [:]
-        for row in rows {
+        // Each changed baseline once, with the histogram the batch left.
+        var baselines: [(state: AttractionState, slot: BaselineSlot)] = []
+        var seen: Set<BaselineSlot> = []
+        for row in batch.rows {
             switch row {
             case .observation(let o):
                 observationCount += 1
@@ -75,10 +77,11 @@ public struct WaitTimesStore: ProjectionStore {
                 observations.text(o.attractionID)
                 if let w = o.waitMinutes { observations.int32(Int32(w)) } else { observations.null() }
                 observations.text(o.status.rawValue)
-            case .current(let s):
-                current["\(s.parkID)/\(s.attractionID)"] = s
-            case .baseline(let b):
-                baselines["\(b.parkID)/\(b.attractionID)/\(b.dayOfWeek)/\(b.hour)"] = b
+            case .baselineChanged(let slot):
+                guard seen.insert(slot).inserted,
+                    let state = batch.touched[WaitTimeObserved.partitionKey(parkID: slot.parkID, attractionID: slot.attractionID)]
+                else { continue }
+                baselines.append((state, slot))
             }
         }
         if observationCount > 0 {
@@ -86,11 +89,11 @@ public struct WaitTimesStore: ProjectionStore {
                 into: tables.waitTimes, columns: ["time", "park_id", "attraction_id", "wait_minutes", "status"],
                 rows: &observations)
         }
-        try writeCurrent(Array(current.values), session: session)
-        try writeBaselines(Array(baselines.values), session: session)
+        try writeCurrent(batch.touched.values, session: session)
+        try writeBaselines(baselines, session: session)
     }
 
-    private func writeCurrent(_ states: [AttractionCurrentRow], session: PGSession) throws {
+    private func writeCurrent(_ states: Dictionary<String, AttractionState>.Values, session: PGSession) throws {
         guard !states.isEmpty else { return }
         var w = PGBinaryCopyWriter(reservingCapacity: states.count * 200)
         for s in states {
@@ -113,20 +116,21 @@ public struct WaitTimesStore: ProjectionStore {
             key: ["park_id", "attraction_id"], rows: &w)
     }
 
-    private func writeBaselines(_ rows: [BaselineRow], session: PGSession) throws {
-        guard !rows.isEmpty else { return }
-        var w = PGBinaryCopyWriter(reservingCapacity: rows.count * 160)
-        for b in rows {
+    private func writeBaselines(_ changed: [(state: AttractionState, slot: BaselineSlot)], session: PGSession) throws {
+        guard !changed.isEmpty else { return }
+        var w = PGBinaryCopyWriter(reservingCapacity: changed.count * 160)
+        for (state, slot) in changed {
+            let histogram = state.baselines[slot.index] ?? WaitHistogram()
             w.beginRow(columns: 9)
-            w.text(b.parkID)
-            w.text(b.attractionID)
-            w.int16(Int16(b.dayOfWeek))
-            w.int16(Int16(b.hour))
-            w.int64(b.histogram.total)
-            if let v = b.p50 { w.int32(Int32(v)) } else { w.null() }
-            if let v = b.p90 { w.int32(Int32(v)) } else { w.null() }
-            w.int32Array(b.histogram.values)
-            w.int32Array(b.histogram.counts)
+            w.text(slot.parkID)
+            w.text(slot.attractionID)
+            w.int16(Int16(slot.dayOfWeek))
+            w.int16(Int16(slot.hour))
+            w.int64(histogram.total)
+            if let v = histogram.percentile(0.5) { w.int32(Int32(v)) } else { w.null() }
+            if let v = histogram.percentile(0.9) { w.int32(Int32(v)) } else { w.null() }
+            w.int32Array(histogram.values)
+            w.int32Array(histogram.counts)
         }
         try session.upsertRows(
             into: tables.attractionBaselines,

@@ -45,9 +45,9 @@ public struct WaitTimesProjection: Projection {
         if let name = o.attractionName { state.attractionName = name }
         if let zone = o.timeZone { state.timeZone = zone }
 
-        // Up to three rows: one allocation, not one per growth.
+        // Up to two rows: one allocation, not one per growth.
         var rows: [WaitTimesRow] = []
-        rows.reserveCapacity(3)
+        rows.reserveCapacity(2)
         rows.append(
             .observation(
                 WaitObservationRow(
@@ -57,22 +57,19 @@ public struct WaitTimesProjection: Projection {
         // Baselines count every open observation, in or out of order: counting commutes.
         let (dow, hour) = time.hourOfWeek(offsetSeconds: TimeZoneOffsets.offset(zone: state.timeZone, at: time))
         let slot = dow * 24 + hour
-        var histogram: WaitHistogram?
+        // The baseline P50 of this hour, as it is after this observation.
+        var p50: Int?
         if o.status.isOpen, let wait = o.waitMinutes {
-            state.baselines[slot, default: WaitHistogram()].add(wait)
-            histogram = state.baselines[slot]
-            rows.append(
-                .baseline(
-                    BaselineRow(
-                        parkID: o.parkID, attractionID: o.attractionID, dayOfWeek: dow, hour: hour,
-                        histogram: histogram!)))
+            p50 = Self.add(wait, to: &state.baselines[slot, default: WaitHistogram()])
+            rows.append(.baselineChanged(BaselineSlot(parkID: o.parkID, attractionID: o.attractionID, dayOfWeek: dow, hour: hour)))
+        } else {
+            p50 = state.baselines[slot]?.percentile(0.5)
         }
 
         // Current state only moves forward in event time.
         if state.observedAt.map({ time >= $0 }) ?? true {
             let first = state.observedAt == nil
             let wait = o.status.isOpen ? o.waitMinutes : nil
-            let p50 = (histogram ?? state.baselines[slot])?.percentile(0.5)
             // The crowd fold only needs changes: a repeated reading (same wait, status and baseline) is not
             // re-published, which halves what a batch writes for feeds that re-post unchanged waits.
             let publish = first || state.status != o.status || state.waitMinutes != wait || state.publishedBaselineP50 != p50
@@ -81,7 +78,6 @@ public struct WaitTimesProjection: Projection {
             state.status = o.status
             state.waitMinutes = wait
             if publish { state.publishedBaselineP50 = p50 }
-            rows.append(.current(AttractionCurrentRow(state)))
             guard publish else { return FoldResult(state: state, rows: rows) }
             let update = AttractionWaitUpdated(
                 parkID: o.parkID, attractionID: o.attractionID, waitMinutes: wait, status: o.status,
@@ -92,6 +88,12 @@ public struct WaitTimesProjection: Projection {
             return FoldResult(state: state, rows: rows, derived: [derived])
         }
         return FoldResult(state: state, rows: rows)
+    }
+
+    /// Adds a wait to a histogram in place (one dictionary access) and returns its new P50.
+    private static func add(_ wait: Int, to histogram: inout WaitHistogram) -> Int? {
+        histogram.add(wait)
+        return histogram.percentile(0.5)
     }
 
     private func insertRecent(_ t: Int64, into times: inout [Int64]) {

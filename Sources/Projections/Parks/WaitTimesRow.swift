@@ -1,11 +1,12 @@
 import Events
 
-/// Rows of the wait-times projection. The runtime appends `observation`s with binary COPY and upserts the
-/// last `current` and `baseline` of each key in a batch.
+/// Rows of the wait-times projection. The runtime appends `observation`s with binary COPY; an attraction's
+/// current state and its changed baselines are upserted once per batch from the state the batch left
+/// (`FoldedBatch.touched`), so a fold step builds neither a current-state row nor a copy of a histogram.
 public enum WaitTimesRow: Sendable, Equatable {
     case observation(WaitObservationRow)
-    case current(AttractionCurrentRow)
-    case baseline(BaselineRow)
+    /// This hour-of-week baseline of the attraction changed: its histogram is in the attraction's state.
+    case baselineChanged(BaselineSlot)
 }
 
 public struct WaitObservationRow: Sendable, Equatable {
@@ -24,48 +25,20 @@ public struct WaitObservationRow: Sendable, Equatable {
     }
 }
 
-/// The current-state columns of an attraction (its state without the baselines, which have their own rows).
-public struct AttractionCurrentRow: Sendable, Equatable {
-    public var parkID: String
-    public var attractionID: String
-    public var attractionName: String?
-    public var timeZone: String?
-    public var observedAt: Timestamp?
-    public var waitMinutes: Int?
-    public var status: AttractionStatus?
-    public var statusSince: Timestamp?
-    public var recentTimes: [Int64]
-    public var publishedBaselineP50: Int?
-
-    public init(_ s: AttractionState) {
-        parkID = s.parkID
-        attractionID = s.attractionID
-        attractionName = s.attractionName
-        timeZone = s.timeZone
-        observedAt = s.observedAt
-        waitMinutes = s.waitMinutes
-        status = s.status
-        statusSince = s.statusSince
-        recentTimes = s.recentTimes
-        publishedBaselineP50 = s.publishedBaselineP50
-    }
-}
-
-public struct BaselineRow: Sendable, Equatable {
+/// Names one hour-of-week baseline of one attraction (park-local day of week, Monday = 0, and hour).
+public struct BaselineSlot: Sendable, Hashable {
     public var parkID: String
     public var attractionID: String
     public var dayOfWeek: Int
     public var hour: Int
-    public var histogram: WaitHistogram
 
-    public init(parkID: String, attractionID: String, dayOfWeek: Int, hour: Int, histogram: WaitHistogram) {
+    public init(parkID: String, attractionID: String, dayOfWeek: Int, hour: Int) {
         self.parkID = parkID
         self.attractionID = attractionID
         self.dayOfWeek = dayOfWeek
         self.hour = hour
-        self.histogram = histogram
     }
 
-    public var p50: Int? { histogram.percentile(0.5) }
-    public var p90: Int? { histogram.percentile(0.9) }
+    /// The index of `AttractionState.baselines`.
+    public var index: Int { dayOfWeek * 24 + hour }
 }
