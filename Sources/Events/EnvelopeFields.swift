@@ -22,6 +22,9 @@ struct EnvelopeFields {
     var eventTime: Time?
     var ingestTime: Time?
     var payload: EnvelopePayload?
+    /// Where a payload object is in the scanned bytes (`payload` is then nil until the decoder takes the
+    /// bytes from their owner, without copying when it can).
+    var payloadRange: Range<Int>?
 
     private enum Member { case id, type, schemaVersion, source, key, eventTime, ingestTime, payload }
 
@@ -47,12 +50,20 @@ struct EnvelopeFields {
         switch Self.member(name) {
         case .eventTime where eventTime == nil: eventTime = try parser.readTimestamp()
         case .ingestTime where ingestTime == nil: ingestTime = try parser.readTimestamp()
-        case .payload where payload == nil:
+        case .payload where payload == nil && payloadRange == nil:
             // An object stays bytes (checked all the same); anything else is kept for the error.
-            if let object = try parser.readObjectBytes() {
-                payload = .bytes(object)
+            if let object = try parser.readObjectRange() {
+                payloadRange = object
             } else {
                 payload = .tree(try parser.readValue())
+            }
+        case .payload: try parser.skipValue()  // a later duplicate: the first wins
+        case .type where type == nil:
+            // Known types are shared strings, not a new one per record.
+            if let known = parser.readString(among: EventTypes.names) {
+                type = .string(known)
+            } else {
+                type = try parser.readValue()
             }
         case let m?: take(m, try parser.readValue())
         case nil: try parser.skipValue()

@@ -3,14 +3,15 @@
 /// anyone asking for `EventEnvelope.payload`, it is the tree.
 enum EnvelopePayload: Sendable {
     case tree(JSONValue)
-    /// A JSON object that `JSONParser` has already checked.
-    case bytes([UInt8])
+    /// A JSON object that `JSONParser` has already checked: a slice of the record's bytes when they came as
+    /// an array (no copy), else a copy.
+    case bytes(ArraySlice<UInt8>)
 
     var tree: JSONValue {
         switch self {
         case .tree(let value): return value
         // Checked when stored, so it parses; `.null` is unreachable.
-        case .bytes(let bytes): return (try? JSONParser.parse(bytes)) ?? .null
+        case .bytes(let bytes): return (try? bytes.withUnsafeBufferPointer { (p) throws(JSONParseError) in try JSONParser.parse(p) }) ?? .null
         }
     }
 

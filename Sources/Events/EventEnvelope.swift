@@ -92,6 +92,16 @@ public struct EventEnvelope: Sendable, Equatable {
     /// members skipped); the payload is checked and kept as bytes for the typed `decode(_:)`. This is every
     /// consumer's hot path.
     public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(EventValidationError) -> EventEnvelope {
+        try decode(bytes, owner: nil)
+    }
+
+    /// As above; the payload's bytes stay a slice of `bytes` (a Kafka record's value), not a copy.
+    public static func decode(_ bytes: [UInt8]) throws(EventValidationError) -> EventEnvelope {
+        try bytes.withUnsafeBufferPointer { (p) throws(EventValidationError) in try decode(p, owner: bytes) }
+    }
+
+    /// `owner`, when given, is the array `bytes` points into.
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, owner: [UInt8]?) throws(EventValidationError) -> EventEnvelope {
         var fields = EnvelopeFields()
         let isObject: Bool
         do {
@@ -105,11 +115,10 @@ public struct EventEnvelope: Sendable, Equatable {
             // Valid JSON, wrong shape: let the tree path say what it got.
             return try EventEnvelope(json: (try? JSONParser.parse(bytes)) ?? .null)
         }
+        if let range = fields.payloadRange {
+            fields.payload = .bytes(owner?[range] ?? ArraySlice(UnsafeBufferPointer(rebasing: bytes[range])))
+        }
         return try EventEnvelope(fields: fields, defaultIngestTime: nil)
-    }
-
-    public static func decode(_ bytes: [UInt8]) throws(EventValidationError) -> EventEnvelope {
-        try bytes.withUnsafeBufferPointer { (p) throws(EventValidationError) in try decode(p) }
     }
 
     /// Validates the envelope fields of a parsed JSON object. `ingest_time` defaults to now and `id` to a

@@ -376,13 +376,28 @@ extension JSONParser {
         }
     }
 
-    /// Reads the next value when it is an object, checked as `readValue` checks it, and returns a copy of its
-    /// bytes; nil, consuming nothing, for any other value.
-    mutating func readObjectBytes() throws(JSONParseError) -> [UInt8]? {
+    /// Reads the next value when it is an object, checked as `readValue` checks it, and returns where its
+    /// bytes are; nil, consuming nothing, for any other value.
+    mutating func readObjectRange() throws(JSONParseError) -> Range<Int>? {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
         let start = index
         try skipObject()
-        return Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        return start..<index
+    }
+
+    /// At a string without escapes whose content is one of `candidates`: consumes it and returns that very
+    /// candidate (no new string storage). Otherwise leaves the position unchanged and returns nil, for
+    /// `readValue` to read it as usual.
+    mutating func readString(among candidates: [String]) -> String? {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let range = rawString() else { return nil }
+        let content = UnsafeBufferPointer(rebasing: bytes[range])
+        for candidate in candidates where candidate.utf8.count == content.count {
+            if candidate.utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(content) }) ?? candidate.utf8.elementsEqual(content) {
+                return candidate
+            }
+        }
+        index = range.lowerBound - 1
+        return nil
     }
 
     /// `parseObject` without the object.

@@ -173,9 +173,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             nextOffsets[tp] = message.offset + 1
             consumedPerTopic[message.topic, default: 0] += 1
             do {
-                let envelope = try message.value.withUnsafeBufferPointer { (p) throws(EventValidationError) in
-                    try EventEnvelope.decode(p)
-                }
+                let envelope = try EventEnvelope.decode(message.value)
                 ingestTimes.append(envelope.ingestTime.microseconds)
                 let input = try projection.decode(envelope)
                 inputs.append((projection.stateKey(of: input), input))
@@ -195,7 +193,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         cache.removeAll()
         for (key, state) in try store.loadStates(missing, session: session) { states[key] = state }
 
-        let folded = projection.fold(batch: inputs, states: &states)
+        let folded = projection.fold(batch: consume inputs, states: &states)
 
         let moves = nextOffsets.map { tp, next in (tp, expected: positions[tp] ?? nil, next: next) }
         let foldedAt = ContinuousClock.now

@@ -37,6 +37,7 @@ extension Projection {
     /// One fold step on the state kept for `key`, in place: a single dictionary lookup (the dictionary's
     /// `modify` access moves the value out while it lasts), and the fold receives the only reference to the
     /// state, so it mutates instead of copying. Returns the step's rows and derived events.
+    @inlinable
     public func fold(_ input: Input, key: String, in states: inout [String: State]) -> (rows: [Row], derived: [DerivedEvent]) {
         func step(_ slot: inout State?) -> (rows: [Row], derived: [DerivedEvent]) {
             let result = fold(slot.take(), input)

@@ -209,14 +209,15 @@ struct BenchCommand: AsyncParsableCommand {
         let inputs = encoded.compactMap { bytes in
             (try? EventEnvelope.decode(bytes)).flatMap { try? projection.decode($0) }
         }.map { (key: projection.stateKey(of: $0), input: $0) }
-        let batches = stride(from: 0, to: inputs.count, by: foldBatch).map { Array(inputs[$0..<min($0 + foldBatch, inputs.count)]) }
+        // Last batch first: popped in order below, each moved into the fold as the worker moves its own.
+        var batches = stride(from: 0, to: inputs.count, by: foldBatch).reversed().map { Array(inputs[$0..<min($0 + foldBatch, inputs.count)]) }
         var states: [String: AttractionState] = [:]
         var rows = 0
         // The worker hands each batch's output to its committer and folds the next meanwhile: the output of
         // the previous batch stays alive during a fold here too (so copy-on-write costs are counted).
         var previous = FoldedBatch<AttractionState, WaitTimesRow>()
         let start = ContinuousClock.now
-        for batch in batches {
+        while let batch = batches.popLast() {
             let folded = projection.fold(batch: batch, states: &states)
             rows += folded.rows.count + folded.derived.count
             previous = folded
@@ -232,16 +233,15 @@ struct BenchCommand: AsyncParsableCommand {
         var states: [String: AttractionState] = [:]
         var rows = 0
         var previous = FoldedBatch<AttractionState, WaitTimesRow>()
-        var inputs: [(key: String, input: WaitTimesProjection.Input)] = []
-        inputs.reserveCapacity(foldBatch)
         let start = ContinuousClock.now
         for chunk in stride(from: 0, to: encoded.count, by: foldBatch) {
-            inputs.removeAll(keepingCapacity: true)
+            var inputs: [(key: String, input: WaitTimesProjection.Input)] = []
+            inputs.reserveCapacity(foldBatch)
             for bytes in encoded[chunk..<min(chunk + foldBatch, encoded.count)] {
                 guard let envelope = try? EventEnvelope.decode(bytes), let input = try? projection.decode(envelope) else { continue }
                 inputs.append((projection.stateKey(of: input), input))
             }
-            let folded = projection.fold(batch: inputs, states: &states)
+            let folded = projection.fold(batch: consume inputs, states: &states)
             rows += folded.rows.count + folded.derived.count
             previous = folded
         }

@@ -49,7 +49,7 @@ struct ParkingBench {
                 let input = try projection.decode(try EventEnvelope.decode(bytes))
                 return (key: projection.stateKey(of: input), input: input)
             }
-            let folded = projection.fold(batch: inputs, states: &states)
+            let folded = projection.fold(batch: consume inputs, states: &states)
             rows += folded.rows.count + folded.derived.count
             previous = folded
         }
