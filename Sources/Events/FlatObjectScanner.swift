@@ -77,7 +77,7 @@ struct FlatObjectScanner: ~Copyable {
         guard isASCII(s) else { return E(rawValue: String(decoding: s, as: UTF8.self)) }
         for e in E.allCases {
             var raw = e.rawValue
-            if raw.withUTF8({ $0.elementsEqual(s) }) { return e }
+            if raw.withUTF8({ JSONBytes.equal($0, s) }) { return e }
         }
         return nil
     }

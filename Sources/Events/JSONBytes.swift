@@ -1,5 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte-level helpers shared by the JSON parser, the payload scanner and the writer.
 enum JSONBytes {
+    /// Byte equality in one `memcmp` (a generic `elementsEqual` goes a byte at a time).
+    @inline(__always)
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+    }
+
     /// How many of the `count` bytes from `p` on can stand in a JSON string as they are: none of `"`, `\` or a
     /// control character. Eight bytes at a time with the usual bit tricks (ids, names and times are long plain
     /// runs); within a word only the lowest flagged byte is exact, and that is the one returned.

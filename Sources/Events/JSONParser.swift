@@ -392,9 +392,8 @@ extension JSONParser {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let range = rawString() else { return nil }
         let content = UnsafeBufferPointer(rebasing: bytes[range])
         for candidate in candidates where candidate.utf8.count == content.count {
-            if candidate.utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(content) }) ?? candidate.utf8.elementsEqual(content) {
-                return candidate
-            }
+            var c = candidate
+            if c.withUTF8({ JSONBytes.equal($0, content) }) { return candidate }
         }
         index = range.lowerBound - 1
         return nil

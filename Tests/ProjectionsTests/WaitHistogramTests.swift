@@ -35,3 +35,41 @@ import Testing
         #expect(h.percentile(0.9) == 30)
     }
 }
+
+@Suite struct HourOfWeekBaselinesTests {
+    /// Against one `WaitHistogram` per slot, the reference: the same percentiles and histograms after every
+    /// add, whatever the order of slots and waits.
+    @Test func agreesWithAHistogramPerSlot() {
+        var rng = SystemRandomNumberGenerator()
+        var packed = HourOfWeekBaselines()
+        var reference: [Int: WaitHistogram] = [:]
+        for _ in 0..<4_000 {
+            let slot = [0, 1, 23, 24, 100, 167][Int.random(in: 0..<6, using: &rng)]
+            let wait = Int.random(in: 0...120, using: &rng) / 5 * 5 + (Bool.random(using: &rng) ? 0 : Int.random(in: 0...600, using: &rng) % 3)
+            reference[slot, default: WaitHistogram()].add(wait)
+            #expect(packed.add(wait, slot: slot) == reference[slot]!.percentile(0.5))
+        }
+        for slot in 0..<HourOfWeekBaselines.slots {
+            #expect(packed[slot] == reference[slot])
+            #expect(packed.percentile(0.9, slot: slot) == reference[slot]?.percentile(0.9))
+        }
+        #expect(packed.slotsWithSamples == reference.keys.sorted())
+    }
+
+    /// A slot set from stored arrays reads back the same; nil or empty clears it, neighbours untouched.
+    @Test func slotsAreSetAndClearedAlone() {
+        var b = HourOfWeekBaselines()
+        _ = b.add(10, slot: 4)
+        _ = b.add(30, slot: 6)
+        b[5] = WaitHistogram(values: [20, 5], counts: [2, 3])
+        #expect(b[5] == WaitHistogram(values: [5, 20], counts: [3, 2]))
+        #expect(b.percentile(0.5, slot: 5) == 5)
+        #expect(b.slotsWithSamples == [4, 5, 6])
+        b[5] = WaitHistogram()
+        #expect(b[5] == nil)
+        b[4] = nil
+        #expect(b.slotsWithSamples == [6])
+        #expect(b[6] == WaitHistogram(values: [30], counts: [1]))
+        #expect(b.percentile(0.5, slot: 7) == nil)
+    }
+}

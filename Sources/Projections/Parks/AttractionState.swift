@@ -19,7 +19,7 @@ public struct AttractionState: Sendable, Equatable {
     /// every poll, and a repeat must not count twice in the baselines.
     public var recentTimes: [Int64] = []
     /// Hour-of-week histograms, index `dayOfWeek * 24 + hour` (park-local, Monday = 0).
-    public var baselines: [Int: WaitHistogram] = [:]
+    public var baselines = HourOfWeekBaselines()
 
     public static let recentTimesKept = 32
 

@@ -60,10 +60,10 @@ public struct WaitTimesProjection: Projection {
         // The baseline P50 of this hour, as it is after this observation.
         var p50: Int?
         if o.status.isOpen, let wait = o.waitMinutes {
-            p50 = Self.add(wait, to: &state.baselines[slot, default: WaitHistogram()])
+            p50 = state.baselines.add(wait, slot: slot)
             rows.append(.baselineChanged(BaselineSlot(parkID: o.parkID, attractionID: o.attractionID, dayOfWeek: dow, hour: hour)))
         } else {
-            p50 = state.baselines[slot]?.percentile(0.5)
+            p50 = state.baselines.percentile(0.5, slot: slot)
         }
 
         // Current state only moves forward in event time.
@@ -88,12 +88,6 @@ public struct WaitTimesProjection: Projection {
             return FoldResult(state: state, rows: rows, derived: [derived])
         }
         return FoldResult(state: state, rows: rows)
-    }
-
-    /// Adds a wait to a histogram in place (one dictionary access) and returns its new P50.
-    private static func add(_ wait: Int, to histogram: inout WaitHistogram) -> Int? {
-        histogram.add(wait)
-        return histogram.percentile(0.5)
     }
 
     private func insertRecent(_ t: Int64, into times: inout [Int64]) {
