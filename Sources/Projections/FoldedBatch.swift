@@ -22,9 +22,9 @@ extension Projection {
         // an input that is by then far out of cache in a batch of thousands.
         inputs.withUnsafeBufferPointer { inputs in
             for i in inputs.indices {
-                let step = fold(inputs[i].input, key: inputs[i].key, in: &states)
-                batch.rows.append(contentsOf: step.rows)
-                batch.derived.append(contentsOf: step.derived)
+                // The dictionary's `modify` access moves the state out while the step lasts: one lookup, and
+                // the step mutates the only reference.
+                fold(&states[inputs[i].key], inputs[i].input, rows: &batch.rows, derived: &batch.derived)
                 touched.insert(inputs[i].key)
             }
         }

@@ -29,10 +29,23 @@ public protocol Projection: Sendable {
 
     /// `state` is consumed so a fold can mutate it in place (the runtime hands over its only reference).
     func fold(_ state: consuming State?, _ input: Input) -> FoldResult<State, Row>
+
+    /// The same step, on the state in its slot, appending to a batch's rows and derived events: what the
+    /// runtime calls. The default calls `fold(_:_:)`; a high-volume fold implements this one instead (and
+    /// `fold(_:_:)` through it) to spare two arrays per event.
+    func fold(_ slot: inout State?, _ input: Input, rows: inout [Row], derived: inout [DerivedEvent])
 }
 
 extension Projection {
     public var batchLingerMs: Int { 0 }
+
+    @inlinable
+    public func fold(_ slot: inout State?, _ input: Input, rows: inout [Row], derived: inout [DerivedEvent]) {
+        let result = fold(slot.take(), input)
+        slot = result.state
+        rows.append(contentsOf: result.rows)
+        derived.append(contentsOf: result.derived)
+    }
 
     /// One fold step on the state kept for `key`, in place: a single dictionary lookup (the dictionary's
     /// `modify` access moves the value out while it lasts), and the fold receives the only reference to the

@@ -29,25 +29,31 @@ public struct WaitTimesProjection: Projection {
     public func stateKey(of input: Input) -> String { input.observation.partitionKey }
 
     public func fold(_ previous: consuming AttractionState?, _ input: Input) -> FoldResult<AttractionState, WaitTimesRow> {
+        var state = consume previous
+        var rows: [WaitTimesRow] = [], derived: [DerivedEvent] = []
+        fold(&state, input, rows: &rows, derived: &derived)
+        // The step always leaves a state.
+        return FoldResult(state: state!, rows: rows, derived: derived)
+    }
+
+    /// The step itself, appending to the batch's rows and derived events (no arrays of its own per step).
+    public func fold(_ slot: inout AttractionState?, _ input: Input, rows: inout [WaitTimesRow], derived: inout [DerivedEvent]) {
+        // Moved out of the slot, not copied: the step mutates the only reference in place, then it goes back.
+        var state = slot.take() ?? AttractionState(parkID: input.observation.parkID, attractionID: input.observation.attractionID)
+        step(&state, input, rows: &rows, derived: &derived)
+        slot = consume state
+    }
+
+    private func step(_ state: inout AttractionState, _ input: Input, rows: inout [WaitTimesRow], derived: inout [DerivedEvent]) {
         let o = input.observation
         let time = input.meta.eventTime
-        // Moved out of the optional, not copied: the fold then mutates the caller's only reference in place.
-        var state: AttractionState
-        switch consume previous {
-        case .some(let s): state = s
-        case .none: state = AttractionState(parkID: o.parkID, attractionID: o.attractionID)
-        }
-
         // A repeated reading (same attraction, same event time) changes nothing.
-        if state.recentTimes.contains(time.microseconds) { return FoldResult(state: state) }
+        if state.recentTimes.contains(time.microseconds) { return }
         insertRecent(time.microseconds, into: &state.recentTimes)
 
         if let name = o.attractionName { state.attractionName = name }
         if let zone = o.timeZone { state.timeZone = zone }
 
-        // Up to two rows: one allocation, not one per growth.
-        var rows: [WaitTimesRow] = []
-        rows.reserveCapacity(2)
         rows.append(
             .observation(
                 WaitObservationRow(
@@ -56,38 +62,36 @@ public struct WaitTimesProjection: Projection {
 
         // Baselines count every open observation, in or out of order: counting commutes.
         let (dow, hour) = time.hourOfWeek(offsetSeconds: TimeZoneOffsets.offset(zone: state.timeZone, at: time))
-        let slot = dow * 24 + hour
+        let slotIndex = dow * 24 + hour
         // The baseline P50 of this hour, as it is after this observation.
         var p50: Int?
         if o.status.isOpen, let wait = o.waitMinutes {
-            p50 = state.baselines.add(wait, slot: slot)
+            p50 = state.baselines.add(wait, slot: slotIndex)
             rows.append(.baselineChanged(BaselineSlot(parkID: o.parkID, attractionID: o.attractionID, dayOfWeek: dow, hour: hour)))
         } else {
-            p50 = state.baselines.percentile(0.5, slot: slot)
+            p50 = state.baselines.percentile(0.5, slot: slotIndex)
         }
 
         // Current state only moves forward in event time.
-        if state.observedAt.map({ time >= $0 }) ?? true {
-            let first = state.observedAt == nil
-            let wait = o.status.isOpen ? o.waitMinutes : nil
-            // The crowd fold only needs changes: a repeated reading (same wait, status and baseline) is not
-            // re-published, which halves what a batch writes for feeds that re-post unchanged waits.
-            let publish = first || state.status != o.status || state.waitMinutes != wait || state.publishedBaselineP50 != p50
-            if state.status != o.status { state.statusSince = time }
-            state.observedAt = time
-            state.status = o.status
-            state.waitMinutes = wait
-            if publish { state.publishedBaselineP50 = p50 }
-            guard publish else { return FoldResult(state: state, rows: rows) }
-            let update = AttractionWaitUpdated(
-                parkID: o.parkID, attractionID: o.attractionID, waitMinutes: wait, status: o.status,
-                baselineP50: p50, observedAt: time)
-            let derived = DerivedEvent(
+        guard state.observedAt.map({ time >= $0 }) ?? true else { return }
+        let first = state.observedAt == nil
+        let wait = o.status.isOpen ? o.waitMinutes : nil
+        // The crowd fold only needs changes: a repeated reading (same wait, status and baseline) is not
+        // re-published, which halves what a batch writes for feeds that re-post unchanged waits.
+        let publish = first || state.status != o.status || state.waitMinutes != wait || state.publishedBaselineP50 != p50
+        if state.status != o.status { state.statusSince = time }
+        state.observedAt = time
+        state.status = o.status
+        state.waitMinutes = wait
+        guard publish else { return }
+        state.publishedBaselineP50 = p50
+        let update = AttractionWaitUpdated(
+            parkID: o.parkID, attractionID: o.attractionID, waitMinutes: wait, status: o.status,
+            baselineP50: p50, observedAt: time)
+        derived.append(
+            DerivedEvent(
                 topic: attractionUpdatesTopic, payload: update, id: EventID.derived(name, input.meta.id),
-                source: name, eventTime: time, ingestTime: input.meta.ingestTime)
-            return FoldResult(state: state, rows: rows, derived: [derived])
-        }
-        return FoldResult(state: state, rows: rows)
+                source: name, eventTime: time, ingestTime: input.meta.ingestTime))
     }
 
     private func insertRecent(_ t: Int64, into times: inout [Int64]) {
