@@ -51,9 +51,13 @@ public struct OutboxRecord: Sendable, Equatable {
     /// Appends a batch's records to the outbox as ONE row, their frames in `records` (see `OutboxBundle`).
     static func insert(_ records: [OutboxRecord], table: String, session: PGSession) throws {
         guard !records.isEmpty else { return }
+        try insert(bundle: OutboxBundle.encode(records), count: records.count, table: table, session: session)
+    }
+
+    /// Appends a bundle encoded beforehand (`OutboxBundle.encode`) of `count` records as one row.
+    static func insert(bundle: [UInt8], count: Int, table: String, session: PGSession) throws {
         try session.execute(
-            "INSERT INTO \(table) (records, record_count) VALUES ($1, $2)",
-            [.bytea(OutboxBundle.encode(records)), .int(Int64(records.count))])
+            "INSERT INTO \(table) (records, record_count) VALUES ($1, $2)", [.bytea(bundle), .int(Int64(count))])
     }
 
     /// The channel the relay listens on for new records in `table`: the table's name, notified at commit by

@@ -194,11 +194,19 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         for (key, state) in try store.loadStates(missing, session: session) { states[key] = state }
 
         let folded = projection.fold(batch: consume inputs, states: &states)
+        // The outbox row (derived events as JSON, framed, LZ4) is built here, not in the transaction: with
+        // folds this cheap the committer is the pipeline's slower half, and while its thread encodes,
+        // PostgreSQL waits. Dead letters and derived events go to different topics, so putting one kind
+        // first changes no topic's order.
+        var outbox = deadLetters
+        outbox.reserveCapacity(deadLetters.count + folded.derived.count)
+        for event in folded.derived { outbox.append(OutboxRecord(event)) }
+        let bundle = outbox.isEmpty ? nil : (bytes: OutboxBundle.encode(outbox), count: outbox.count)
 
         let moves = nextOffsets.map { tp, next in (tp, expected: positions[tp] ?? nil, next: next) }
         let foldedAt = ContinuousClock.now
         let job = commitJob(
-            folded, deadLetters: deadLetters, ingestTimes: ingestTimes, moves: moves, nextOffsets: nextOffsets,
+            folded, outbox: bundle, ingestTimes: ingestTimes, moves: moves, nextOffsets: nextOffsets,
             polledAt: polledAt, polledAtWall: polledAtWall, foldedAt: foldedAt, records: messages.count)
         // Optimistically the new truth: a failed commit is reported by the next submit or drain, and then
         // both are thrown away (`resynchronize`).
@@ -216,7 +224,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
 
     /// The transaction of one batch, and what follows its commit.
     private func commitJob(
-        _ folded: FoldedBatch<Store.P.State, Store.P.Row>, deadLetters: [OutboxRecord], ingestTimes: [Int64],
+        _ folded: FoldedBatch<Store.P.State, Store.P.Row>, outbox: (bytes: [UInt8], count: Int)?, ingestTimes: [Int64],
         moves: [(KafkaTopicPartition, expected: Int64?, next: Int64)], nextOffsets: [KafkaTopicPartition: Int64],
         polledAt: ContinuousClock.Instant, polledAtWall: Int64, foldedAt: ContinuousClock.Instant, records: Int
     ) -> CommitJob {
@@ -227,16 +235,11 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
                 let started = ContinuousClock.now
                 try store.write(folded, session: s)
                 let wroteRows = ContinuousClock.now
-                // Derived events become JSON here, on the committer's thread. Dead letters and derived events
-                // go to different topics, so putting one kind first changes no topic's order.
-                var outbox = deadLetters
-                outbox.reserveCapacity(deadLetters.count + folded.derived.count)
-                for event in folded.derived { outbox.append(OutboxRecord(event)) }
-                try OutboxRecord.insert(outbox, table: tables.outbox, session: s)
+                if let outbox { try OutboxRecord.insert(bundle: outbox.bytes, count: outbox.count, table: tables.outbox, session: s) }
                 try offsets.advance(moves, session: s)
                 if logger.logLevel <= .debug {
                     logger.debug("batch written", metadata: [
-                        "records": "\(records)", "rows": "\(folded.rows.count)", "outbox": "\(deadLetters.count + folded.derived.count)",
+                        "records": "\(records)", "rows": "\(folded.rows.count)", "outbox": "\(outbox?.count ?? 0)",
                         "fold_ms": "\(Self.milliseconds(foldedAt - polledAt))",
                         "rows_ms": "\(Self.milliseconds(wroteRows - started))",
                         "outbox_offsets_ms": "\(Self.milliseconds(ContinuousClock.now - wroteRows))",
