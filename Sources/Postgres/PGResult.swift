@@ -1,6 +1,8 @@
 import CLibPQ
 
-/// The rows (or command status) a statement returned, decoded on demand from PostgreSQL's text format.
+/// The rows (or command status) a statement returned, decoded on demand from PostgreSQL's text format, or
+/// from its binary format for the types that are worth it (integers, text, bytea: see
+/// `PGSession.execute(_:_:binaryResults:)`).
 ///
 /// Cells stay inside libpq's `PGresult` until read: no copy per cell, and reading one is a pointer
 /// lookup plus a parse. Out-of-range row or column indexes are programmer errors and trap, like array
@@ -45,18 +47,21 @@ public struct PGResult: Sendable {
     }
 
     public func int(_ row: Int, _ column: Int) throws(PGError) -> Int64? {
-        try decode(row, column, as: "an integer") { Self.parseInt($0) }
+        if isBinary(column) { return try decode(row, column, as: "a binary smallint, integer or bigint") { Self.parseBinaryInt($0) } }
+        return try decode(row, column, as: "an integer") { Self.parseInt($0) }
     }
 
     public func double(_ row: Int, _ column: Int) throws(PGError) -> Double? {
-        try decode(row, column, as: "a floating-point number") { bytes in
+        try requireText(column, "a floating-point number")
+        return try decode(row, column, as: "a floating-point number") { bytes in
             // Swift's parser is locale-independent and accepts NaN / Infinity / -Infinity.
             Double(String(decoding: bytes, as: UTF8.self))
         }
     }
 
     public func bool(_ row: Int, _ column: Int) throws(PGError) -> Bool? {
-        try decode(row, column, as: "a boolean") { bytes in
+        try requireText(column, "a boolean")
+        return try decode(row, column, as: "a boolean") { bytes in
             switch bytes.count == 1 ? bytes[0] : 0 {
             case UInt8(ascii: "t"): true
             case UInt8(ascii: "f"): false
@@ -67,22 +72,26 @@ public struct PGResult: Sendable {
 
     /// Microseconds since the Unix epoch of a `timestamptz`, `timestamp` (read as UTC) or `date` cell.
     public func timestamp(_ row: Int, _ column: Int) throws(PGError) -> Int64? {
-        try decode(row, column, as: "a timestamp") { PGTimestampText.parse(utf8: $0) }
+        try requireText(column, "a timestamp")
+        return try decode(row, column, as: "a timestamp") { PGTimestampText.parse(utf8: $0) }
     }
 
-    /// The bytes of a `bytea` cell (hex output format, which the session sets on connect).
+    /// The bytes of a `bytea` cell (hex output format, which the session sets on connect; or binary, as is).
     public func bytes(_ row: Int, _ column: Int) throws(PGError) -> [UInt8]? {
-        try decode(row, column, as: "bytea") { Self.parseHexBytea($0) }
+        if isBinary(column) { return withCell(row, column) { Array($0) } }
+        return try decode(row, column, as: "bytea") { Self.parseHexBytea($0) }
     }
 
     /// A one-dimensional array of any element type, as the elements' text forms.
     public func textArray(_ row: Int, _ column: Int) throws(PGError) -> [String?]? {
-        try decode(row, column, as: "a one-dimensional array") { PGArrayText.parse(utf8: $0) }
+        try requireText(column, "a one-dimensional array")
+        return try decode(row, column, as: "a one-dimensional array") { PGArrayText.parse(utf8: $0) }
     }
 
     /// A one-dimensional integer array.
     public func intArray(_ row: Int, _ column: Int) throws(PGError) -> [Int64?]? {
-        try decode(row, column, as: "a one-dimensional integer array") { bytes in
+        try requireText(column, "a one-dimensional integer array")
+        return try decode(row, column, as: "a one-dimensional integer array") { bytes in
             guard let elements = PGArrayText.parse(utf8: bytes) else { return nil }
             var values: [Int64?] = []
             values.reserveCapacity(elements.count)
@@ -169,6 +178,22 @@ public struct PGResult: Sendable {
         }
     }
 
+    /// Only integers, text and bytea are read in binary format; anything else asked of a binary column is a
+    /// programming error reported as one, never a misreading of its bytes.
+    private func requireText(_ column: Int, _ typeName: String) throws(PGError) {
+        guard isBinary(column) else { return }
+        throw PGError(
+            kind: .decoding,
+            message: "column \"\(columnNames[column])\" came in binary format, which is not read as \(typeName): ask for text results",
+            sql: storage.sql)
+    }
+
+    /// Whether a column came in binary format (the statement asked for binary results).
+    private func isBinary(_ column: Int) -> Bool {
+        checkColumn(column)
+        return PQfformat(storage.result, Int32(column)) == 1
+    }
+
     private func decode<T>(
         _ row: Int, _ column: Int, as typeName: String, _ parse: (UnsafeBufferPointer<UInt8>) -> T?
     ) throws(PGError) -> T? {
@@ -206,6 +231,16 @@ public struct PGResult: Sendable {
         }
         if negative { return value }
         return value == .min ? nil : -value
+    }
+
+    /// A big-endian two's-complement integer of 2, 4 or 8 bytes (binary `smallint`, `integer`, `bigint`).
+    static func parseBinaryInt(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard bytes.count == 2 || bytes.count == 4 || bytes.count == 8 else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes { value = value << 8 | UInt64(byte) }
+        let unused = UInt64(64 - 8 * bytes.count)
+        // Sign-extends from the cell's width.
+        return Int64(bitPattern: value << unused) >> Int64(unused)
     }
 
     /// `\x0a1b...` → bytes.

@@ -139,17 +139,20 @@ public final class PGSession {
 
     /// Runs one statement with `$1, $2, ...` parameters, or, without parameters, a whole script of
     /// `;`-separated statements (the result is the last one's).
+    ///
+    /// `binaryResults` asks for every column in binary format: bytea then arrives as is instead of as hex text
+    /// of twice its size. `PGResult` reads integers, text and bytea in that format, and refuses anything else.
     @discardableResult
-    public func execute(_ sql: String, _ params: [PGValue] = []) throws(PGError) -> PGResult {
+    public func execute(_ sql: String, _ params: [PGValue] = [], binaryResults: Bool = false) throws(PGError) -> PGResult {
         let connection = try liveConnection(sql)
-        if params.isEmpty {
+        if params.isEmpty && !binaryResults {
             return try check(PQexec(connection, sql), sql: sql)
         }
         let parameters = try PGParameters(params, sql: sql)
         let result = parameters.withValuePointers { values in
             PQexecParams(
                 connection, sql, parameters.count, parameters.types, values, parameters.lengths,
-                parameters.formats, 0)
+                parameters.formats, binaryResults ? 1 : 0)
         }
         return try check(result, sql: sql)
     }

@@ -106,6 +106,7 @@ public final class OutboxRelay: @unchecked Sendable {
     /// A row is either a bundle (`records`, a processor batch's records framed by `OutboxBundle`) or one
     /// record (`topic`, `key`, `value`, `headers`), the form for rows written by hand. Rows are taken in id
     /// order until about `batchSize` records, at least one row.
+    /// Results come in binary format: a bundle arrives as its bytes, not as hex text of twice its size.
     func relayOnce(session: PGSession, producer: KafkaProducer) throws -> Int {
         let r = try session.execute(
             """
@@ -115,7 +116,7 @@ public final class OutboxRelay: @unchecked Sendable {
             JOIN \(table) o USING (id)
             WHERE w.before < $1
             ORDER BY o.id
-            """, [.int(Int64(batchSize))])
+            """, [.int(Int64(batchSize))], binaryResults: true)
         guard r.rowCount > 0 else { return 0 }
         var ids: [Int64] = []
         var messages: [KafkaOutgoingMessage] = []

@@ -1,7 +1,7 @@
 import Events
 
 /// What folding one batch produced: its rows and derived events in input order, and the state of every key
-/// the batch touched as it is after the batch (what `ProjectionStore.writeStates` stores).
+/// the batch touched as it is after the batch (what a store writes where a table mirrors fold state).
 public struct FoldedBatch<State: Sendable, Row: Sendable>: Sendable {
     public var rows: [Row] = []
     public var derived: [DerivedEvent] = []

@@ -48,6 +48,30 @@ struct PGSessionTests {
         #expect(result.columnTypeOID(4) == PGValue.TypeOID.timestamptz)
     }
 
+    /// Binary results: integers of every width (signs included), text and bytea as they are, NULL as nil;
+    /// a type read only from text refuses the binary column instead of misreading it.
+    @Test func binaryResultsReadIntegersTextAndBytea() throws {
+        let session = try TestDatabase.session()
+        let allBytes = (0...255).map { UInt8($0) }
+        let r = try session.execute(
+            """
+            SELECT (-2)::smallint, (-70000)::integer, $1::bigint, 'héllo ✓'::text, $2::bytea, ''::bytea,
+                   NULL::bytea, NULL::bigint, 32767::smallint, 1.5::float8
+            """, [.int(Int64.min), .bytea(allBytes)], binaryResults: true)
+        #expect(try r.int(0, 0) == -2)
+        #expect(try r.int(0, 1) == -70_000)
+        #expect(try r.int(0, 2) == Int64.min)
+        #expect(r.string(0, 3) == "héllo ✓")
+        #expect(try r.bytes(0, 4) == allBytes)
+        #expect(try r.bytes(0, 5) == [])
+        #expect(try r.bytes(0, 6) == nil)
+        #expect(try r.int(0, 7) == nil)
+        #expect(try r.int(0, 8) == 32_767)
+        #expect(throws: PGError.self) { try r.double(0, 9) }
+        // Without parameters too.
+        #expect(try session.execute("SELECT 42::bigint", binaryResults: true).int(0, 0) == 42)
+    }
+
     @Test func timestampsRoundTripThroughTheServer() throws {
         let session = try TestDatabase.session()
         let samples: [Int64] = [

@@ -270,7 +270,7 @@ public struct SessionProjection: Projection {
             for n in changedDrivers.sorted() {
                 if let d = state.drivers[n] { rows.append(.standing(sessionID: state.sessionID, d, updatedAt: time)) }
             }
-            // The state itself is written once per batch by the store (`writeStates`).
+            // The state itself is written once per batch by the store (`SessionStore.writeStates`).
             return FoldResult(state: state, rows: rows, derived: derived)
         }
     }
