@@ -46,19 +46,6 @@ extension Projection {
         rows.append(contentsOf: result.rows)
         derived.append(contentsOf: result.derived)
     }
-
-    /// One fold step on the state kept for `key`, in place: a single dictionary lookup (the dictionary's
-    /// `modify` access moves the value out while it lasts), and the fold receives the only reference to the
-    /// state, so it mutates instead of copying. Returns the step's rows and derived events.
-    @inlinable
-    public func fold(_ input: Input, key: String, in states: inout [String: State]) -> (rows: [Row], derived: [DerivedEvent]) {
-        func step(_ slot: inout State?) -> (rows: [Row], derived: [DerivedEvent]) {
-            let result = fold(slot.take(), input)
-            slot = result.state
-            return (result.rows, result.derived)
-        }
-        return step(&states[key])
-    }
 }
 
 /// What one fold step produced.
@@ -76,8 +63,8 @@ public struct FoldResult<State: Sendable, Row: Sendable>: Sendable {
 
 /// A derived event and the topic it goes to. Its id is deterministic (see `EventID.derived`).
 ///
-/// Held typed, like rows: the runtime writes its JSON envelope when it commits the batch (off the fold's
-/// thread, overlapping the next batch's fold), so a fold step only builds a value.
+/// Held typed, like rows: a fold step only builds a value, and the runtime writes the JSON envelopes of a
+/// whole batch at once, into its outbox bundle.
 public struct DerivedEvent: Sendable, Equatable {
     public var topic: String
     public var id: String

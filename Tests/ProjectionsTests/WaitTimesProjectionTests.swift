@@ -124,7 +124,8 @@ import Testing
         #expect(throws: EventValidationError.self) { try projection.decode(e) }
     }
 
-    /// The runtime's in-place step gives what handing states around by hand gives, key by key.
+    /// The runtime's in-place step (on the state in its dictionary slot, appending to the batch's arrays) and
+    /// its batch step give what handing states around by hand gives, key by key.
     @Test func foldingInPlaceInADictionaryEqualsFoldingByHand() {
         let waits: [(String, Int?, AttractionStatus)] = [
             ("ride", 10, .operating), ("coaster", 45, .operating), ("ride", 15, .operating), ("coaster", nil, .down),
@@ -141,9 +142,7 @@ import Testing
                 WaitTimeObserved(parkID: "4", attractionID: ride, waitMinutes: wait, status: status)
             )
             let key = projection.stateKey(of: input)
-            let step = projection.fold(input, key: key, in: &states)
-            inPlace.0 += step.rows
-            inPlace.1 += step.derived
+            projection.fold(&states[key], input, rows: &inPlace.0, derived: &inPlace.1)
             let r = projection.fold(byHand[key], input)
             byHand[key] = r.state
             handRows.0 += r.rows

@@ -52,7 +52,8 @@ public struct WaitTimesStore: ProjectionStore {
             guard var s = states[key], let dow = try baselines.int(row, 2), let hour = try baselines.int(row, 3) else { continue }
             let values = (PGArrayText.parse(baselines.string(row, 4) ?? "{}") ?? []).compactMap { $0.flatMap { Int32($0) } }
             let counts = (PGArrayText.parse(baselines.string(row, 5) ?? "{}") ?? []).compactMap { $0.flatMap { Int32($0) } }
-            guard values.count == counts.count, (0..<7).contains(dow), (0..<24).contains(hour) else { continue }
+            // day_of_week and hour are in range: the table's CHECK constraints hold them there.
+            guard values.count == counts.count else { continue }
             s.baselines[Int(dow) * 24 + Int(hour)] = WaitHistogram(values: values, counts: counts)
             states[key] = s
         }

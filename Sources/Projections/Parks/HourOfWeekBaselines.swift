@@ -17,8 +17,6 @@ public struct HourOfWeekBaselines: Sendable, Equatable {
 
     public init() {}
 
-    public var isEmpty: Bool { entries.isEmpty }
-
     /// Counts one wait in `slot` and returns the slot's P50 after it.
     public mutating func add(_ minutes: Int, slot: Int) -> Int? {
         precondition((0..<Self.slots).contains(slot) && (0...Self.maxMinutes).contains(minutes))
@@ -68,13 +66,6 @@ public struct HourOfWeekBaselines: Sendable, Equatable {
             }
             entries.replaceSubrange(range(of: slot), with: words)
         }
-    }
-
-    /// Slots that have samples, ascending.
-    public var slotsWithSamples: [Int] {
-        var slots: [Int] = []
-        for e in entries where slots.last != Int(e >> 56) { slots.append(Int(e >> 56)) }
-        return slots
     }
 
     private func range(of slot: Int) -> Range<Int> {
