@@ -35,6 +35,7 @@ final class BatchCommitter: @unchecked Sendable {
 
     func start(name: String) {
         let thread = Thread { [self] in
+            nameCurrentThread(name)
             loop()
             finished.signal()
         }

@@ -75,8 +75,17 @@ public enum OutboxBundle {
     private static func records(_ reader: Reader) throws(Malformed) -> [OutboxRecord] {
         var reader = reader
         var records: [OutboxRecord] = []
+        // A bundle's records go to a topic or two: share one string per run of the same topic.
+        var last: (bytes: ArraySlice<UInt8>, topic: String)?
         while !reader.atEnd {
-            let topic = try reader.shortString()
+            let topicBytes = try reader.take(Int(try reader.uint16()))
+            let topic: String
+            if let last, last.bytes.elementsEqual(topicBytes) {
+                topic = last.topic
+            } else {
+                topic = String(decoding: topicBytes, as: UTF8.self)
+                last = (topicBytes, topic)
+            }
             let key = try reader.optionalBytes()
             let value = try reader.bytes(count: Int(try reader.uint32()))
             let headerCount = Int(try reader.uint16())

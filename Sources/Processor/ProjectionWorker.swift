@@ -164,14 +164,28 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         var ingestTimes: [Int64] = []
         ingestTimes.reserveCapacity(messages.count)
 
+        // A poll returns runs of one partition's records: look its position up once per run, not per record.
+        var run: (tp: KafkaTopicPartition, from: Int64?, next: Int64?, count: Int)?
+        func endRun() {
+            guard let ended = run, let next = ended.next else { return }
+            nextOffsets[ended.tp] = max(next, nextOffsets[ended.tp] ?? next)
+            consumedPerTopic[ended.tp.topic, default: 0] += ended.count
+        }
         for message in messages {
-            let tp = message.topicPartition
-            // Not ours any more (revoked while the batch was being polled): its new owner folds it.
-            guard let known = positions[tp] else { continue }
+            if run == nil || run!.tp.partition != message.partition || run!.tp.topic != message.topic {
+                endRun()
+                let tp = message.topicPartition
+                // Not ours any more (revoked while the batch was being polled): its new owner folds it.
+                guard let known = positions[tp] else {
+                    run = nil
+                    continue
+                }
+                run = (tp, known, nil, 0)
+            }
             // A record below the stored position was already folded (seen after a re-seek).
-            if let position = known, message.offset < position { continue }
-            nextOffsets[tp] = message.offset + 1
-            consumedPerTopic[message.topic, default: 0] += 1
+            if let position = run!.from, message.offset < position { continue }
+            run!.next = message.offset + 1
+            run!.count += 1
             do {
                 let envelope = try EventEnvelope.decode(message.value)
                 ingestTimes.append(envelope.ingestTime.microseconds)
@@ -183,6 +197,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
                     .deadLetter(message, topic: settings.deadLetterTopic, reason: error.description, field: error.field))
             }
         }
+        endRun()
         guard !nextOffsets.isEmpty else { return }
 
         guard let session else { throw PGError(kind: .connection, message: "no database session", connectionBroken: true) }

@@ -26,6 +26,17 @@ struct OutboxBundleTests {
         #expect(try OutboxBundle.decode([OutboxBundle.plain] + OutboxBundle.frame(Self.records)) == Self.records)
     }
 
+    /// The decoder shares one string per run of the same topic: every record must still get its own topic.
+    @Test func topicsInRunsAndAlternatingRoundTrip() throws {
+        let topics = ["parks.a", "parks.a", "parks.b", "parks.a", "parks.ab", "parks.a", "", "", "parks.a"]
+        let records = topics.enumerated().map { i, topic in
+            OutboxRecord(topic: topic, key: nil, value: [UInt8(i)], headers: [], eventID: "\(i)")
+        }
+        let decoded = try OutboxBundle.decode(OutboxBundle.encode(records))
+        #expect(decoded.map(\.topic) == topics)
+        #expect(decoded == records)
+    }
+
     @Test func bundlesOfDerivedEventsAreCompressed() throws {
         let many = (0..<2_000).map { i in
             OutboxRecord(
