@@ -50,7 +50,7 @@ public final class KafkaProducer: @unchecked Sendable {
         }
         self.context = context
         self.logger = logger
-        self.pollThread = ProducerPollThread(handle: handle, name: "kafka-producer-poll")
+        self.pollThread = ProducerPollThread(handle: handle, name: "producer-poll")
     }
 
     deinit {

@@ -14,13 +14,15 @@ final class ProducerPollThread: Sendable {
     init(handle: RDKafkaHandle, name: String) {
         self.handle = handle
         let thread = Thread { [self] in
+            // Named from inside: on Linux, Foundation does not pass a name set before `start()` to the OS
+            // thread, and the OS refuses names over 15 bytes.
+            Thread.current.name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
             while !stopRequested.load(ordering: .acquiring) {
                 // Returns as soon as events were served, or after 100 ms; `stop` wakes it via rd_kafka_yield.
                 rd_kafka_poll(handle.pointer, 100)
             }
             stopped.signal()
         }
-        thread.name = name
         thread.start()
     }
 

@@ -9,7 +9,6 @@ public enum BlockingThread {
                 nameCurrentThread(name)
                 do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
             }
-            thread.name = name
             thread.stackSize = 4 << 20
             thread.start()
         }
