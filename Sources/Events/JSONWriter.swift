@@ -33,6 +33,20 @@ public struct JSONWriter: Sendable {
 
     public var string: String { String(decoding: storage[0..<count], as: UTF8.self) }
 
+    /// The output so far, lent without a copy.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try storage.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    }
+
+    /// Starts again empty, keeping the buffer: a writer reused per record allocates once.
+    public mutating func reset() {
+        count = 0
+        needsComma = false
+        outerLevels = 0
+        depth = 0
+        deepLevels.removeAll(keepingCapacity: true)
+    }
+
     // MARK: Raw output
 
     /// Reserves `n` bytes and lets `body` fill them from the first free byte; `body` returns how many it wrote.

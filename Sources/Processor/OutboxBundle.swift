@@ -24,38 +24,25 @@ public enum OutboxBundle {
     }
 
     public static func encode(_ records: [OutboxRecord]) -> [UInt8] {
-        let framed = frame(records)
-        var out: [UInt8] = [compressed]
-        out.reserveCapacity(5 + framed.count / 2)
-        append(UInt32(framed.count), to: &out)
-        framed.withUnsafeBytes { LZ4Block.compress($0, appendingTo: &out) }
-        return out
+        var builder = Builder(capacity: records.count)
+        for r in records { builder.append(r) }
+        return builder.encoded()
     }
 
     /// The records, framed, without version byte (the body of a version 1 bundle).
     static func frame(_ records: [OutboxRecord]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(records.reduce(0) { $0 + 48 + $1.topic.utf8.count + ($1.key?.count ?? 0) + $1.value.count })
-        for r in records {
-            appendShortString(r.topic, to: &out)
-            appendOptionalBytes(r.key, to: &out)
-            append(UInt32(r.value.count), to: &out)
-            out.append(contentsOf: r.value)
-            append(UInt16(r.headers.count), to: &out)
-            for h in r.headers {
-                appendShortString(h.key, to: &out)
-                appendOptionalBytes(h.value, to: &out)
-            }
-            if let id = r.eventID { appendShortString(id, to: &out) } else { append(UInt16.max, to: &out) }
-        }
-        return out
+        var builder = Builder(capacity: records.count)
+        for r in records { builder.append(r) }
+        return builder.framed
     }
 
-    public static func decode(_ bytes: [UInt8]) throws(Malformed) -> [OutboxRecord] {
+    /// The records of a bundle, in order. `eventIDs: false` leaves every `eventID` nil: the relay publishes
+    /// records and has no use for them (ids travel inside the events' JSON).
+    public static func decode(_ bytes: [UInt8], eventIDs: Bool = true) throws(Malformed) -> [OutboxRecord] {
         var header = Reader(bytes: bytes)
         switch try header.byte() {
         case plain:
-            return try records(Reader(bytes: bytes, position: 1))
+            return try records(Reader(bytes: bytes, position: 1), eventIDs: eventIDs)
         case compressed:
             let size = Int(try header.uint32())
             let framed = bytes.withUnsafeBytes { all in
@@ -64,7 +51,7 @@ public enum OutboxBundle {
                 }
             }
             switch framed {
-            case .success(let framed): return try records(Reader(bytes: framed))
+            case .success(let framed): return try records(Reader(bytes: framed), eventIDs: eventIDs)
             case .failure(let error): throw Malformed(reason: error.description, offset: 5)
             }
         case let v:
@@ -72,30 +59,41 @@ public enum OutboxBundle {
         }
     }
 
-    private static func records(_ reader: Reader) throws(Malformed) -> [OutboxRecord] {
+    private static func records(_ reader: Reader, eventIDs: Bool) throws(Malformed) -> [OutboxRecord] {
         var reader = reader
         var records: [OutboxRecord] = []
-        // A bundle's records go to a topic or two: share one string per run of the same topic.
-        var last: (bytes: ArraySlice<UInt8>, topic: String)?
+        // A bundle's records go to a topic or two, and a topic's derived events carry the same headers (their
+        // type): share one topic string and one header list per run instead of allocating them per record.
+        var lastTopic: (bytes: ArraySlice<UInt8>, topic: String)?
+        var lastHeaders: (bytes: ArraySlice<UInt8>, headers: [KafkaHeader])?
         while !reader.atEnd {
             let topicBytes = try reader.take(Int(try reader.uint16()))
             let topic: String
-            if let last, last.bytes.elementsEqual(topicBytes) {
-                topic = last.topic
+            if let lastTopic, lastTopic.bytes.elementsEqual(topicBytes) {
+                topic = lastTopic.topic
             } else {
                 topic = String(decoding: topicBytes, as: UTF8.self)
-                last = (topicBytes, topic)
+                lastTopic = (topicBytes, topic)
             }
             let key = try reader.optionalBytes()
             let value = try reader.bytes(count: Int(try reader.uint32()))
-            let headerCount = Int(try reader.uint16())
-            var headers: [KafkaHeader] = []
-            headers.reserveCapacity(headerCount)
-            for _ in 0..<headerCount {
-                headers.append(KafkaHeader(key: try reader.shortString(), value: try reader.optionalBytes()))
+            let headersStart = reader.position
+            try reader.skipHeaders()
+            let headerBytes = reader.bytes[headersStart..<reader.position]
+            let headers: [KafkaHeader]
+            if let lastHeaders, lastHeaders.bytes.elementsEqual(headerBytes) {
+                headers = lastHeaders.headers
+            } else {
+                var headerReader = Reader(bytes: reader.bytes, position: headersStart)
+                headers = try headerReader.headers()
+                lastHeaders = (headerBytes, headers)
             }
             let idLength = try reader.uint16()
-            let id = idLength == UInt16.max ? nil : String(decoding: try reader.bytes(count: Int(idLength)), as: UTF8.self)
+            var id: String?
+            if idLength != UInt16.max {
+                let idBytes = try reader.take(Int(idLength))
+                if eventIDs { id = String(decoding: idBytes, as: UTF8.self) }
+            }
             records.append(OutboxRecord(topic: topic, key: key, value: value, headers: headers, eventID: id))
         }
         return records
@@ -103,18 +101,18 @@ public enum OutboxBundle {
 
     // MARK: Writing
 
-    private static func append<I: FixedWidthInteger>(_ v: I, to out: inout [UInt8]) {
+    static func append<I: FixedWidthInteger>(_ v: I, to out: inout [UInt8]) {
         withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) }
     }
 
-    private static func appendShortString(_ s: String, to out: inout [UInt8]) {
+    static func appendShortString(_ s: String, to out: inout [UInt8]) {
         // Topic names, header keys and ids are short by construction; a longer one is a programmer error.
         precondition(s.utf8.count < Int(UInt16.max), "outbox string longer than 65 534 bytes")
         append(UInt16(s.utf8.count), to: &out)
         out.append(contentsOf: s.utf8)
     }
 
-    private static func appendOptionalBytes(_ b: [UInt8]?, to out: inout [UInt8]) {
+    static func appendOptionalBytes(_ b: [UInt8]?, to out: inout [UInt8]) {
         guard let b else { return append(Int32(-1), to: &out) }
         append(Int32(b.count), to: &out)
         out.append(contentsOf: b)
@@ -150,6 +148,24 @@ public enum OutboxBundle {
 
         mutating func shortString() throws(Malformed) -> String {
             String(decoding: try take(Int(try uint16())), as: UTF8.self)
+        }
+
+        mutating func headers() throws(Malformed) -> [KafkaHeader] {
+            let count = Int(try uint16())
+            var headers: [KafkaHeader] = []
+            headers.reserveCapacity(count)
+            for _ in 0..<count { headers.append(KafkaHeader(key: try shortString(), value: try optionalBytes())) }
+            return headers
+        }
+
+        /// Moves past a header list, checking its framing, without building it.
+        mutating func skipHeaders() throws(Malformed) {
+            for _ in 0..<Int(try uint16()) {
+                _ = try take(Int(try uint16()))
+                let n = try integer(Int32.self)
+                guard n >= -1 else { throw Malformed(reason: "negative length \(n)", offset: position - 4) }
+                if n > 0 { _ = try take(Int(n)) }
+            }
         }
 
         mutating func optionalBytes() throws(Malformed) -> [UInt8]? {

@@ -19,10 +19,13 @@ public struct OutboxRecord: Sendable, Equatable {
         self.eventID = eventID
     }
 
+    /// The header naming a derived event's type, so consumers can route without parsing the value.
+    static let typeHeader = "turnstile.type"
+
     public init(_ derived: DerivedEvent) {
         self.init(
             topic: derived.topic, key: Array(derived.key.utf8), value: derived.encoded,
-            headers: [KafkaHeader(key: "turnstile.type", value: Array(derived.type.utf8))], eventID: derived.id)
+            headers: [KafkaHeader(key: Self.typeHeader, value: Array(derived.type.utf8))], eventID: derived.id)
     }
 
     /// A record that could not be read, with why and where it came from.

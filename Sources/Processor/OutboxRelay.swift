@@ -127,7 +127,7 @@ public final class OutboxRelay: @unchecked Sendable {
             if let bundle = try r.bytes(row, 5) {
                 let records: [OutboxRecord]
                 do {
-                    records = try OutboxBundle.decode(bundle)
+                    records = try OutboxBundle.decode(bundle, eventIDs: false)
                 } catch {
                     // Only the processor writes bundles: a damaged one is a bug or a bad repair. It stays put
                     // (nothing is lost) and everything behind it waits, loudly.

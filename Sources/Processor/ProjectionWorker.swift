@@ -93,7 +93,9 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         let committer = BatchCommitter { [self] in try connectWithRetry() }
         committer.start(name: "commit-\(store.projection.name)")
         self.committer = committer
-        let consumer = try KafkaConsumer(config: config, groupID: groupID, rebalance: self, logger: logger)
+        // Folds read the envelope in the value; dead letters carry their own headers (the reason).
+        let consumer = try KafkaConsumer(
+            config: config, groupID: groupID, rebalance: self, logger: logger, copiesHeaders: false)
         self.consumer = consumer
         defer {
             committer.close()
@@ -213,10 +215,10 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         // folds this cheap the committer is the pipeline's slower half, and while its thread encodes,
         // PostgreSQL waits. Dead letters and derived events go to different topics, so putting one kind
         // first changes no topic's order.
-        var outbox = deadLetters
-        outbox.reserveCapacity(deadLetters.count + folded.derived.count)
-        for event in folded.derived { outbox.append(OutboxRecord(event)) }
-        let bundle = outbox.isEmpty ? nil : (bytes: OutboxBundle.encode(outbox), count: outbox.count)
+        var outbox = OutboxBundle.Builder(capacity: deadLetters.count + folded.derived.count)
+        for record in deadLetters { outbox.append(record) }
+        for event in folded.derived { outbox.append(event) }
+        let bundle = outbox.isEmpty ? nil : (bytes: outbox.encoded(), count: outbox.count)
 
         let moves = nextOffsets.map { tp, next in (tp, expected: positions[tp] ?? nil, next: next) }
         let foldedAt = ContinuousClock.now

@@ -92,6 +92,13 @@ public struct DerivedEvent: Sendable, Equatable {
     /// The whole envelope as JSON, as it goes to Kafka (written on each call).
     public var encoded: [UInt8] {
         var w = JSONWriter(capacity: 384)
+        encode(to: &w)
+        return w.takeBytes()
+    }
+
+    /// Writes the envelope as JSON into `w` (after what it holds): the outbox frames thousands of these per
+    /// batch through one reused writer.
+    public func encode(to w: inout JSONWriter) {
         w.beginObject()
         w.key(ascii: "id"); w.string(id)
         w.key(ascii: "type"); w.string(type)
@@ -102,7 +109,6 @@ public struct DerivedEvent: Sendable, Equatable {
         w.key(ascii: "ingest_time"); w.timestamp(ingestTime)
         w.key(ascii: "payload"); payload.encode(to: &w)
         w.endObject()
-        return w.takeBytes()
     }
 
     /// Equal when they would go to the same topic as the same bytes.

@@ -1,4 +1,6 @@
+import Events
 import Kafka
+import Projections
 import Testing
 
 @testable import Processor
@@ -24,6 +26,65 @@ struct OutboxBundleTests {
         #expect(try OutboxBundle.decode(OutboxBundle.encode([])) == [])
         // Version 1 (uncompressed), as bundles written before compression still sit in outboxes.
         #expect(try OutboxBundle.decode([OutboxBundle.plain] + OutboxBundle.frame(Self.records)) == Self.records)
+    }
+
+    /// The worker frames derived events straight from their fields: the bytes must be those of the records
+    /// they stand for, in order, mixed with dead letters, with quotes and non-ASCII text in the JSON.
+    @Test func derivedEventsFrameExactlyAsTheirRecords() throws {
+        let events = (0..<50).map(Self.derivedEvent)
+        var builder = OutboxBundle.Builder()
+        var records: [OutboxRecord] = []
+        for (i, event) in events.enumerated() {
+            if i % 20 == 3 {
+                builder.append(Self.records[1])
+                records.append(Self.records[1])
+            }
+            builder.append(event)
+            records.append(OutboxRecord(event))
+        }
+        #expect(builder.count == records.count)
+        #expect(builder.framed == OutboxBundle.frame(records))
+        #expect(try OutboxBundle.decode(builder.encoded()) == records)
+        #expect(OutboxBundle.Builder().isEmpty && !builder.isEmpty)
+    }
+
+    /// The decoder shares one header list per run of equal headers, and the relay's decode drops event ids.
+    @Test func headersInRunsAndWithoutEventIDsRoundTrip() throws {
+        let lists: [[KafkaHeader]] = [
+            [KafkaHeader(key: "turnstile.type", value: Array("a".utf8))],
+            [KafkaHeader(key: "turnstile.type", value: Array("a".utf8))],
+            [KafkaHeader(key: "turnstile.type", value: Array("b".utf8))],
+            [],
+            [KafkaHeader(key: "turnstile.type", value: nil)],
+            [KafkaHeader(key: "turnstile.type", value: [])],
+            [KafkaHeader(key: "turnstile.type", value: Array("a".utf8)), KafkaHeader(key: "x", value: nil)],
+            [KafkaHeader(key: "turnstile.type", value: Array("a".utf8))],
+        ]
+        let records = lists.enumerated().map { i, headers in
+            OutboxRecord(topic: "t", key: [UInt8(i)], value: [UInt8(i)], headers: headers, eventID: i == 3 ? nil : "id-\(i)")
+        }
+        let bundle = OutboxBundle.encode(records)
+        #expect(try OutboxBundle.decode(bundle) == records)
+        let withoutIDs = records.map { r in
+            var r = r
+            r.eventID = nil
+            return r
+        }
+        #expect(try OutboxBundle.decode(bundle, eventIDs: false) == withoutIDs)
+    }
+
+    static func derivedEvent(_ i: Int) -> DerivedEvent {
+        let attraction = i == 7 ? "Ride \"Ω\" ✓" : "ride-\(i)"
+        let wait: Int? = i % 4 == 0 ? nil : i
+        let status: AttractionStatus = i % 5 == 0 ? .down : .operating
+        let p50: Int? = i % 2 == 0 ? 20 : nil
+        let ingest = Timestamp(microseconds: 1_720_000_000_000_000)
+        let update = AttractionWaitUpdated(
+            parkID: "park-\(i % 3)", attractionID: attraction, waitMinutes: wait, status: status, baselineP50: p50,
+            observedAt: Timestamp(microseconds: ingest.microseconds + Int64(i)))
+        return DerivedEvent(
+            topic: "parks.attraction-updates", payload: update, id: "id-\(i)", source: "parks_wait_times",
+            eventTime: Timestamp(microseconds: Int64(i) * 1_000_000), ingestTime: ingest)
     }
 
     /// The decoder shares one string per run of the same topic: every record must still get its own topic.

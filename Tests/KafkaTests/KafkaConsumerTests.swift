@@ -73,6 +73,30 @@ struct KafkaConsumerTests {
         #expect(consumer.assignment().isEmpty)
     }
 
+    @Test func consumerThatSkipsHeadersStillGetsKeysAndValues() async throws {
+        let topic = try await TestBroker.createTopic("no-headers", partitions: 1)
+        let producer = try KafkaProducer(config: TestBroker.config(), logger: TestBroker.logger)
+        _ = try await producer.send(TestMessages.make(topic: topic, count: 200))
+        producer.close()
+
+        let consumer = try KafkaConsumer(
+            config: TestBroker.consumerConfig(), groupID: TestBroker.uniqueName("no-headers"),
+            rebalance: StoreRebalanceListener(store: OffsetStore()), logger: TestBroker.logger, copiesHeaders: false)
+        defer { consumer.close() }
+        try consumer.subscribe([topic])
+        let messages = try await TestBroker.onThread { try Self.consume(consumer, count: 200) }
+        #expect(messages.map(\.offset) == Array(0..<200))
+        #expect(messages.allSatisfy { $0.headers.isEmpty }, "headers were produced but not asked for")
+        // Everything else as produced: put the headers back and the message verifies.
+        let indices = messages.compactMap { message -> Int? in
+            guard let key = message.key, let index = Int(String(decoding: key, as: UTF8.self).dropFirst(4)) else { return nil }
+            var withHeaders = message
+            withHeaders.headers = TestMessages.headers(index)
+            return TestMessages.verify(withHeaders)
+        }
+        #expect(indices == Array(0..<200))
+    }
+
     @Test func listenerStartOffsetsAreHonoured() async throws {
         let topic = try await TestBroker.createTopic("start-offset", partitions: 1)
         let producer = try KafkaProducer(config: TestBroker.config(), logger: TestBroker.logger)
