@@ -22,6 +22,17 @@ struct MigratorTests {
             "crowd_levels", "lap_times", "occupancy_forecasts", "occupancy_history", "parking_stays", "telemetry", "telemetry_1s",
             "wait_times",
         ])
+        // Current-state tables leave room on their pages for HOT updates (migration 0012); appends don't.
+        let packed = try s.execute(
+            """
+            SELECT relname, coalesce(array_to_string(reloptions, ','), '') FROM pg_class
+            WHERE relname IN ('turnstile_offsets', 'attraction_current', 'attraction_baselines', 'park_crowd_current', 'wait_times')
+            ORDER BY 1
+            """)
+        #expect((0..<packed.rowCount).map { "\(packed.string($0, 0) ?? ""):\(packed.string($0, 1) ?? "")" } == [
+            "attraction_baselines:fillfactor=50", "attraction_current:fillfactor=50", "park_crowd_current:fillfactor=50",
+            "turnstile_offsets:fillfactor=50", "wait_times:",
+        ])
     }
 
     @Test func templatesResolveTableNamesAndRefuseUnknownOnes() throws {
