@@ -97,11 +97,16 @@ public struct EventEnvelope: Sendable, Equatable {
 
     /// As above; the payload's bytes stay a slice of `bytes` (a Kafka record's value), not a copy.
     public static func decode(_ bytes: [UInt8]) throws(EventValidationError) -> EventEnvelope {
+        try bytes.withUnsafeBufferPointer { (p) throws(EventValidationError) in try decode(p, owner: bytes[...]) }
+    }
+
+    /// As above, for a value inside a larger buffer (a poll's records share one): the payload is a slice of it.
+    public static func decode(_ bytes: ArraySlice<UInt8>) throws(EventValidationError) -> EventEnvelope {
         try bytes.withUnsafeBufferPointer { (p) throws(EventValidationError) in try decode(p, owner: bytes) }
     }
 
-    /// `owner`, when given, is the array `bytes` points into.
-    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, owner: [UInt8]?) throws(EventValidationError) -> EventEnvelope {
+    /// `owner`, when given, is the slice `bytes` points into (its first element at `bytes[0]`).
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, owner: ArraySlice<UInt8>?) throws(EventValidationError) -> EventEnvelope {
         var fields = EnvelopeFields()
         let isObject: Bool
         do {
@@ -116,7 +121,12 @@ public struct EventEnvelope: Sendable, Equatable {
             return try EventEnvelope(json: (try? JSONParser.parse(bytes)) ?? .null)
         }
         if let range = fields.payloadRange {
-            fields.payload = .bytes(owner?[range] ?? ArraySlice(UnsafeBufferPointer(rebasing: bytes[range])))
+            if let owner {
+                let base = owner.startIndex
+                fields.payload = .bytes(owner[(base + range.lowerBound)..<(base + range.upperBound)])
+            } else {
+                fields.payload = .bytes(ArraySlice(UnsafeBufferPointer(rebasing: bytes[range])))
+            }
         }
         return try EventEnvelope(fields: fields, defaultIngestTime: nil)
     }

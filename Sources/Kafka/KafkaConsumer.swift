@@ -113,8 +113,46 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// call from then on: the consumer must be recreated). Other consumer errors (broker down, ...) are
     /// transient: logged, and librdkafka recovers by itself.
     public func poll(maxMessages: Int, timeoutMs: Int32) throws -> [KafkaMessage] {
-        precondition(maxMessages > 0, "poll needs room for at least one message")
-        return try polling.withLock { pollState in
+        var messages: [KafkaMessage] = []
+        messages.reserveCapacity(min(maxMessages, 4096))
+        try poll(
+            max: maxMessages, timeoutMs: timeoutMs, count: { messages.count },
+            take: { message, topicNames in
+                messages.append(Self.convert(message, topicNames: &topicNames, copiesHeaders: copiesHeaders))
+            },
+            dropRevoked: { revoked in messages.removeAll { revoked.contains($0.topicPartition) } })
+        return messages
+    }
+
+    /// As `poll(maxMessages:timeoutMs:)`, appending up to `maxRecords` records to `batch`, their keys and
+    /// values into its one buffer and without headers: the projection worker's hot path. A revocation
+    /// inside this call also drops the records `batch` already held for the revoked partitions.
+    public func poll(into batch: inout KafkaRecordBatch, maxRecords: Int, timeoutMs: Int32) throws {
+        let limit = batch.count + maxRecords
+        try poll(
+            max: limit, timeoutMs: timeoutMs, count: { batch.count },
+            take: { message, topicNames in
+                let raw = message.pointee
+                var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+                let timestamp = rd_kafka_message_timestamp(message, &timestampType)
+                batch.append(
+                    topic: Self.topicName(of: message, cache: &topicNames), partition: raw.partition, offset: raw.offset,
+                    timestampMs: timestampType != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && timestamp >= 0 ? timestamp : nil,
+                    key: raw.key.map { UnsafeRawBufferPointer(start: $0, count: raw.key_len) },
+                    value: UnsafeRawBufferPointer(start: raw.payload, count: raw.payload == nil ? 0 : raw.len))
+            },
+            dropRevoked: { revoked in batch.removeRecords { revoked.contains($0.topicPartition) } })
+    }
+
+    /// The poll loop both forms share: waits up to `timeoutMs` for the first message, then takes what is
+    /// prefetched until `count()` reaches `max`, and drops what a revocation inside the call made stale.
+    private func poll(
+        max: Int, timeoutMs: Int32, count: () -> Int,
+        take: (UnsafeMutablePointer<rd_kafka_message_t>, inout [OpaquePointer: String]) -> Void,
+        dropRevoked: (Set<KafkaTopicPartition>) -> Void
+    ) throws {
+        precondition(max > count(), "poll needs room for at least one message")
+        try polling.withLock { pollState in
             let current = lifecycle.withLock { $0 }
             guard current == .subscribed else {
                 throw KafkaError.invalidState("poll needs a subscribed consumer; this one is \(current)")
@@ -122,10 +160,8 @@ public final class KafkaConsumer: @unchecked Sendable {
             if let failure = rebalance.failure { throw failure }
             _ = rebalance.takeRevoked()
             var revocationCount = rebalance.revocationCount
-            var messages: [KafkaMessage] = []
-            messages.reserveCapacity(min(maxMessages, 4096))
             var timeout = timeoutMs
-            while messages.count < maxMessages, let message = rd_kafka_consumer_poll(handle.pointer, timeout) {
+            while count() < max, let message = rd_kafka_consumer_poll(handle.pointer, timeout) {
                 defer { rd_kafka_message_destroy(message) }
                 timeout = 0
                 if revocationCount != rebalance.revocationCount {
@@ -133,21 +169,16 @@ public final class KafkaConsumer: @unchecked Sendable {
                     // previous assignment that the listener has already flushed. Drop them; their new
                     // owner (or our next assignment) starts from the stored offsets.
                     revocationCount = rebalance.revocationCount
-                    let revoked = rebalance.takeRevoked()
-                    messages.removeAll { revoked.contains($0.topicPartition) }
+                    dropRevoked(rebalance.takeRevoked())
                 }
                 if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    messages.append(Self.convert(message, topicNames: &pollState.topicNames, copiesHeaders: copiesHeaders))
+                    take(message, &pollState.topicNames)
                 } else {
                     try handleError(of: message)
                 }
             }
             if let failure = rebalance.failure { throw failure }
-            if revocationCount != rebalance.revocationCount {
-                let revoked = rebalance.takeRevoked()
-                messages.removeAll { revoked.contains($0.topicPartition) }
-            }
-            return messages
+            if revocationCount != rebalance.revocationCount { dropRevoked(rebalance.takeRevoked()) }
         }
     }
 
@@ -263,21 +294,25 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Copies everything out of librdkafka's message so the result owns its memory.
+    /// The message's topic name, from a cache keyed by librdkafka's topic object: one String per topic, not
+    /// per message.
+    private static func topicName(
+        of message: UnsafeMutablePointer<rd_kafka_message_t>, cache topicNames: inout [OpaquePointer: String]
+    ) -> String {
+        guard let rkt = message.pointee.rkt, let name = rd_kafka_topic_name(rkt) else { return "" }
+        // librdkafka may reuse a freed topic object's address for another topic: confirm the name.
+        if let cached = topicNames[rkt], cached.withCString({ strcmp($0, name) == 0 }) { return cached }
+        let topic = String(cString: name)
+        topicNames[rkt] = topic
+        return topic
+    }
+
     private static func convert(
         _ message: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout [OpaquePointer: String],
         copiesHeaders: Bool
     ) -> KafkaMessage {
         let raw = message.pointee
-        var topic = ""
-        if let rkt = raw.rkt, let name = rd_kafka_topic_name(rkt) {
-            // librdkafka may reuse a freed topic object's address for another topic: confirm the name.
-            if let cached = topicNames[rkt], cached.withCString({ strcmp($0, name) == 0 }) {
-                topic = cached
-            } else {
-                topic = String(cString: name)
-                topicNames[rkt] = topic
-            }
-        }
+        let topic = topicName(of: message, cache: &topicNames)
         var headers: [KafkaHeader] = []
         var nativeHeaders: OpaquePointer?
         if copiesHeaders, rd_kafka_message_headers(message, &nativeHeaders) == RD_KAFKA_RESP_ERR_NO_ERROR,

@@ -93,9 +93,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         let committer = BatchCommitter { [self] in try connectWithRetry() }
         committer.start(name: "commit-\(store.projection.name)")
         self.committer = committer
-        // Folds read the envelope in the value; dead letters carry their own headers (the reason).
-        let consumer = try KafkaConsumer(
-            config: config, groupID: groupID, rebalance: self, logger: logger, copiesHeaders: false)
+        let consumer = try KafkaConsumer(config: config, groupID: groupID, rebalance: self, logger: logger)
         self.consumer = consumer
         defer {
             committer.close()
@@ -105,19 +103,23 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         }
         try consumer.subscribe(store.projection.inputTopics)
         lastRecordAt = .now
+        // Records of one batch share one buffer, kept from batch to batch (folds read the envelope in the
+        // value; dead letters carry their own headers, the reason).
+        var messages = KafkaRecordBatch()
         while !stopRequested.load(ordering: .relaxed) {
             if needsResync {
                 needsResync = false
                 try recover { try resynchronize() }
             }
-            var messages = try consumer.poll(maxMessages: settings.maxBatch, timeoutMs: settings.pollTimeoutMs)
+            messages.removeAll()
+            try consumer.poll(into: &messages, maxRecords: settings.maxBatch, timeoutMs: settings.pollTimeoutMs)
             if linger > 0, !messages.isEmpty {
                 let deadline = ContinuousClock.now + .milliseconds(linger)
                 while messages.count < settings.maxBatch, !stopRequested.load(ordering: .relaxed) {
                     let left = deadline - ContinuousClock.now
                     guard left > .zero else { break }
                     let ms = Int32(clamping: max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
-                    messages += try consumer.poll(maxMessages: settings.maxBatch - messages.count, timeoutMs: ms)
+                    try consumer.poll(into: &messages, maxRecords: settings.maxBatch - messages.count, timeoutMs: ms)
                 }
             }
             if messages.isEmpty {
@@ -154,7 +156,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     }
 
     /// Folds one polled batch and commits it.
-    func process(_ messages: [KafkaMessage]) throws {
+    func process(_ messages: KafkaRecordBatch) throws {
         let polledAt = ContinuousClock.now
         let polledAtWall = Timestamp.now().microseconds
         let projection = store.projection
@@ -173,7 +175,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             nextOffsets[ended.tp] = max(next, nextOffsets[ended.tp] ?? next)
             consumedPerTopic[ended.tp.topic, default: 0] += ended.count
         }
-        for message in messages {
+        for message in messages.records {
             if run == nil || run!.tp.partition != message.partition || run!.tp.topic != message.topic {
                 endRun()
                 let tp = message.topicPartition
@@ -189,14 +191,16 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             run!.next = message.offset + 1
             run!.count += 1
             do {
-                let envelope = try EventEnvelope.decode(message.value)
+                let envelope = try EventEnvelope.decode(messages.value(of: message))
                 ingestTimes.append(envelope.ingestTime.microseconds)
                 let input = try projection.decode(envelope)
                 inputs.append((projection.stateKey(of: input), input))
             } catch {
                 deadLetterCounters.increment(message.topic)
                 deadLetters.append(
-                    .deadLetter(message, topic: settings.deadLetterTopic, reason: error.description, field: error.field))
+                    .deadLetter(
+                        messages.message(message), topic: settings.deadLetterTopic, reason: error.description,
+                        field: error.field))
             }
         }
         endRun()

@@ -30,6 +30,12 @@ import Testing
         #expect(fromArray.payload == .object([
             ("park_id", .string("1")), ("attraction_id", .string("2")), ("wait_minutes", .int(5)), ("status", .string("OPERATING")),
         ]))
+        // A value in the middle of a poll's shared buffer: the payload slice is taken at the right offset.
+        let buffer = Array(#"{"id":"before"}"#.utf8) + json + Array(#"{"payload":{"park_id":"after"}}"#.utf8)
+        let start = #"{"id":"before"}"#.utf8.count
+        let fromSlice = try EventEnvelope.decode(buffer[start..<start + json.count])
+        #expect(fromSlice == fromArray)
+        #expect(try fromSlice.decode(WaitTimeObserved.self) == fromArray.decode(WaitTimeObserved.self))
     }
 
     /// Known types come out as the very strings the payload types declare; unknown or escaped ones as read.

@@ -97,6 +97,43 @@ struct KafkaConsumerTests {
         #expect(indices == Array(0..<200))
     }
 
+    /// The worker's poll: records appended into one buffer across polls, keys and values exact.
+    @Test func pollIntoABatchKeepsEveryKeyAndValueAcrossPolls() async throws {
+        let topic = try await TestBroker.createTopic("batch-poll", partitions: 3)
+        let producer = try KafkaProducer(config: TestBroker.config(), logger: TestBroker.logger)
+        _ = try await producer.send(TestMessages.make(topic: topic, count: 1_000))
+        producer.close()
+
+        let consumer = try KafkaConsumer(
+            config: TestBroker.consumerConfig(), groupID: TestBroker.uniqueName("batch-poll"),
+            rebalance: StoreRebalanceListener(store: OffsetStore()), logger: TestBroker.logger)
+        defer { consumer.close() }
+        try consumer.subscribe([topic])
+        let (batch, polls) = try await TestBroker.onThread { () -> (KafkaRecordBatch, Int) in
+            var batch = KafkaRecordBatch()
+            var polls = 0
+            let deadline = ContinuousClock.now + .seconds(30)
+            // Small polls, so the batch is filled by many of them.
+            while batch.count < 1_000, ContinuousClock.now < deadline {
+                try consumer.poll(into: &batch, maxRecords: min(97, 1_000 - batch.count), timeoutMs: 100)
+                polls += 1
+            }
+            return (batch, polls)
+        }
+        #expect(batch.count == 1_000 && polls > 10)
+        let indices = batch.records.compactMap { record -> Int? in
+            var message = batch.message(record)
+            guard let key = message.key, let index = Int(String(decoding: key, as: UTF8.self).dropFirst(4)) else { return nil }
+            message.headers = TestMessages.headers(index)  // not kept by a batch poll
+            return TestMessages.verify(message) == index && message.topic == topic ? index : nil
+        }
+        #expect(Set(indices) == Set(0..<1_000))
+        for partition in Int32(0)..<3 {
+            let offsets = batch.records.filter { $0.partition == partition }.map(\.offset)
+            #expect(offsets == Array(0..<Int64(offsets.count)), "partition \(partition) in order, from 0")
+        }
+    }
+
     @Test func listenerStartOffsetsAreHonoured() async throws {
         let topic = try await TestBroker.createTopic("start-offset", partitions: 1)
         let producer = try KafkaProducer(config: TestBroker.config(), logger: TestBroker.logger)
