@@ -20,6 +20,17 @@ enum TestMessages {
     }
 
     /// The index encoded in a consumed message's key, checking that value and headers match it exactly.
+    /// As `verify`, for a consumer that does not keep headers: the message must carry none, and everything
+    /// else as produced.
+    static func verifyWithoutHeaders(_ message: KafkaMessage) -> Int? {
+        guard message.headers.isEmpty, let key = message.key,
+            let index = Int(String(decoding: key, as: UTF8.self).dropFirst(4))
+        else { return nil }
+        var withHeaders = message
+        withHeaders.headers = headers(index)
+        return verify(withHeaders)
+    }
+
     static func verify(_ message: KafkaMessage) -> Int? {
         guard let key = message.key, let text = String(bytes: key, encoding: .utf8), text.hasPrefix("key-"),
             let index = Int(text.dropFirst(4)),
