@@ -293,7 +293,6 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
-    /// Copies everything out of librdkafka's message so the result owns its memory.
     /// The message's topic name, from a cache keyed by librdkafka's topic object: one String per topic, not
     /// per message.
     private static func topicName(
@@ -307,6 +306,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         return topic
     }
 
+    /// Copies everything out of librdkafka's message so the result owns its memory.
     private static func convert(
         _ message: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout [OpaquePointer: String],
         copiesHeaders: Bool
