@@ -42,7 +42,6 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let context: ClientContext
     private let rebalance: RebalanceHandler
     private let logger: Logger
-    private let copiesHeaders: Bool
     private let lifecycle = Mutex(State.initialized)
     private let polling = Mutex(PollState())
 
@@ -50,11 +49,9 @@ public final class KafkaConsumer: @unchecked Sendable {
     ///   - groupID: the consumer group (`group.id`); overrides one given in `config`.
     ///   - rebalance: asked for start offsets on every assignment, told before every revocation.
     ///   - statistics: called inside `poll` every `statistics.interval.ms` (when set).
-    ///   - copiesHeaders: false hands out messages without their headers, for consumers that never read
-    ///     them: librdkafka parses a record's headers on first access, ~5 % of a projection worker's CPU.
     public init(
         config: KafkaConfig, groupID: String, rebalance listener: any KafkaRebalanceListener, logger: Logger,
-        statistics: (@Sendable (KafkaStatistics) -> Void)? = nil, copiesHeaders: Bool = true
+        statistics: (@Sendable (KafkaStatistics) -> Void)? = nil
     ) throws {
         guard !groupID.isEmpty else { throw KafkaError.invalidArgument("a consumer needs a non-empty group id") }
         var properties = config.overriding(Self.defaultProperties)
@@ -79,7 +76,6 @@ public final class KafkaConsumer: @unchecked Sendable {
         self.context = context
         self.rebalance = rebalance
         self.logger = logger
-        self.copiesHeaders = copiesHeaders
     }
 
     deinit {
@@ -118,14 +114,15 @@ public final class KafkaConsumer: @unchecked Sendable {
         try poll(
             max: maxMessages, timeoutMs: timeoutMs, count: { messages.count },
             take: { message, topicNames in
-                messages.append(Self.convert(message, topicNames: &topicNames, copiesHeaders: copiesHeaders))
+                messages.append(Self.convert(message, topicNames: &topicNames))
             },
             dropRevoked: { revoked in messages.removeAll { revoked.contains($0.topicPartition) } })
         return messages
     }
 
     /// As `poll(maxMessages:timeoutMs:)`, appending up to `maxRecords` records to `batch`, their keys and
-    /// values into its one buffer and without headers: the projection worker's hot path. A revocation
+    /// values into its one buffer and without headers (librdkafka parses a record's headers on first access:
+    /// ~5 % of a projection worker's CPU): the projection worker's hot path. A revocation
     /// inside this call also drops the records `batch` already held for the revoked partitions.
     public func poll(into batch: inout KafkaRecordBatch, maxRecords: Int, timeoutMs: Int32) throws {
         let limit = batch.count + maxRecords
@@ -308,16 +305,13 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Copies everything out of librdkafka's message so the result owns its memory.
     private static func convert(
-        _ message: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout [OpaquePointer: String],
-        copiesHeaders: Bool
+        _ message: UnsafeMutablePointer<rd_kafka_message_t>, topicNames: inout [OpaquePointer: String]
     ) -> KafkaMessage {
         let raw = message.pointee
         let topic = topicName(of: message, cache: &topicNames)
         var headers: [KafkaHeader] = []
         var nativeHeaders: OpaquePointer?
-        if copiesHeaders, rd_kafka_message_headers(message, &nativeHeaders) == RD_KAFKA_RESP_ERR_NO_ERROR,
-            let nativeHeaders
-        {
+        if rd_kafka_message_headers(message, &nativeHeaders) == RD_KAFKA_RESP_ERR_NO_ERROR, let nativeHeaders {
             let count = rd_kafka_header_cnt(nativeHeaders)
             headers.reserveCapacity(count)
             for index in 0..<count {

@@ -18,7 +18,7 @@ struct KafkaConsumerTests {
     }
 
     /// A fresh topic holding `count` test messages (`TestMessages`), and a consumer of it (subscribed; close it).
-    static func consumerOfProducedTopic(_ name: String, partitions: Int32, count: Int, copiesHeaders: Bool = true)
+    static func consumerOfProducedTopic(_ name: String, partitions: Int32, count: Int)
         async throws -> (topic: String, consumer: KafkaConsumer)
     {
         let topic = try await TestBroker.createTopic(name, partitions: partitions)
@@ -27,7 +27,7 @@ struct KafkaConsumerTests {
         producer.close()
         let consumer = try KafkaConsumer(
             config: TestBroker.consumerConfig(), groupID: TestBroker.uniqueName(name),
-            rebalance: StoreRebalanceListener(store: OffsetStore()), logger: TestBroker.logger, copiesHeaders: copiesHeaders)
+            rebalance: StoreRebalanceListener(store: OffsetStore()), logger: TestBroker.logger)
         try consumer.subscribe([topic])
         return (topic, consumer)
     }
@@ -86,15 +86,6 @@ struct KafkaConsumerTests {
         consumer.close()
         #expect(throws: KafkaError.self) { try consumer.poll(maxMessages: 1, timeoutMs: 0) }
         #expect(consumer.assignment().isEmpty)
-    }
-
-    @Test func consumerThatSkipsHeadersStillGetsKeysAndValues() async throws {
-        let (_, consumer) = try await Self.consumerOfProducedTopic("no-headers", partitions: 1, count: 200, copiesHeaders: false)
-        defer { consumer.close() }
-        let messages = try await TestBroker.onThread { try Self.consume(consumer, count: 200) }
-        #expect(messages.map(\.offset) == Array(0..<200))
-        // Headers were produced but not asked for; everything else as produced.
-        #expect(messages.compactMap(TestMessages.verifyWithoutHeaders) == Array(0..<200))
     }
 
     /// The worker's poll: records appended into one buffer across polls, keys and values exact.
