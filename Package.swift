@@ -99,6 +99,8 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Events", "Ingest", "Catalog", "Projections"], swiftSettings: strict),
         .testTarget(
             name: "ProjectionsTests", dependencies: ["Events", "Projections"], swiftSettings: strict),
+        // The processor's pure decisions (restart policy, error classification): no broker, no database.
+        .testTarget(name: "ProcessorTests", dependencies: ["Processor", "Postgres"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
@@ -107,6 +109,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
     ]

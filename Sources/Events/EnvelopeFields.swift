@@ -90,28 +90,32 @@ struct EnvelopeFields {
 
     // MARK: Validation, worded like `FieldReader`
 
-    func requiredString(_ v: JSONValue?, _ field: String) throws(EventValidationError) -> String {
+    func requiredString(_ v: JSONValue?, _ field: String, maxBytes: Int = TextRules.maxIdentifierBytes) throws(EventValidationError) -> String {
         guard let v, !v.isNull else { throw EventValidationError(field: field, reason: "is required") }
         guard case .string(let s) = v else {
             throw EventValidationError(field: field, reason: "expected a string, got \(v.typeName)")
         }
         guard !s.isEmpty else { throw EventValidationError(field: field, reason: "must not be empty") }
+        try TextRules.check(s, field: field, maxBytes: maxBytes)
         return s
     }
 
-    func optionalString(_ v: JSONValue?, _ field: String) throws(EventValidationError) -> String? {
+    func optionalString(_ v: JSONValue?, _ field: String, maxBytes: Int = TextRules.maxIdentifierBytes) throws(EventValidationError) -> String? {
         guard let v, !v.isNull else { return nil }
         guard case .string(let s) = v else {
             throw EventValidationError(field: field, reason: "expected a string, got \(v.typeName)")
         }
+        try TextRules.check(s, field: field, maxBytes: maxBytes)
         return s
     }
 
-    /// Nil when absent or null.
+    /// Nil when absent or null; otherwise a strict RFC 3339 time in the accepted range.
     func time(_ t: Time?, _ field: String) throws(EventValidationError) -> Timestamp? {
         switch t {
         case nil: return nil
-        case .parsed(let time): return time
+        case .parsed(let time):
+            try FieldReader.accepted(time, field: field)
+            return time
         case .unparsed(let v):
             if v.isNull { return nil }
             return try FieldReader.timestamp(v, field: field)

@@ -84,6 +84,11 @@ public struct EventEnvelope: Sendable, Equatable {
         return try P(payload: FieldReader(payload, path: "payload"))
     }
 
+    /// How far an event's time may lie after its ingest time and still be folded. HTTP ingest holds events to
+    /// a much shorter allowance against its own clock (10 minutes by default); this bound, checked by every
+    /// decoder, catches what other producers write (a year-9999 placeholder, a clock off by days).
+    public static let maxEventTimeAheadSeconds: Int64 = 24 * 3600
+
     // MARK: Codec
 
     /// Parses and validates an envelope from JSON bytes.
@@ -114,7 +119,7 @@ public struct EventEnvelope: Sendable, Equatable {
                 try fields.read(member: name, from: &parser)
             }
         } catch {
-            throw EventValidationError(field: "", reason: error.description)
+            throw EventValidationError(error)
         }
         guard isObject else {
             // Valid JSON, wrong shape: let the tree path say what it got.
@@ -163,10 +168,16 @@ public struct EventEnvelope: Sendable, Equatable {
             throw EventValidationError(field: "event_time", reason: "is required")
         }
         let ingest = try f.time(f.ingestTime, "ingest_time") ?? defaultIngestTime ?? .now()
+        // Replays and every processor must judge a record alike: against the time it carries, not the clock.
+        guard eventTime <= ingest.adding(seconds: Self.maxEventTimeAheadSeconds) else {
+            throw EventValidationError(
+                field: "event_time",
+                reason: "\(eventTime) is more than \(Self.maxEventTimeAheadSeconds / 3600) hours after its ingest time \(ingest); check the producer's clock")
+        }
         self.init(
             id: try f.optionalString(f.id, "id").flatMap { $0.isEmpty ? nil : $0 } ?? EventID.random(),
             type: type, schemaVersion: Int(version), source: try f.optionalString(f.source, "source") ?? "unknown",
-            key: try f.optionalString(f.key, "key") ?? "", eventTime: eventTime, ingestTime: ingest,
+            key: try f.optionalString(f.key, "key", maxBytes: TextRules.maxKeyBytes) ?? "", eventTime: eventTime, ingestTime: ingest,
             payloadStorage: payload)
     }
 

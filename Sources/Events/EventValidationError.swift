@@ -10,4 +10,9 @@ public struct EventValidationError: Error, Sendable, Equatable, CustomStringConv
     }
 
     public var description: String { field.isEmpty ? reason : "\(field): \(reason)" }
+
+    /// A document that is not valid JSON, named by the member the error is in.
+    public init(_ error: JSONParseError) {
+        self.init(field: error.field, reason: error.description)
+    }
 }

@@ -26,24 +26,30 @@ public struct FieldReader: Sendable {
         EventValidationError(field: fieldPath(key), reason: "expected \(expected), got \(got.typeName)")
     }
 
-    public func string(_ key: String) throws(EventValidationError) -> String {
+    /// A non-empty text of at most `maxBytes` UTF-8 bytes without control characters (`TextRules`).
+    public func string(_ key: String, maxBytes: Int = TextRules.maxTextBytes) throws(EventValidationError) -> String {
         guard let v = value(key), !v.isNull else { throw missing(key) }
         guard case .string(let s) = v else { throw wrongType(key, "a string", v) }
         guard !s.isEmpty else { throw EventValidationError(field: fieldPath(key), reason: "must not be empty") }
+        try TextRules.check(s, field: fieldPath(key), maxBytes: maxBytes)
         return s
     }
 
-    public func optionalString(_ key: String) throws(EventValidationError) -> String? {
+    public func optionalString(_ key: String, maxBytes: Int = TextRules.maxTextBytes) throws(EventValidationError) -> String? {
         guard let v = value(key), !v.isNull else { return nil }
         guard case .string(let s) = v else { throw wrongType(key, "a string", v) }
+        try TextRules.check(s, field: fieldPath(key), maxBytes: maxBytes)
         return s
     }
 
-    /// An identifier: a non-empty string, or an integer (feeds disagree on which).
+    /// An identifier: a non-empty string, or an integer (feeds disagree on which), of at most
+    /// `TextRules.maxIdentifierBytes` bytes without control characters: what the read API can be asked for.
     public func identifier(_ key: String) throws(EventValidationError) -> String {
         guard let v = value(key), !v.isNull else { throw missing(key) }
         switch v {
-        case .string(let s) where !s.isEmpty: return s
+        case .string(let s) where !s.isEmpty:
+            try TextRules.check(s, field: fieldPath(key), maxBytes: TextRules.maxIdentifierBytes)
+            return s
         case .int(let i): return String(i)
         default: throw wrongType(key, "a non-empty string or integer id", v)
         }
@@ -121,14 +127,24 @@ public struct FieldReader: Sendable {
         return try Self.timestamp(v, field: fieldPath(key))
     }
 
+    /// An RFC 3339 date-time with a zone and a real calendar date, within the accepted range
+    /// (`Timestamp.isAccepted`).
     static func timestamp(_ v: JSONValue, field: String) throws(EventValidationError) -> Timestamp {
         guard case .string(let s) = v else {
             throw EventValidationError(field: field, reason: "expected an RFC 3339 date-time string, got \(v.typeName)")
         }
-        guard let t = Timestamp(iso8601: s) else {
-            throw EventValidationError(field: field, reason: "'\(s)' is not an RFC 3339 date-time (e.g. 2024-05-23T10:15:00Z)")
+        guard let t = Timestamp(rfc3339: s) else {
+            throw EventValidationError(
+                field: field,
+                reason: "'\(TextRules.excerpt(s))' is not an RFC 3339 date-time with a zone and a real calendar date (e.g. 2024-05-23T10:15:00Z)")
         }
+        try accepted(t, field: field)
         return t
+    }
+
+    /// Throws unless events may carry `t` (`Timestamp.isAccepted`).
+    static func accepted(_ t: Timestamp, field: String) throws(EventValidationError) {
+        guard t.isAccepted else { throw EventValidationError(field: field, reason: t.notAcceptedReason) }
     }
 
     public func object(_ key: String) throws(EventValidationError) -> FieldReader {

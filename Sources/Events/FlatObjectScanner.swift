@@ -61,13 +61,20 @@ struct FlatObjectScanner: ~Copyable {
         expected.utf8CodeUnitCount == name.count && (name.isEmpty || memcmp(expected.utf8Start, name.baseAddress!, name.count) == 0)
     }
 
-    /// `FieldReader.identifier`'s shapes: a non-empty string, or an integer as its decimal text.
+    /// `FieldReader.identifier`'s shapes and rules: a non-empty string keeping `TextRules` for identifiers, or
+    /// an integer as its decimal text.
     static func identifier(_ value: Value) -> String? {
         switch value {
-        case .string(let s) where !s.isEmpty: return String(decoding: s, as: UTF8.self)
+        case .string(let s) where !s.isEmpty && TextRules.isAcceptable(s, maxBytes: TextRules.maxIdentifierBytes):
+            return String(decoding: s, as: UTF8.self)
         case .int(let i): return String(i)
         default: return nil
         }
+    }
+
+    /// `FieldReader.optionalString`'s rules: the text when it keeps `TextRules`, else nil.
+    static func text(_ s: UnsafeBufferPointer<UInt8>, maxBytes: Int = TextRules.maxTextBytes) -> String? {
+        TextRules.isAcceptable(s, maxBytes: maxBytes) ? String(decoding: s, as: UTF8.self) : nil
     }
 
     /// `E(rawValue:)` of the string: ASCII bytes are compared as bytes (for ASCII, String equality is byte

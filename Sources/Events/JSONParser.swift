@@ -1,11 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where and why a JSON document could not be parsed.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public var offset: Int
     public var reason: String
+    /// The member the error is in, as a path (`payload.park_id`, `areas[2].zone`); empty at the top level.
+    public var field: String = ""
+
+    public init(offset: Int, reason: String, field: String = "") {
+        self.offset = offset
+        self.reason = reason
+        self.field = field
+    }
+
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+
+    /// The same error, seen from the object holding member `name`.
+    func inside(member name: UnsafeBufferPointer<UInt8>) -> JSONParseError {
+        var e = self
+        let prefix = String(decoding: name, as: UTF8.self)
+        e.field = field.isEmpty ? prefix : field.hasPrefix("[") ? prefix + field : prefix + "." + field
+        return e
+    }
+
+    /// The same error, seen from the array holding it at `index`.
+    func inside(element index: Int) -> JSONParseError {
+        var e = self
+        e.field = field.isEmpty || field.hasPrefix("[") ? "[\(index)]" + field : "[\(index)]." + field
+        return e
+    }
 }
 
-/// A small, allocation-light JSON parser over UTF-8 bytes (RFC 8259).
+/// A small, allocation-light JSON parser over UTF-8 bytes (RFC 8259), strict where readers of the same
+/// document could disagree: strings must be well-formed UTF-8 (never repaired to U+FFFD), and an object may
+/// not give a member name twice (one reader would take the first value, another the last).
 ///
 /// Foundation's `JSONDecoder` costs several microseconds per small event; this parser is the hot path of
 /// every consumer, so it reads bytes directly and builds a `JSONValue` tree.
@@ -110,12 +142,22 @@ public struct JSONParser: ~Copyable {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            let keyStart = index
             let key = try parseString()
+            if members.contains(where: { $0.0.utf8.elementsEqual(key.utf8) }) {
+                throw JSONParseError(offset: keyStart, reason: "member \"\(key)\" is given twice", field: key)
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            let value = try parseValue()
+            let value: JSONValue
+            do {
+                value = try parseValue()
+            } catch {
+                var name = key
+                throw name.withUTF8 { error.inside(member: $0) }
+            }
             members.append((key, value))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an object") }
@@ -142,7 +184,11 @@ public struct JSONParser: ~Copyable {
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            do {
+                elements.append(try parseValue())
+            } catch {
+                throw error.inside(element: elements.count)
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an array") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -164,6 +210,9 @@ public struct JSONParser: ~Copyable {
         if index < bytes.count {
             let c = bytes[index]
             if c == UInt8(ascii: "\"") {
+                guard JSONBytes.isValidUTF8(bytes.baseAddress! + start, index - start) else {
+                    throw JSONParseError(offset: start, reason: "a string is not valid UTF-8")
+                }
                 let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
                 index += 1
                 return s
@@ -175,6 +224,10 @@ public struct JSONParser: ~Copyable {
         while index < bytes.count {
             let c = bytes[index]
             if c == UInt8(ascii: "\"") {
+                // Escapes are ASCII and decode to valid UTF-8: checking the raw text checks the rest.
+                guard JSONBytes.isValidUTF8(bytes.baseAddress! + start, index - start) else {
+                    throw JSONParseError(offset: start, reason: "a string is not valid UTF-8")
+                }
                 index += 1
                 return String(decoding: out, as: UTF8.self)
             }
@@ -308,19 +361,26 @@ extension JSONParser {
         if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "}") {
             parser.index += 1
         } else {
+            var seen = MemberNames()
             while true {
                 parser.skipWhitespace()
                 guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "\"") else {
                     throw parser.error("expected a member name")
                 }
+                let nameStart = parser.index
                 if let range = parser.rawString() {
+                    let name = UnsafeBufferPointer(rebasing: bytes[range])
+                    try seen.insert(name, at: nameStart, inDocument: true)
                     guard parser.index < bytes.count else { throw parser.error("unexpected end of input") }
                     try parser.expectColon()
-                    try visit(UnsafeBufferPointer(rebasing: bytes[range]), &parser)
+                    do { try visit(name, &parser) } catch { throw error.inside(member: name) }
                 } else {
                     let name = Array(try parser.parseString().utf8)
+                    try name.withUnsafeBufferPointer { (n) throws(JSONParseError) in try seen.insert(n, at: nameStart, inDocument: false) }
                     try parser.expectColon()
-                    try name.withUnsafeBufferPointer { (n) throws(JSONParseError) in try visit(n, &parser) }
+                    try name.withUnsafeBufferPointer { (n) throws(JSONParseError) in
+                        do throws(JSONParseError) { try visit(n, &parser) } catch { throw error.inside(member: n) }
+                    }
                 }
                 parser.skipWhitespace()
                 guard parser.index < bytes.count else { throw parser.error("unexpected end of input in an object") }
@@ -351,7 +411,9 @@ extension JSONParser {
     private mutating func rawString() -> Range<Int>? {
         var i = index + 1
         if i < bytes.count { i += JSONBytes.plainRun(bytes.baseAddress! + i, bytes.count - i) }
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\""),
+            JSONBytes.isValidUTF8(bytes.baseAddress! + index + 1, i - index - 1)
+        else { return nil }  // `parseString` reads it, or says what is wrong
         let range = (index + 1)..<i
         index = i + 1
         return range
@@ -409,15 +471,31 @@ extension JSONParser {
             index += 1
             return
         }
+        var seen = MemberNames()
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-            try skipString()
+            let nameStart = index
+            var decoded: [UInt8]?
+            let name: UnsafeBufferPointer<UInt8>
+            if let range = rawString() {
+                name = UnsafeBufferPointer(rebasing: bytes[range])
+                try seen.insert(name, at: nameStart, inDocument: true)
+            } else {
+                decoded = Array(try parseString().utf8)
+                try decoded!.withUnsafeBufferPointer { (n) throws(JSONParseError) in try seen.insert(n, at: nameStart, inDocument: false) }
+                name = UnsafeBufferPointer(start: nil, count: 0)
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            try skipValue()
+            do {
+                try skipValue()
+            } catch {
+                if let decoded { throw decoded.withUnsafeBufferPointer { error.inside(member: $0) } }
+                throw error.inside(member: name)
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -441,9 +519,11 @@ extension JSONParser {
             index += 1
             return
         }
+        var element = 0
         while true {
             skipWhitespace()
-            try skipValue()
+            do { try skipValue() } catch { throw error.inside(element: element) }
+            element += 1
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an array") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -463,15 +543,54 @@ extension JSONParser {
         if rawString() == nil { _ = try parseString() }
     }
 
-    /// Reads the next value, parsing an escape-free string as an RFC 3339 time without making a `String`.
+    /// Reads the next value, parsing an escape-free string as an RFC 3339 time (strictly: `Timestamp(rfc3339:)`)
+    /// without making a `String`.
     /// Anything else comes back as a value for the caller's validation to reject with its own words.
     mutating func readTimestamp() throws(JSONParseError) -> EnvelopeFields.Time {
         if index < bytes.count, bytes[index] == UInt8(ascii: "\""), let range = rawString() {
-            if let micros = Timestamp.parse(UnsafeBufferPointer(rebasing: bytes[range])) {
+            if let micros = Timestamp.parseRFC3339(UnsafeBufferPointer(rebasing: bytes[range])) {
                 return .parsed(Timestamp(microseconds: micros))
             }
             return .unparsed(.string(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)))
         }
         return .unparsed(try parseValue())
+    }
+}
+
+/// The member names of one object seen so far, to refuse a name given twice. Up to 16 names that live in the
+/// document are kept as its addresses, on the stack (the usual object costs no allocation); more, or names
+/// decoded from escapes, are kept as copies.
+private struct MemberNames {
+    private var starts = SIMD16<Int>()
+    private var counts = SIMD16<Int>()
+    private var count = 0
+    private var spilled: [[UInt8]]?
+
+    /// Adds `name`; throws if the object already has it. `inDocument`: its bytes live as long as the parse.
+    mutating func insert(_ name: UnsafeBufferPointer<UInt8>, at offset: Int, inDocument: Bool) throws(JSONParseError) {
+        if spilled == nil, inDocument, count < 16 {
+            for k in 0..<count where counts[k] == name.count {
+                if name.isEmpty || memcmp(UnsafeRawPointer(bitPattern: starts[k])!, name.baseAddress!, name.count) == 0 {
+                    throw Self.twice(name, offset)
+                }
+            }
+            starts[count] = Int(bitPattern: name.baseAddress)
+            counts[count] = name.count
+            count += 1
+            return
+        }
+        if spilled == nil {
+            spilled = (0..<count).map { k in
+                counts[k] == 0 ? [] : Array(UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: starts[k])!, count: counts[k]))
+            }
+        }
+        let bytes = Array(name)
+        if spilled!.contains(bytes) { throw Self.twice(name, offset) }
+        spilled!.append(bytes)
+    }
+
+    private static func twice(_ name: UnsafeBufferPointer<UInt8>, _ offset: Int) -> JSONParseError {
+        let text = String(decoding: name, as: UTF8.self)
+        return JSONParseError(offset: offset, reason: "member \"\(text)\" is given twice", field: text)
     }
 }

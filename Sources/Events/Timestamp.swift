@@ -44,6 +44,37 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return era * 146_097 + doe - 719_468
     }
 
+    /// Days in `month` (1...12) of `year`, proleptic Gregorian.
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Whether `day` exists in `month` of `year` (2024-02-29 does, 2023-02-29 and 2024-02-30 do not).
+    @inline(__always)
+    static func isCalendarDate(year: Int, month: Int, day: Int) -> Bool {
+        (1...12).contains(month) && day >= 1 && (day <= 28 || day <= daysInMonth(year: year, month: month))
+    }
+
+    // MARK: Accepted range
+
+    /// The earliest time an event may carry: the Unix epoch. Earlier times are feed placeholders (year 0001).
+    public static let earliestAccepted = Timestamp(seconds: 0)
+    /// The first time an event may no longer carry (2200-01-01T00:00:00Z): a year-9999 placeholder would pin
+    /// every "latest" state for ever, since older times never overwrite newer ones.
+    public static let endOfAccepted = Timestamp(seconds: daysFromCivil(year: 2200, month: 1, day: 1) * 86_400)
+
+    /// Whether an event may carry this time (`earliestAccepted ..< endOfAccepted`).
+    public var isAccepted: Bool { self >= Self.earliestAccepted && self < Self.endOfAccepted }
+
+    /// Why an event may not carry this time.
+    public var notAcceptedReason: String {
+        "\(iso8601) is outside the accepted range \(Self.earliestAccepted.iso8601) ..< \(Self.endOfAccepted.iso8601)"
+    }
+
     /// Civil date for days since 1970-01-01.
     public static func civilFromDays(_ z0: Int64) -> (year: Int, month: Int, day: Int) {
         let z = z0 + 719_468
@@ -156,8 +187,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         }
         let century = two(0), yy = two(2), month = two(5), day = two(8)
         let hour = two(11), minute = two(14), second = two(17)
-        guard century >= 0, yy >= 0, (1...12).contains(month), (1...31).contains(day), (0..<24).contains(hour),
-            (0..<60).contains(minute), (0..<61).contains(second)
+        guard century >= 0, yy >= 0, isCalendarDate(year: century * 100 + yy, month: month, day: day),
+            (0..<24).contains(hour), (0..<60).contains(minute), (0..<61).contains(second)
         else { return nil }
         var micros: Int64 = 0
         var scale: Int64 = 100_000
@@ -179,9 +210,23 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         self.microseconds = value
     }
 
-    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? { parseCanonical(b) ?? parseGeneral(b) }
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? { parseCanonical(b) ?? parseGeneral(b, strict: false) }
 
-    static func parseGeneral(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+    /// Parses an RFC 3339 date-time strictly, as events must carry them: a real calendar date, a time with
+    /// seconds (a fraction optional) and a zone (`Z` or `±HH:MM`); `2024-05-23T10:15:00Z`,
+    /// `2024-05-23T12:15:00.5+02:00`. Nil for anything else, a missing zone included: a time without one means
+    /// different instants to different readers.
+    public init?(rfc3339 text: String) {
+        var text = text
+        guard let value = text.withUTF8({ Self.parseRFC3339($0) }) else { return nil }
+        self.microseconds = value
+    }
+
+    static func parseRFC3339(_ b: UnsafeBufferPointer<UInt8>) -> Int64? { parseCanonical(b) ?? parseGeneral(b, strict: true) }
+
+    /// `strict`: RFC 3339 only (seconds and a zone required); otherwise also a date alone, minutes without
+    /// seconds and no zone (read as UTC), as some feeds write them.
+    static func parseGeneral(_ b: UnsafeBufferPointer<UInt8>, strict: Bool) -> Int64? {
         let n = b.count
         guard n >= 10 else { return nil }
         var i = 0
@@ -202,17 +247,19 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             return true
         }
         guard let year = num(4), expect(UInt8(ascii: "-")), let month = num(2), expect(UInt8(ascii: "-")),
-            let day = num(2), (1...12).contains(month), (1...31).contains(day)
+            let day = num(2), isCalendarDate(year: year, month: month, day: day)
         else { return nil }
         var hour = 0, minute = 0, second = 0
         var micros: Int64 = 0
         var offset = 0
+        if strict, i == n { return nil }
         if i < n {
             guard b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: "t") || b[i] == UInt8(ascii: " ") else { return nil }
             i += 1
             guard let h = num(2), expect(UInt8(ascii: ":")), let m = num(2) else { return nil }
             hour = h
             minute = m
+            if strict, i < n, b[i] != UInt8(ascii: ":") { return nil }
             if expect(UInt8(ascii: ":")) {
                 guard let s = num(2) else { return nil }
                 second = s
@@ -230,6 +277,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
                 }
             }
             guard hour < 24, minute < 60, second < 61 else { return nil }
+            if strict, i == n { return nil }
             if i < n {
                 let c = b[i]
                 if c == UInt8(ascii: "Z") || c == UInt8(ascii: "z") {
@@ -237,8 +285,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
                 } else if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {
                     i += 1
                     guard let oh = num(2) else { return nil }
-                    _ = expect(UInt8(ascii: ":"))
+                    let colon = expect(UInt8(ascii: ":"))
                     let om = num(2) ?? 0
+                    // Real offsets lie within ±18:00 (RFC 3339 allows hours 00-23); anything else is garbage.
+                    guard oh <= 23, om <= 59, !strict || colon else { return nil }
                     offset = (oh * 60 + om) * 60 * (c == UInt8(ascii: "-") ? -1 : 1)
                 } else {
                     return nil

@@ -26,6 +26,12 @@ public struct IngestRoutes: Sendable {
                 body = try await request.collectBody(upTo: maxBodyBytes)
             } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
                 return Self.error(.contentTooLarge, code: "too_large", message: "request body is larger than \(maxBodyBytes) bytes; split it", field: "body")
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // The body could not be read as sent: broken framing (a chunked body that is not chunked, a
+                // length that does not match). The client's fault, said as such, never a 500.
+                return Self.error(.badRequest, code: "malformed_body", message: "the request body could not be read (\(error)); check its Content-Length or Transfer-Encoding", field: "body")
             }
             return await ingest(Array(body.readableBytesView))
         }
@@ -51,18 +57,18 @@ public struct IngestRoutes: Sendable {
                 }
             }
             if isArray {
-                do {
+                do throws(JSONParseError) {
                     guard case .array(let items) = try JSONParser.parse(buffer) else { return }
                     for (i, item) in items.enumerated() { accept(item, line: i + 1) }
                 } catch {
-                    errors.append(LineError(line: 1, error: EventValidationError(field: "", reason: "\(error)")))
+                    errors.append(LineError(line: 1, error: EventValidationError(error)))
                 }
             } else {
                 for (line, range) in JSONParser.lines(buffer) {
-                    do {
+                    do throws(JSONParseError) {
                         accept(try JSONParser.parse(UnsafeBufferPointer(rebasing: buffer[range])), line: line)
                     } catch {
-                        errors.append(LineError(line: line, error: EventValidationError(field: "", reason: "\(error)")))
+                        errors.append(LineError(line: line, error: EventValidationError(error)))
                     }
                 }
             }

@@ -11,9 +11,20 @@ public struct RawEventRouter: Sendable {
     }
 
     private let routes: [String: Route]
+    /// How far after the ingest clock an event's time (or its own ingest time) may lie: further ahead is a
+    /// producer whose clock is wrong, and its events would pin every "latest" state.
+    public let maxAheadSeconds: Int64
+
+    /// The default `maxAheadSeconds`: 10 minutes.
+    public static let defaultMaxAheadSeconds: Int64 = 600
 
     /// Motorsport and parking topics share the parks topics' prefix unless given.
-    public init(topics: ParkTopics = .standard, motorsport: MotorsportTopics? = nil, parking: ParkingTopics? = nil) {
+    public init(
+        topics: ParkTopics = .standard, motorsport: MotorsportTopics? = nil, parking: ParkingTopics? = nil,
+        maxAheadSeconds: Int64 = RawEventRouter.defaultMaxAheadSeconds
+    ) {
+        // Never beyond what every decoder accepts, or ingest would accept events that no projection folds.
+        self.maxAheadSeconds = min(max(0, maxAheadSeconds), EventEnvelope.maxEventTimeAheadSeconds)
         let motorsport = motorsport ?? MotorsportTopics(prefix: topics.prefix)
         let parking = parking ?? ParkingTopics(prefix: topics.prefix)
         func route<P: EventPayload>(_: P.Type, _ topic: String) -> (String, Route) {
@@ -57,8 +68,16 @@ public struct RawEventRouter: Sendable {
         return Routed(topic: route.topic, envelope: e)
     }
 
-    /// Parses, validates and routes one raw JSON event.
+    /// Parses, validates and routes one raw JSON event received at `ingestTime` (now): its times may not lie
+    /// more than `maxAheadSeconds` after it.
     public func route(json: JSONValue, ingestTime: Timestamp) throws(EventValidationError) -> Routed {
-        try route(EventEnvelope(json: json, defaultIngestTime: ingestTime))
+        let envelope = try EventEnvelope(json: json, defaultIngestTime: ingestTime)
+        let latest = ingestTime.adding(seconds: maxAheadSeconds)
+        for (field, time) in [("event_time", envelope.eventTime), ("ingest_time", envelope.ingestTime)] where time > latest {
+            throw EventValidationError(
+                field: field,
+                reason: "\(time) is more than \(maxAheadSeconds) s ahead of this server's clock (\(ingestTime)); check the producer's clock")
+        }
+        return try route(envelope)
     }
 }

@@ -59,6 +59,23 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
     /// `serialization_failure` or `deadlock_detected`: the whole transaction may simply be retried.
     public var isSerializationFailure: Bool { sqlState == "40001" || sqlState == "40P01" }
 
+    /// Worth retrying as it is: the connection, a conflict with another transaction (class 40), a lock not
+    /// granted in time, a cancelled statement, or a server short of resources (class 53). Never the data's fault.
+    public var isTransient: Bool {
+        if isConnectionLost { return true }
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("40") || sqlState.hasPrefix("53") || sqlState == "55P03" || sqlState == "57014"
+    }
+
+    /// The values were refused, not the statement or the server: a data exception (class 22: out of range,
+    /// invalid text, a NUL byte), an integrity constraint (class 23: CHECK, NOT NULL, unique), or a program
+    /// limit (class 54: an index key over the btree's ~2.7 kB). The same rows fail again however often they
+    /// are retried, so the runtime isolates them and dead-letters them instead.
+    public var isDataError: Bool {
+        guard !isTransient, let sqlState else { return false }
+        return sqlState.hasPrefix("22") || sqlState.hasPrefix("23") || sqlState.hasPrefix("54")
+    }
+
     public var description: String {
         var text = "PostgreSQL \(kind) error"
         if let sqlState { text += " [\(sqlState)]" }

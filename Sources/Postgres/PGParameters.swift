@@ -38,7 +38,8 @@ struct PGParameters {
                     throw PGError(
                         kind: .query,
                         message: "parameter $\(i + 1) contains a NUL byte, which PostgreSQL text cannot hold",
-                        sql: sql)
+                        // The code PostgreSQL itself gives a NUL in text: a data error, like the server's.
+                        sqlState: "22021", sql: sql)
                 }
                 offsets.append(buffer.count)
                 buffer.append(contentsOf: text.utf8)

@@ -12,18 +12,27 @@ struct CommitJob: Sendable {
     var offsets: [KafkaTopicPartition: Int64]
 }
 
+/// A batch whose transaction failed, with how far it would have moved each partition (the end of the records
+/// it held): the worker re-reads them, in isolation when the database refused their data.
+struct CommitFailure: Error, CustomStringConvertible {
+    var cause: any Error
+    var offsets: [KafkaTopicPartition: Int64]
+    var description: String { "\(cause)" }
+}
+
 /// Writes folded batches on its own thread and database session, one at a time, so the worker decodes and
 /// folds batch N+1 while PostgreSQL writes batch N (the two together took ~40 % and ~60 % of a batch's time).
 ///
 /// At most one batch is in flight: `submit` waits for the previous one. A failed commit is reported by the
-/// next `submit` or `drain`; the worker then drops its uncommitted fold state and re-reads offsets.
+/// next `submit` or `drain` (as a `CommitFailure`); the worker then drops its uncommitted fold state and re-reads
+/// offsets.
 // @unchecked Sendable: `job`, `busy`, `failure`, `committedOffsets` and `closing` are guarded by
 // `condition`; `session` is only touched by the committer thread.
 final class BatchCommitter: @unchecked Sendable {
     private let condition = NSCondition()
     private var job: CommitJob?
     private var busy = false
-    private var failure: (any Error)?
+    private var failure: CommitFailure?
     private var committedOffsets: [KafkaTopicPartition: Int64] = [:]
     private var closing = false
     private let finished = DispatchSemaphore(value: 0)
@@ -70,6 +79,17 @@ final class BatchCommitter: @unchecked Sendable {
         }
     }
 
+    /// Throws the failure of the batch last handed over, if it has failed already; never waits. The worker
+    /// asks on every turn of its loop, so a failed commit is seen even when no further batch comes.
+    func throwIfFailed() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        if let error = failure {
+            failure = nil
+            throw error
+        }
+    }
+
     /// Offsets committed since the last call (for the advisory Kafka commit, made on the consumer's thread).
     func takeCommittedOffsets() -> [KafkaTopicPartition: Int64] {
         condition.lock()
@@ -100,14 +120,14 @@ final class BatchCommitter: @unchecked Sendable {
             job = nil
             condition.unlock()
 
-            var error: (any Error)?
+            var error: CommitFailure?
             do {
                 if session == nil { session = try connect() }
                 let started = ContinuousClock.now
                 try session!.transaction { s in try current.write(s) }
                 current.committed(ContinuousClock.now - started)
             } catch let e {
-                error = e
+                error = CommitFailure(cause: e, offsets: current.offsets)
                 if let pg = e as? PGError, pg.isConnectionLost {
                     session?.close()
                     session = nil

@@ -23,6 +23,10 @@ public final class OutboxRelay: @unchecked Sendable {
     static let lockKey: Int64 = 7_420_002
 
     private let producedCounters = CounterCache(label: "turnstile_events_produced_total")
+    private let published = ProgressCounter()
+
+    /// Outbox rows published so far (see `BlockingRunner.progress`).
+    public var progress: Int { published.value }
 
     public init(databaseURL: String, kafka: KafkaConfig, table: String, batchSize: Int = 2_000, logger: Logger) {
         self.databaseURL = databaseURL
@@ -154,6 +158,7 @@ public final class OutboxRelay: @unchecked Sendable {
         var perTopic: [String: Int] = [:]
         for report in reports { perTopic[report.topic, default: 0] += 1 }
         for (topic, n) in perTopic { producedCounters.increment(topic, by: n) }
+        published.increment()
         return messages.count
     }
 }

@@ -1,22 +1,44 @@
+import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Anything that runs blocking on its own thread until asked to stop.
 public protocol BlockingRunner: Sendable {
     var name: String { get }
+    /// The name `/ready` and the logs give it: a projection's name, `outbox_relay`.
+    var healthName: String { get }
+    /// The gauge that says whether it runs (1) or not (0).
+    var upMetric: (label: String, dimensions: [(String, String)]) { get }
+    /// A count that grows whenever the runner gets something done (batches committed, records published): a
+    /// runner that fails twice at the same count is stuck on the same records.
+    var progress: Int { get }
+    /// Runs until `stop()`; may be called again after it threw (a restart).
     func run() throws
     func stop()
 }
 
 extension ProjectionWorker: BlockingRunner {
     public var name: String { "projection \(store.projection.name)" }
+    public var healthName: String { store.projection.name }
+    public var upMetric: (label: String, dimensions: [(String, String)]) {
+        ("turnstile_projection_up", [("projection", store.projection.name)])
+    }
 }
 
 extension OutboxRelay: BlockingRunner {
     public var name: String { "outbox relay" }
+    public var healthName: String { "outbox_relay" }
+    public var upMetric: (label: String, dimensions: [(String, String)]) { ("turnstile_relay_up", []) }
 }
 
-/// Runs projection workers and the outbox relay as one service of a `ServiceGroup`.
+/// Runs projection workers and the outbox relay as one service of a `ServiceGroup`, each on its own thread,
+/// supervised.
+///
+/// A runner that fails is logged at once with its error, marked down (`health`: `/ready`, the up gauges) and
+/// restarted after a pause (`RestartPolicy`); one that keeps failing without progress stops the whole service
+/// with its error, so the process exits non-zero. A failure is seen the moment it happens, whatever the other
+/// runners are doing.
 ///
 /// On graceful shutdown (SIGTERM/SIGINT through the group) each worker finishes and commits the batch in
 /// flight, leaves its consumer group and returns; the relay publishes what is pending and returns.
@@ -24,40 +46,124 @@ public struct ProcessorService: Service {
     let runners: [any BlockingRunner]
     let relay: OutboxRelay?
     let logger: Logger
+    let restartPolicy: RestartPolicy
+    public let health: ProcessorHealth
 
-    public init(runners: [any BlockingRunner], relay: OutboxRelay?, logger: Logger) {
+    public init(
+        runners: [any BlockingRunner], relay: OutboxRelay?, restartPolicy: RestartPolicy = RestartPolicy(),
+        health: ProcessorHealth = ProcessorHealth(), logger: Logger
+    ) {
         self.runners = runners
         self.relay = relay
+        self.restartPolicy = restartPolicy
+        self.health = health
         self.logger = logger
+        for runner in runners { health.markUp(runner) }
+        if let relay { health.markUp(relay) }
     }
+
+    private enum Finished { case worker, relay }
 
     public func run() async throws {
         let runners = self.runners
         let relay = self.relay
+        let stopping = StopFlag()
+        func stopAll() {
+            stopping.set()
+            for runner in runners { runner.stop() }
+            relay?.stop()
+        }
         try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            try await withThrowingTaskGroup(of: Finished.self) { group in
                 if let relay {
-                    group.addTask { try await BlockingThread.run(name: relay.name) { try relay.run() } }
+                    group.addTask { try await supervise(relay, stopping: stopping); return .relay }
                 }
+                for runner in runners {
+                    group.addTask { try await supervise(runner, stopping: stopping); return .worker }
+                }
+                var workersLeft = runners.count
+                // Workers are done (asked to stop, or idle): the relay publishes what is left and stops.
+                if workersLeft == 0 { relay?.stop() }
                 do {
-                    try await withThrowingTaskGroup(of: Void.self) { workers in
-                        for runner in runners {
-                            workers.addTask { try await BlockingThread.run(name: runner.name) { try runner.run() } }
-                        }
-                        try await workers.waitForAll()
+                    // `next()`, not `waitForAll()`: the first failure is seen when it happens, not once every
+                    // other runner has stopped.
+                    while let finished = try await group.next() {
+                        guard finished == .worker else { continue }
+                        workersLeft -= 1
+                        if workersLeft == 0 { relay?.stop() }
                     }
                 } catch {
-                    logger.error("a projection worker failed; stopping", metadata: ["error": "\(error)"])
-                    for runner in runners { runner.stop() }
-                    relay?.stop()
+                    logger.critical("stopping the processor", metadata: ["error": "\(error)"])
+                    stopAll()
                     throw error
                 }
-                // Workers are done (asked to stop, or idle): the relay publishes what is left and stops.
-                relay?.stop()
-                try await group.waitForAll()
             }
         } onGracefulShutdown: {
+            stopping.set()
             for runner in runners { runner.stop() }
         }
     }
+
+    /// Runs `runner` until it returns (it was asked to stop, or went idle), restarting it after failures.
+    private func supervise(_ runner: any BlockingRunner, stopping: StopFlag) async throws {
+        var tracker = RestartPolicy.Tracker()
+        while true {
+            do {
+                try await BlockingThread.run(name: runner.name) { try runner.run() }
+                return
+            } catch {
+                if stopping.isSet {
+                    health.markDown(runner, error: error, restarting: false)
+                    logger.error("\(runner.name) failed while stopping", metadata: ["error": "\(error)"])
+                    throw error
+                }
+                switch tracker.failed(progress: runner.progress, policy: restartPolicy) {
+                case .restart(let delay):
+                    health.markDown(runner, error: error, restarting: true)
+                    logger.error("\(runner.name) failed; restarting", metadata: [
+                        "runner": "\(runner.healthName)", "error": "\(error)", "failures_in_a_row": "\(tracker.failures)",
+                        "restart_in_s": "\(Self.seconds(delay))",
+                    ])
+                    try await Self.sleep(delay, unless: stopping)
+                    if stopping.isSet { return }
+                    health.markUp(runner)
+                case .giveUp(let failures):
+                    health.markDown(runner, error: error, restarting: false)
+                    throw RunnerGaveUp(runner: runner.healthName, failures: failures, cause: error)
+                }
+            }
+        }
+    }
+
+    /// Sleeps `delay` in short steps, returning early once `stopping` is set.
+    private static func sleep(_ delay: Duration, unless stopping: StopFlag) async throws {
+        let until = ContinuousClock.now + delay
+        while !stopping.isSet, ContinuousClock.now < until {
+            try await Task.sleep(for: min(.milliseconds(100), until - ContinuousClock.now))
+        }
+    }
+
+    static func seconds(_ d: Duration) -> String {
+        String(format: "%.1f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+    }
+}
+
+/// A runner failed again and again without getting anything done: the process stops so that a supervisor
+/// (systemd, Kubernetes) sees it.
+public struct RunnerGaveUp: Error, CustomStringConvertible {
+    public var runner: String
+    public var failures: Int
+    public var cause: any Error
+
+    public var description: String {
+        "\(runner) failed \(failures) times in a row at the same position; last error: \(cause). Fix the cause "
+            + "(the error says what), then start the processor again: it resumes where \(runner) stopped"
+    }
+}
+
+/// Set once, read from any thread.
+final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
 }

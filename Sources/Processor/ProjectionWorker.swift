@@ -19,6 +19,13 @@ import Synchronization
 /// fails, the batch folded meanwhile is dropped with the cache and every partition re-reads from the offset
 /// PostgreSQL holds, so nothing uncommitted ever counts.
 ///
+/// No record stops it. A record that cannot be decoded or validated is a dead letter at once. A batch the
+/// database refuses for its data (a value out of a column's range, a key over the index limit) is folded again
+/// in isolation: committed synchronously, split in halves while the database refuses it, until each refused
+/// record stands alone and goes to the dead letters with the database's reason; the rest commits, effectively
+/// once as ever. Transient errors (connection, serialization, deadlock) are retried, never dead-lettered.
+/// Anything else is thrown to the `ProcessorService`, which reports it and restarts the worker.
+///
 /// Runs on its own thread: `run()` blocks. Rebalance callbacks arrive inside `poll`, on the same thread.
 // @unchecked Sendable: every mutable property is touched only by the thread running `run()` (rebalance
 // callbacks are invoked by librdkafka inside `poll` on that thread); `stopRequested` is atomic.
@@ -42,8 +49,17 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     private var positions: [KafkaTopicPartition: Int64?] = [:]
     /// Fold state of recently seen keys, as of the last batch handed to the committer.
     private var cache: [String: State] = [:]
-    /// A commit failed where the worker could not resynchronize at once (inside a rebalance callback).
-    private var needsResync = false
+    /// A commit failure reported inside a rebalance callback, handled once the callback has returned (seeking
+    /// is not allowed inside it).
+    private var deferredFailure: (any Error)?
+    /// Per partition, the end (exclusive) of a batch the database refused for its data: records below it are
+    /// folded in isolation (`isolate`) until the partition's position has passed it.
+    private var suspects: [KafkaTopicPartition: Int64] = [:]
+    /// Transient failures in a row (reset by a batch that commits), for the retry's backoff and its limit.
+    private var transientFailures = 0
+    /// Batches committed since the worker was made: the supervisor tells a worker that fails again and again
+    /// at the same offset from one that fails now and then (`RestartPolicy`).
+    private let committedBatches = ProgressCounter()
     private var lastRecordAt = ContinuousClock.now
 
     private let consumedCounters = CounterCache(label: "turnstile_events_consumed_total")
@@ -72,12 +88,21 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
 
     public var groupID: String { "\(settings.groupPrefix).\(store.projection.name)" }
 
+    /// Batches committed so far (see `BlockingRunner.progress`).
+    public var progress: Int { committedBatches.value }
+
     /// Asks `run()` to finish the batch in flight, commit, leave the group and return.
     public func stop() { stopRequested.store(true, ordering: .relaxed) }
 
     // MARK: Loop
 
     public func run() throws {
+        // A restart after a failure begins from what PostgreSQL holds, like a new process.
+        positions.removeAll()
+        cache.removeAll()
+        suspects.removeAll()
+        deferredFailure = nil
+        transientFailures = 0
         logger.info("starting", metadata: ["group": "\(groupID)", "topics": "\(store.projection.inputTopics)"])
         session = try connectWithRetry()
         var config = settings.kafka
@@ -107,10 +132,12 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         // value; dead letters carry their own headers, the reason).
         var messages = KafkaRecordBatch()
         while !stopRequested.load(ordering: .relaxed) {
-            if needsResync {
-                needsResync = false
-                try recover { try resynchronize() }
+            if let failure = deferredFailure {
+                deferredFailure = nil
+                try recover { throw failure }
             }
+            // A batch that failed while nothing new arrived must not wait for the next record to be seen.
+            try recover { try committer.throwIfFailed() }
             messages.removeAll()
             try consumer.poll(into: &messages, maxRecords: settings.maxBatch, timeoutMs: settings.pollTimeoutMs)
             if linger > 0, !messages.isEmpty {
@@ -140,42 +167,98 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         if !done.isEmpty { try? consumer.commit(done) }
     }
 
-    /// Runs `body`; a fenced member or a lost connection (here or in the committer) drops uncommitted state
-    /// and re-reads every partition from the offsets PostgreSQL holds.
+    /// Runs `body`; a fenced member, a lost connection or a transient error (here or in the committer) drops
+    /// uncommitted state and re-reads every partition from the offsets PostgreSQL holds. A batch the database
+    /// refused for its data is re-read the same way, and its records are then folded in isolation. Anything
+    /// else is thrown: the worker stops and its supervisor reports and restarts it.
     private func recover(_ body: () throws -> Void) throws {
         do {
             try body()
-        } catch let error as OffsetConflict {
-            logger.warning("fenced: reloading offsets", metadata: ["reason": "\(error)"])
-            try resynchronize()
-        } catch let error as PGError where error.isConnectionLost {
-            logger.error("database connection lost; reconnecting", metadata: ["error": "\(error)"])
-            try reconnect()
-            try resynchronize()
+        } catch {
+            let failed = error as? CommitFailure
+            switch failed?.cause ?? error {
+            case let conflict as OffsetConflict:
+                logger.warning("fenced: reloading offsets", metadata: ["reason": "\(conflict)"])
+                try resynchronize()
+            case let pg as PGError where pg.isConnectionLost:
+                logger.error("database connection lost; reconnecting", metadata: ["error": "\(pg)"])
+                try reconnect()
+                try resynchronize()
+            case let pg as PGError where pg.isTransient:
+                transientFailures += 1
+                guard transientFailures <= Self.maxTransientRetries else { throw error }
+                let delay = min(0.05 * Double(1 << min(transientFailures, 6)), 2.0)
+                logger.warning("transient database error; retrying the batch", metadata: [
+                    "error": "\(pg.message)", "sqlstate": "\(pg.sqlState ?? "")", "attempt": "\(transientFailures)",
+                ])
+                Thread.sleep(forTimeInterval: delay)
+                try resynchronize()
+            case let pg as PGError where pg.isDataError && failed != nil:
+                for (tp, end) in failed!.offsets { suspects[tp] = max(end, suspects[tp] ?? end) }
+                logger.warning("the database refused a batch for its data; folding its records in isolation", metadata: [
+                    "error": "\(pg.message)", "sqlstate": "\(pg.sqlState ?? "")",
+                    "partitions": "\(failed!.offsets.keys.map(\.description).sorted())",
+                ])
+                try resynchronize()
+            default:
+                throw error
+            }
         }
     }
 
+    /// Transient database errors in a row before the worker gives up and lets its supervisor restart it.
+    static var maxTransientRetries: Int { 20 }
+
     /// Folds one polled batch and commits it.
     func process(_ messages: KafkaRecordBatch) throws {
-        let polledAt = ContinuousClock.now
-        let polledAtWall = Timestamp.now().microseconds
-        let projection = store.projection
+        if !suspects.isEmpty, messages.records.contains(where: isSuspect) {
+            try drainCommitter()
+            try isolate(messages, messages.records[...])
+            suspects = suspects.filter { tp, end in (positions[tp] ?? nil).map { $0 < end } ?? false }
+            return
+        }
+        let prepared = prepare(messages, messages.records[...])
+        guard !prepared.nextOffsets.isEmpty else { return }
+        do {
+            try foldAndSubmit(prepared, records: messages.count)
+        } catch let error as PGError where error.isDataError {
+            // Refused before anything was handed over (a key the state load cannot hold): the batch in flight
+            // must land first, then this batch's records are folded in isolation.
+            logger.warning("the database refused a batch's state load; folding its records in isolation", metadata: [
+                "error": "\(error.message)", "sqlstate": "\(error.sqlState ?? "")",
+            ])
+            try drainCommitter()
+            try isolate(messages, messages.records[...])
+        }
+    }
+
+    /// A batch's records, decoded: the fold's inputs, the dead letters, and how far each partition moves.
+    struct Prepared {
         var inputs: [(key: String, input: Store.P.Input)] = []
-        inputs.reserveCapacity(messages.count)
         var deadLetters: [OutboxRecord] = []
         var nextOffsets: [KafkaTopicPartition: Int64] = [:]
         var consumedPerTopic: [String: Int] = [:]
         var ingestTimes: [Int64] = []
-        ingestTimes.reserveCapacity(messages.count)
+        let polledAt = ContinuousClock.now
+        let polledAtWall = Timestamp.now().microseconds
+    }
+
+    /// Decodes `records` of `messages`, skipping records of partitions no longer assigned and records below a
+    /// partition's position (already folded, seen again after a re-seek).
+    private func prepare(_ messages: KafkaRecordBatch, _ records: ArraySlice<KafkaRecordBatch.Record>) -> Prepared {
+        let projection = store.projection
+        var p = Prepared()
+        p.inputs.reserveCapacity(records.count)
+        p.ingestTimes.reserveCapacity(records.count)
 
         // A poll returns runs of one partition's records: look its position up once per run, not per record.
         var run: (tp: KafkaTopicPartition, from: Int64?, next: Int64?, count: Int)?
         func endRun() {
             guard let ended = run, let next = ended.next else { return }
-            nextOffsets[ended.tp] = max(next, nextOffsets[ended.tp] ?? next)
-            consumedPerTopic[ended.tp.topic, default: 0] += ended.count
+            p.nextOffsets[ended.tp] = max(next, p.nextOffsets[ended.tp] ?? next)
+            p.consumedPerTopic[ended.tp.topic, default: 0] += ended.count
         }
-        for message in messages.records {
+        for message in records {
             if run == nil || run!.tp.partition != message.partition || run!.tp.topic != message.topic {
                 endRun()
                 let tp = message.topicPartition
@@ -192,55 +275,128 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             run!.count += 1
             do {
                 let envelope = try EventEnvelope.decode(messages.value(of: message))
-                ingestTimes.append(envelope.ingestTime.microseconds)
+                p.ingestTimes.append(envelope.ingestTime.microseconds)
                 let input = try projection.decode(envelope)
-                inputs.append((projection.stateKey(of: input), input))
+                p.inputs.append((projection.stateKey(of: input), input))
             } catch {
                 deadLetterCounters.increment(message.topic)
-                deadLetters.append(
+                p.deadLetters.append(
                     .deadLetter(
                         messages.message(message), topic: settings.deadLetterTopic, reason: error.description,
                         field: error.field))
             }
         }
         endRun()
-        guard !nextOffsets.isEmpty else { return }
+        return p
+    }
 
+    /// Loads the states the batch needs, folds it, and hands its transaction to the committer.
+    private func foldAndSubmit(_ prepared: consuming Prepared, records: Int) throws {
         guard let session else { throw PGError(kind: .connection, message: "no database session", connectionBroken: true) }
-        let missing = Array(Set(inputs.lazy.map(\.key).filter { self.cache[$0] == nil }))
+        let projection = store.projection
+        let missing = Array(Set(prepared.inputs.lazy.map(\.key).filter { self.cache[$0] == nil }))
         // Take the states out of the cache: uniquely owned, folds mutate them in place. A failed batch leaves
         // the cache empty, which is right: the database is the truth again.
         var states = cache
         cache.removeAll()
         for (key, state) in try store.loadStates(missing, session: session) { states[key] = state }
 
-        let folded = projection.fold(batch: consume inputs, states: &states)
+        let folded = projection.fold(batch: prepared.inputs, states: &states)
         // The outbox row (derived events as JSON, framed, LZ4) is built here, not in the transaction: with
         // folds this cheap the committer is the pipeline's slower half, and while its thread encodes,
         // PostgreSQL waits. Dead letters and derived events go to different topics, so putting one kind
         // first changes no topic's order.
-        var outbox = OutboxBundle.Builder(capacity: deadLetters.count + folded.derived.count)
-        for record in deadLetters { outbox.append(record) }
+        var outbox = OutboxBundle.Builder(capacity: prepared.deadLetters.count + folded.derived.count)
+        for record in prepared.deadLetters { outbox.append(record) }
         for event in folded.derived { outbox.append(event) }
         let bundle = outbox.isEmpty ? nil : (bytes: outbox.encoded(), count: outbox.count)
 
+        let nextOffsets = prepared.nextOffsets
         let moves = nextOffsets.map { tp, next in (tp, expected: positions[tp] ?? nil, next: next) }
         let foldedAt = ContinuousClock.now
         let job = commitJob(
-            folded, outbox: bundle, ingestTimes: ingestTimes, moves: moves, nextOffsets: nextOffsets,
-            polledAt: polledAt, polledAtWall: polledAtWall, foldedAt: foldedAt, records: messages.count)
+            folded, outbox: bundle, ingestTimes: prepared.ingestTimes, moves: moves, nextOffsets: nextOffsets,
+            polledAt: prepared.polledAt, polledAtWall: prepared.polledAtWall, foldedAt: foldedAt, records: records)
         // Optimistically the new truth: a failed commit is reported by the next submit or drain, and then
         // both are thrown away (`resynchronize`).
         cache = states
         for (tp, next) in nextOffsets { positions[tp] = next }
         guard let committer else { throw PGError(kind: .connection, message: "no committer", connectionBroken: true) }
         try committer.submit(job)
-        batchSize.record(messages.count)
-        for (topic, n) in consumedPerTopic { consumedCounters.increment(topic, by: n) }
+        transientFailures = 0
+        batchSize.record(records)
+        for (topic, n) in prepared.consumedPerTopic { consumedCounters.increment(topic, by: n) }
         updateLag()
         // Advisory only: lets standard tools show lag. Failure here is harmless.
         let done = committer.takeCommittedOffsets()
         if !done.isEmpty { try? consumer?.commit(done) }
+    }
+
+    // MARK: Poison records
+
+    private func isSuspect(_ record: KafkaRecordBatch.Record) -> Bool {
+        guard let end = suspects[record.topicPartition] else { return false }
+        return record.offset < end
+    }
+
+    private func drainCommitter() throws {
+        guard let committer else { throw PGError(kind: .connection, message: "no committer", connectionBroken: true) }
+        try committer.drain()
+    }
+
+    /// Folds `records` and commits them before returning. When the database refuses them for their data, they
+    /// are split in halves, folded one half after the other (so each partition's records still fold in offset
+    /// order, each half on the state the one before committed), down to single records: a single refused
+    /// record is dead-lettered with the database's reason. k bad records among n cost about 2k·log2(n)
+    /// transactions; everything else commits as usual.
+    private func isolate(_ messages: KafkaRecordBatch, _ records: ArraySlice<KafkaRecordBatch.Record>) throws {
+        guard !records.isEmpty else { return }
+        let before = positions
+        do {
+            let prepared = prepare(messages, records)
+            guard !prepared.nextOffsets.isEmpty else { return }
+            try foldAndSubmit(prepared, records: records.count)
+            try drainCommitter()
+        } catch {
+            guard let refusal = ((error as? CommitFailure)?.cause ?? error) as? PGError, refusal.isDataError else { throw error }
+            // Nothing of this attempt committed: back to what PostgreSQL holds.
+            positions = before
+            cache.removeAll()
+            guard records.count > 1 else {
+                try deadLetter(messages, records.first!, refusedWith: refusal)
+                return
+            }
+            let middle = records.startIndex + records.count / 2
+            try isolate(messages, records[..<middle])
+            try isolate(messages, records[middle...])
+        }
+    }
+
+    /// Commits `record` as a dead letter (and its partition's move past it), alone.
+    private func deadLetter(_ messages: KafkaRecordBatch, _ record: KafkaRecordBatch.Record, refusedWith refusal: PGError) throws {
+        let tp = record.topicPartition
+        guard let position = positions[tp] else { return }  // revoked meanwhile: its new owner decides
+        if let position, record.offset < position { return }
+        var reason = "refused by the database [\(refusal.sqlState ?? "")]: \(refusal.message)"
+        if let detail = refusal.detail { reason += " (\(detail))" }
+        var outbox = OutboxBundle.Builder(capacity: 1)
+        outbox.append(.deadLetter(messages.message(record), topic: settings.deadLetterTopic, reason: reason, field: ""))
+        let bundle = outbox.encoded(), count = outbox.count
+        let table = tables.outbox, offsets = self.offsets, progress = committedBatches
+        let move = [(tp, expected: position, next: record.offset + 1)]
+        try committer?.submit(CommitJob(
+            write: { s in
+                try OutboxRecord.insert(bundle: bundle, count: count, table: table, session: s)
+                try offsets.advance(move, session: s)
+            },
+            committed: { _ in progress.increment() },
+            offsets: [tp: record.offset + 1]))
+        try drainCommitter()
+        positions[tp] = record.offset + 1
+        deadLetterCounters.increment(record.topic)
+        logger.warning("record refused by the database: dead-lettered", metadata: [
+            "topic": "\(record.topic)", "partition": "\(record.partition)", "offset": "\(record.offset)", "reason": "\(reason)",
+        ])
     }
 
     /// The transaction of one batch, and what follows its commit.
@@ -251,6 +407,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     ) -> CommitJob {
         let store = self.store, tables = self.tables, offsets = self.offsets, logger = self.logger
         let commitTimer = self.commitTimer, visibleLatency = self.visibleLatency, onCommit = self.onCommit
+        let progress = committedBatches
         return CommitJob(
             write: { s in
                 let started = ContinuousClock.now
@@ -268,6 +425,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
                 }
             },
             committed: { transaction in
+                progress.increment()
                 let committedAt = Timestamp.now().microseconds
                 commitTimer.recordNanoseconds(
                     transaction.components.seconds * 1_000_000_000 + transaction.components.attoseconds / 1_000_000_000)
@@ -356,7 +514,10 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     public func partitionsRevoked(_ partitions: [KafkaTopicPartition], assignmentLost: Bool) {
         // The new owner reads our offsets from PostgreSQL: the batch in flight must land first.
         drainForRebalance()
-        for tp in partitions { positions.removeValue(forKey: tp) }
+        for tp in partitions {
+            positions.removeValue(forKey: tp)
+            suspects.removeValue(forKey: tp)
+        }
         // State of keys of revoked partitions may be changed by their new owner.
         cache.removeAll()
         logger.info("partitions revoked", metadata: [
@@ -373,7 +534,7 @@ extension ProjectionWorker {
             try committer?.drain()
         } catch {
             logger.warning("batch in flight failed during a rebalance; resynchronizing", metadata: ["error": "\(error)"])
-            needsResync = true
+            deferredFailure = error
         }
     }
 }

@@ -17,8 +17,8 @@ public struct QueryService: Sendable {
 
     /// Most crowd samples one history answer holds.
     static let maxCrowdSamples = 10_000
-    /// Longest id accepted in a path or query: anything longer cannot be a real id.
-    static let maxIDLength = 200
+    /// Longest id accepted in a path or query: the longest id an event may carry, so anything longer cannot be one.
+    static let maxIDLength = TextRules.maxIdentifierBytes
 
     let store: ParksReadStore
     let motorsport: MotorsportRoutes
@@ -225,8 +225,14 @@ public struct QueryService: Sendable {
 
     // MARK: - Parameters and errors
 
+    /// A path parameter, percent-decoded (the router hands them over as sent): any id ingest accepts, `/`
+    /// or spaces or any other character in it, can be asked for as `%2F`, `%20`, ….
     static func pathID(_ name: String, _ context: some RequestContext) throws(QueryError) -> String {
-        try validID(name, context.parameters.get(name))
+        guard let raw = context.parameters.get(name) else { return try validID(name, nil) }
+        guard let decoded = PercentDecoding.decode(raw) else {
+            throw .invalidParameter(name, "'\(name)' is not valid percent-encoded UTF-8")
+        }
+        return try validID(name, decoded)
     }
 
     /// An optional id from the query string: absent is nil, present but empty is an error.
@@ -241,6 +247,11 @@ public struct QueryService: Sendable {
         }
         guard value.utf8.count <= maxIDLength else {
             throw .invalidParameter(name, "'\(name)' is longer than \(maxIDLength) bytes")
+        }
+        do {
+            try TextRules.check(value, field: name, maxBytes: maxIDLength)
+        } catch {
+            throw .invalidParameter(name, "'\(name)' \(error.reason)")
         }
         return value
     }

@@ -24,17 +24,30 @@ struct ProcessorOptions: ParsableArguments {
     @Flag(help: "Do not run the outbox relay in this process (another process runs it).")
     var noRelay = false
 
+    @Option(help: "Failures in a row at the same position after which a projection worker (or the relay) is not restarted again and the process exits with an error.")
+    var maxRestarts: Int = 8
+
+    @Option(help: "Longest pause before restarting a failed worker, seconds (the pause starts at 1 s and doubles).")
+    var maxRestartDelay: Double = 30
+
     func validate() throws {
         guard maxBatch >= 1 else { throw ValidationError("--max-batch must be at least 1") }
         if let linger = batchLingerMs, !(0...60_000).contains(linger) {
             throw ValidationError("--batch-linger-ms must be within 0...60000")
         }
+        guard maxRestarts >= 0 else { throw ValidationError("--max-restarts must be at least 0") }
+        guard maxRestartDelay >= 0.1 else { throw ValidationError("--max-restart-delay must be at least 0.1 (seconds)") }
         for p in projections where !ProjectionRegistry.names.contains(p) {
             throw ValidationError("--projection: \(UnknownProjection(name: p))")
         }
     }
 
-    func service(global: GlobalOptions, logger: Logger) throws -> ProcessorService {
+    var restartPolicy: RestartPolicy {
+        let longest = Duration.milliseconds(Int64(maxRestartDelay * 1000))
+        return RestartPolicy(maxFailures: maxRestarts, initialDelay: min(.seconds(1), longest), maxDelay: longest)
+    }
+
+    func service(global: GlobalOptions, health: ProcessorHealth = ProcessorHealth(), logger: Logger) throws -> ProcessorService {
         var settings = ProcessorSettings(
             databaseURL: try global.database(), kafka: try global.kafkaConfig(), groupPrefix: groupPrefix,
             maxBatch: maxBatch, deadLetterTopic: global.topics.deadLetters,
@@ -43,6 +56,6 @@ struct ProcessorOptions: ParsableArguments {
         let workers = try ProjectionRegistry.workers(projections, settings: settings, topics: global.topics, logger: logger)
         let relay = noRelay ? nil : OutboxRelay(
             databaseURL: settings.databaseURL, kafka: settings.kafka, table: RuntimeTables().outbox, logger: logger)
-        return ProcessorService(runners: workers, relay: relay, logger: logger)
+        return ProcessorService(runners: workers, relay: relay, restartPolicy: restartPolicy, health: health, logger: logger)
     }
 }

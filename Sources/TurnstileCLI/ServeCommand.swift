@@ -26,8 +26,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port: Int = 8080
     @Option(help: "Database connections for queries.") var connections: Int = 4
     @Option(help: "Largest accepted ingest body, in bytes.") var maxBodyBytes: Int = 8 << 20
+    @Option(help: "How far ahead of this server's clock an ingested event's time may be, in seconds (at most 86400).")
+    var maxEventTimeAhead: Int64 = RawEventRouter.defaultMaxAheadSeconds
     @Flag(help: "Also run the projections and the relay in this process.") var process = false
     @Flag(help: "Do not accept HTTP ingest.") var noIngest = false
+
+    func validate() throws {
+        guard (0...EventEnvelope.maxEventTimeAheadSeconds).contains(maxEventTimeAhead) else {
+            throw ValidationError("--max-event-time-ahead must be within 0...\(EventEnvelope.maxEventTimeAheadSeconds) seconds")
+        }
+    }
 
     func run() async throws {
         let logger = try global.bootstrap(label: "turnstile.serve")
@@ -36,18 +44,26 @@ struct ServeCommand: AsyncParsableCommand {
         let pool = PGPool(url: databaseURL, maxConnections: connections, logger: logger)
         let admin = try KafkaAdmin(config: kafka, logger: logger)
         let producer = noIngest ? nil : try KafkaProducer(config: kafka, logger: logger)
+        // With --process, /ready also says whether each projection worker and the relay run.
+        let health = ProcessorHealth()
+        let processing = process
         let service = QueryService(
             pool: pool,
             readiness: {
                 let database = (try? await pool.query("SELECT 1")) != nil
                 // Metadata is a blocking librdkafka call: keep it off the cooperative pool.
                 let broker = (try? await BlockingThread.run(name: "ready-check") { try admin.listTopics(timeoutMs: 2_000) }) != nil
-                return ["database": database, "broker": broker]
+                var checks = ["database": database, "broker": broker]
+                if processing {
+                    for (name, status) in health.snapshot { checks[name] = status.up }
+                }
+                return checks
             },
             metrics: { Observability.prometheusText() })
         let ingest = producer.map {
             IngestRoutes(
-                publisher: EventPublisher(producer: $0, router: RawEventRouter(topics: global.topics)),
+                publisher: EventPublisher(
+                    producer: $0, router: RawEventRouter(topics: global.topics, maxAheadSeconds: maxEventTimeAhead)),
                 maxBodyBytes: maxBodyBytes, logger: logger)
         }
         let app = buildQueryApplication(service, host: host, port: port, logger: logger) { router in
@@ -55,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
         if process {
-            services.append(.init(service: try processor.service(global: global, logger: logger)))
+            services.append(.init(service: try processor.service(global: global, health: health, logger: logger)))
         }
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

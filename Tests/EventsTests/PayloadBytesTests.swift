@@ -23,7 +23,7 @@ import Testing
     static func viaTree(_ json: String) -> Outcome {
         do throws(EventValidationError) {
             let tree: JSONValue
-            do { tree = try JSONParser.parse(json) } catch { throw EventValidationError(field: "", reason: error.description) }
+            do { tree = try JSONParser.parse(json) } catch { throw EventValidationError(error) }
             let e = try EventEnvelope(json: tree)
             return .value(try e.decode(WaitTimeObserved.self))
         } catch {
@@ -117,14 +117,14 @@ import Testing
     ])
     func malformedPayloadsFailAsTheParserSays(_ payload: String) {
         for json in [Self.head + payload + "}", #"{"unknown":"# + payload + "," + Self.head.dropFirst() + "{}}"] {
-            let parserSays: String? = {
+            let parserSays: JSONParseError? = {
                 do throws(JSONParseError) {
                     _ = try JSONParser.parse(json)
                     return nil
-                } catch { return error.description }
+                } catch { return error }
             }()
             if let parserSays {
-                #expect(Self.viaBytes(json) == .error(EventValidationError(field: "", reason: parserSays)), "\(json)")
+                #expect(Self.viaBytes(json) == .error(EventValidationError(parserSays)), "\(json)")
             }
             #expect(Self.viaBytes(json) == Self.viaTree(json), "\(json)")
         }

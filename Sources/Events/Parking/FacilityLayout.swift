@@ -41,6 +41,9 @@ public struct FacilityLayout: EventPayload {
         guard case .array(let items)? = r.value("areas") else {
             throw EventValidationError(field: r.fieldPath("areas"), reason: "is required: an array of {level, zone, capacity}")
         }
+        guard items.count <= ParkingLimits.maxAreas else {
+            throw EventValidationError(field: r.fieldPath("areas"), reason: "holds \(items.count) areas; at most \(ParkingLimits.maxAreas) are accepted")
+        }
         var areas: [Area] = []
         var seen = Set<Area>()
         for (i, item) in items.enumerated() {

@@ -31,9 +31,9 @@ public struct AttractionWaitUpdated: EventPayload {
     public init(payload r: FieldReader) throws(EventValidationError) {
         parkID = try r.identifier("park_id")
         attractionID = try r.identifier("attraction_id")
-        waitMinutes = try r.optionalInt("wait_minutes").map { Int($0) }
+        waitMinutes = try r.optionalInt("wait_minutes", in: 0...WaitTimeObserved.maxWaitMinutes)
         status = try r.oneOf("status", AttractionStatus.self)
-        baselineP50 = try r.optionalInt("baseline_p50").map { Int($0) }
+        baselineP50 = try r.optionalInt("baseline_p50", in: 0...WaitTimeObserved.maxWaitMinutes)
         observedAt = try r.timestamp("observed_at")
     }
 

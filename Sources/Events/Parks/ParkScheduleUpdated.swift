@@ -22,10 +22,11 @@ public struct ParkScheduleUpdated: EventPayload {
 
     public init(payload r: FieldReader) throws(EventValidationError) {
         parkID = try r.identifier("park_id")
-        date = try r.string("date")
-        guard Timestamp(iso8601: date) != nil, date.utf8.count == 10 else {
-            throw EventValidationError(field: r.fieldPath("date"), reason: "'\(date)' is not a YYYY-MM-DD date")
+        date = try r.string("date", maxBytes: 10)
+        guard date.utf8.count == 10, let day = Timestamp(iso8601: date) else {
+            throw EventValidationError(field: r.fieldPath("date"), reason: "'\(date)' is not a YYYY-MM-DD calendar date")
         }
+        try FieldReader.accepted(day, field: r.fieldPath("date"))
         opensAt = try r.timestamp("opens_at")
         closesAt = try r.timestamp("closes_at")
         guard closesAt > opensAt else {

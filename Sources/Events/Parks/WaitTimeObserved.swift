@@ -81,8 +81,8 @@ public struct WaitTimeObserved: EventPayload {
                 status = st
             case (2, _): guard let id = FlatObjectScanner.identifier(value) else { return nil }; parkID = id
             case (16, _): guard let id = FlatObjectScanner.identifier(value) else { return nil }; attractionID = id
-            case (4, .string(let s)): timeZone = String(decoding: s, as: UTF8.self)
-            case (32, .string(let s)): attractionName = String(decoding: s, as: UTF8.self)
+            case (4, .string(let s)): guard let t = FlatObjectScanner.text(s) else { return nil }; timeZone = t
+            case (32, .string(let s)): guard let t = FlatObjectScanner.text(s) else { return nil }; attractionName = t
             case (8, .int(let w)):
                 guard w >= 0, w <= Self.maxWaitMinutes else { return nil }
                 waitMinutes = Int(w)

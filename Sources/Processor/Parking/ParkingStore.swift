@@ -68,8 +68,8 @@ public struct ParkingStore: ProjectionStore {
                     forecasts.timestamptz(microsecondsSinceUnixEpoch: issuedAt.microseconds)
                     forecasts.text(f)
                     forecasts.timestamptz(microsecondsSinceUnixEpoch: step.time.microseconds)
-                    forecasts.int32(Int32(step.occupied))
-                    forecasts.int32(Int32(capacity))
+                    forecasts.int32(Int32(clamping: step.occupied))
+                    forecasts.int32(Int32(clamping: capacity))
                 }
             case .alert(let a):
                 alertCount += 1
@@ -122,7 +122,9 @@ public struct ParkingStore: ProjectionStore {
         w.text(o.scope.rawValue)
         w.text(o.level)
         w.text(o.zone)
-        for v in [o.occupied, o.free, o.unknown, o.capacity] { w.int32(Int32(v)) }
+        // Clamped, not trapped: areas arrive one event at a time, so nothing bounds their sum but their number;
+        // a total past int4 is garbage either way, and a trap would stop the projection for good.
+        for v in [o.occupied, o.free, o.unknown, o.capacity] { w.int32(Int32(clamping: v)) }
     }
 
     private func writeCurrent(_ lines: [(String, Timestamp, AreaOccupancy)], session: PGSession) throws {

@@ -27,7 +27,8 @@ enum TestStack {
 
     static var logger: Logger {
         var l = Logger(label: "test")
-        l.logLevel = .warning
+        // TURNSTILE_TEST_LOG_LEVEL=info (or debug) shows what the runtime under test does.
+        l.logLevel = environment["TURNSTILE_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         return l
     }
 
