@@ -100,7 +100,14 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests", dependencies: ["Events", "Projections"], swiftSettings: strict),
         // The processor's pure decisions (restart policy, error classification): no broker, no database.
-        .testTarget(name: "ProcessorTests", dependencies: ["Processor", "Postgres"], swiftSettings: strict),
+        .testTarget(
+            name: "ProcessorTests",
+            dependencies: [
+                "Processor", "Postgres", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -24,6 +24,11 @@ public final class OutboxRelay: @unchecked Sendable {
 
     private let producedCounters = CounterCache(label: "turnstile_events_produced_total")
     private let published = ProgressCounter()
+    /// Where the relay says it cannot publish (it keeps retrying by itself, so its supervisor never sees these).
+    private let health = Mutex<ProcessorHealth?>(nil)
+
+    /// Reports failures it retries by itself to `health` (`/ready`, `turnstile_relay_up`).
+    public func reportHealth(to health: ProcessorHealth) { self.health.withLock { $0 = health } }
 
     /// Outbox rows published so far (see `BlockingRunner.progress`).
     public var progress: Int { published.value }
@@ -46,6 +51,11 @@ public final class OutboxRelay: @unchecked Sendable {
         var session: PGSession?
         var producer: KafkaProducer?
         var leader = false
+        var down = false
+        func failed(_ error: any Error) {
+            down = true
+            health.withLock { $0 }?.markDown(self, error: error, restarting: false)
+        }
         defer {
             producer?.close()
             session?.close()
@@ -70,6 +80,10 @@ public final class OutboxRelay: @unchecked Sendable {
                 }
                 if producer == nil { producer = try KafkaProducer(config: producerConfig(), logger: logger) }
                 let sent = try relayOnce(session: s, producer: producer!)
+                if down {
+                    down = false
+                    health.withLock { $0 }?.markUp(self)
+                }
                 if sent == 0 {
                     if stopping { return }
                     // A missed notification only delays the next look by `idleWaitMs`.
@@ -77,6 +91,7 @@ public final class OutboxRelay: @unchecked Sendable {
                 }
             } catch let error as PGError {
                 logger.error("relay database error; reconnecting", metadata: ["error": "\(error)"])
+                failed(error)
                 session?.close()
                 session = nil
                 if stopping { return }
@@ -84,12 +99,14 @@ public final class OutboxRelay: @unchecked Sendable {
             } catch let error as OutboxRelayError {
                 // Retried every few seconds, so a repaired or deleted row lets the relay go on by itself.
                 logger.error("outbox row cannot be published", metadata: ["error": "\(error)"])
+                failed(error)
                 if stopping { return }
                 Thread.sleep(forTimeInterval: 5)
             } catch let error as KafkaError {
                 // A producer that cannot deliver (e.g. the broker restarted and forgot its producer id)
                 // is replaced; the records stay in the outbox and go again.
                 logger.error("relay produce failed; recreating the producer", metadata: ["error": "\(error)"])
+                failed(error)
                 producer?.close()
                 producer = nil
                 if stopping { return }

@@ -20,6 +20,10 @@ public final class ProcessorHealth: Sendable {
     /// Every runner's status, by its health name (a projection's name, `outbox_relay`).
     public var snapshot: [String: Status] { statuses.withLock { $0 } }
 
+    /// One readiness check per runner, by its health name (`/ready` lists them beside the database's and the
+    /// broker's).
+    public var readinessChecks: [String: Bool] { statuses.withLock { $0.mapValues(\.up) } }
+
     /// True when every registered runner is up.
     public var allUp: Bool { statuses.withLock { $0.values.allSatisfy(\.up) } }
 

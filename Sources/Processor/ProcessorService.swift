@@ -59,7 +59,10 @@ public struct ProcessorService: Service {
         self.health = health
         self.logger = logger
         for runner in runners { health.markUp(runner) }
-        if let relay { health.markUp(relay) }
+        if let relay {
+            health.markUp(relay)
+            relay.reportHealth(to: health)
+        }
     }
 
     private enum Finished { case worker, relay }
@@ -107,11 +110,13 @@ public struct ProcessorService: Service {
     /// Runs `runner` until it returns (it was asked to stop, or went idle), restarting it after failures.
     private func supervise(_ runner: any BlockingRunner, stopping: StopFlag) async throws {
         var tracker = RestartPolicy.Tracker()
+        var restarted = false
         while true {
             do {
-                try await BlockingThread.run(name: runner.name) { try runner.run() }
+                try await runOnce(runner, markUpWhenHealthy: restarted)
                 return
             } catch {
+                restarted = true
                 if stopping.isSet {
                     health.markDown(runner, error: error, restarting: false)
                     logger.error("\(runner.name) failed while stopping", metadata: ["error": "\(error)"])
@@ -126,10 +131,38 @@ public struct ProcessorService: Service {
                     ])
                     try await Self.sleep(delay, unless: stopping)
                     if stopping.isSet { return }
-                    health.markUp(runner)
                 case .giveUp(let failures):
                     health.markDown(runner, error: error, restarting: false)
                     throw RunnerGaveUp(runner: runner.healthName, failures: failures, cause: error)
+                }
+            }
+        }
+    }
+
+    /// Runs `runner` once; after a restart, marks it up again once it has proven itself (`healthyAfter`).
+    private func runOnce(_ runner: any BlockingRunner, markUpWhenHealthy: Bool) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await BlockingThread.run(name: runner.name) { try runner.run() }
+                return true
+            }
+            if markUpWhenHealthy {
+                let health = self.health, healthyAfter = restartPolicy.healthyAfter
+                group.addTask {
+                    let before = runner.progress
+                    let until = ContinuousClock.now + healthyAfter
+                    while runner.progress == before, ContinuousClock.now < until {
+                        do { try await Task.sleep(for: .milliseconds(50)) } catch { return false }  // the runner ended
+                    }
+                    health.markUp(runner)
+                    return false
+                }
+            }
+            // Done when the runner is; a failure is thrown from here, and the watcher is cancelled with the group.
+            while let runnerEnded = try await group.next() {
+                if runnerEnded {
+                    group.cancelAll()
+                    return
                 }
             }
         }

@@ -11,11 +11,18 @@ public struct RestartPolicy: Sendable, Equatable {
     /// Pause before the first restart; doubled for each further failure in a row.
     public var initialDelay: Duration
     public var maxDelay: Duration
+    /// A restarted runner counts as up again once it gets something done, or has run this long without failing:
+    /// until then `/ready` keeps saying it is down, so a worker failing at every attempt never looks healthy.
+    public var healthyAfter: Duration
 
-    public init(maxFailures: Int = 8, initialDelay: Duration = .seconds(1), maxDelay: Duration = .seconds(30)) {
+    public init(
+        maxFailures: Int = 8, initialDelay: Duration = .seconds(1), maxDelay: Duration = .seconds(30),
+        healthyAfter: Duration = .seconds(30)
+    ) {
         self.maxFailures = maxFailures
         self.initialDelay = initialDelay
         self.maxDelay = maxDelay
+        self.healthyAfter = healthyAfter
     }
 
     public enum Decision: Sendable, Equatable {

@@ -54,9 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
                 // Metadata is a blocking librdkafka call: keep it off the cooperative pool.
                 let broker = (try? await BlockingThread.run(name: "ready-check") { try admin.listTopics(timeoutMs: 2_000) }) != nil
                 var checks = ["database": database, "broker": broker]
-                if processing {
-                    for (name, status) in health.snapshot { checks[name] = status.up }
-                }
+                if processing { checks.merge(health.readinessChecks) { a, _ in a } }
                 return checks
             },
             metrics: { Observability.prometheusText() })

@@ -4,6 +4,9 @@ import Hummingbird
 import HummingbirdTesting
 import Ingest
 import Kafka
+import Postgres
+import Processor
+import QueryService
 import Testing
 
 /// `POST /v1/events` on a real broker.
@@ -114,5 +117,159 @@ struct IngestHTTPTests {
                 #expect(answer["error"]?["field"] == .string("body"))
             }
         }
+    }
+
+    // MARK: Regressions: what ingest accepted and no projection could take
+
+    /// A raw wait-time event line with the given pieces (raw JSON texts).
+    static func line(park: String = #""p1""#, attraction: String = #""ride""#, eventTime: String = "2024-05-24T12:01:00Z", extra: String = "") -> String {
+        #"{"type":"parks.wait_time.observed","schema_version":1,"event_time":"\#(eventTime)",\#(extra)"payload":{"park_id":\#(park),"attraction_id":\#(attraction),"wait_minutes":15,"status":"OPERATING"}}"#
+    }
+
+    /// An attraction id holding bytes that are not UTF-8.
+    static var invalidUTF8: [UInt8] {
+        let parts = line(attraction: #""ride@@""#).components(separatedBy: "@@")
+        return Array(parts[0].utf8) + [0xFF, 0xFE] + Array(parts[1].utf8)
+    }
+
+    static var hostileLines: [(body: [UInt8], field: String)] {
+        let soon = Timestamp.now().adding(seconds: 3_600).iso8601
+        return [
+            (Array(line(attraction: #""ride\u0000x""#).utf8), "payload.attraction_id"),
+            (Array(line(park: "\"" + String(repeating: "p", count: 100_000) + "\"").utf8), "payload.park_id"),
+            (Array(line(attraction: "\"" + String(repeating: "r", count: 201) + "\"").utf8), "payload.attraction_id"),
+            (Array(line(eventTime: "9999-12-31T23:59:59Z").utf8), "event_time"),
+            (Array(line(eventTime: "0001-01-01T00:00:00Z").utf8), "event_time"),
+            (Array(line(eventTime: "2024-02-30T12:00:00Z").utf8), "event_time"),
+            (Array(line(eventTime: "2024-05-24T12:01:00").utf8), "event_time"),
+            (Array(line(eventTime: soon).utf8), "event_time"),
+            (Array(line(extra: #""ingest_time":"\#(soon)","#).utf8), "ingest_time"),
+            (Array(line(extra: #""event_time":"2030-01-01T00:00:00Z","#).utf8), "event_time"),
+            (Array(line(attraction: #""a","attraction_id":"b""#).utf8), "payload.attraction_id"),
+            (invalidUTF8, "payload.attraction_id"),
+        ]
+    }
+
+    @Test func whatIngestUsedToAcceptIsRefusedNamingTheField() async throws {
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        try await withApp(ns) { client in
+            for (body, field) in Self.hostileLines {
+                let (status, buffer) = try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(bytes: body)) {
+                    ($0.status, $0.body)
+                }
+                let answer = try Self.json(buffer)
+                #expect(status == .badRequest, "\(String(decoding: body.prefix(200), as: UTF8.self))")
+                #expect(answer["error"]?["field"] == .string(field), "\(answer)")
+                #expect(answer["errors"]?.arrayValue?.first?["field"] == .string(field))
+            }
+            // Just ahead of the clock (within the allowance) is fine.
+            let (status, _) = try await Self.post(client, Self.line(eventTime: Timestamp.now().adding(seconds: 120).iso8601))
+            #expect(status == .accepted)
+        }
+    }
+
+    /// A chunked request whose body is not chunked is the client's error: 400 with a JSON error, never 500.
+    @Test func brokenFramingIs400() async throws {
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        let producer = try KafkaProducer(config: ns.kafka, logger: TestStack.logger)
+        defer { producer.close() }
+        let routes = IngestRoutes(publisher: EventPublisher(producer: producer, router: RawEventRouter(topics: ns.topics)), logger: TestStack.logger)
+        let router = Router()
+        routes.register(on: router)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let request = "POST /v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/x-ndjson\r\n\r\n"
+                + Self.line() + "\r\n"
+            let answer = try RawHTTP.exchange(port: port, request: Array(request.utf8))
+            #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
+            #expect(answer.contains(#""field":"body""#), "\(answer)")
+        }
+    }
+}
+
+/// One request written as raw bytes on a loopback socket, for framing no HTTP client would send.
+enum RawHTTP {
+    static func exchange(port: Int, request: [UInt8]) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RawHTTPError(step: "socket") }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw RawHTTPError(step: "connect") }
+        guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == request.count else { throw RawHTTPError(step: "send") }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            answer.append(contentsOf: buffer[0..<n])
+            // The whole answer is in once its body (JSON) is closed.
+            if let text = String(validating: answer, as: UTF8.self), text.contains("\r\n\r\n"), text.hasSuffix("}") { break }
+        }
+        return String(decoding: answer, as: UTF8.self)
+    }
+}
+
+struct RawHTTPError: Error, CustomStringConvertible {
+    var step: String
+    var description: String { "raw HTTP exchange failed at \(step) (errno \(errno))" }
+}
+
+
+/// Any id ingest accepts can be read back: path parameters are percent-decoded.
+@Suite("IdReadBackTests", .enabled(if: TestStack.enabled))
+struct IdReadBackTests {
+    @Test func idsWithSpacesSlashesAndSymbolsAreReadBack() async throws {
+        let ns = try TestNamespace.make(partitions: 1)
+        defer { ns.drop() }
+        let producer = try KafkaProducer(config: ns.kafka, logger: TestStack.logger)
+        defer { producer.close() }
+        let ingest = IngestRoutes(publisher: EventPublisher(producer: producer, router: RawEventRouter(topics: ns.topics)), logger: TestStack.logger)
+        let pool = PGPool(url: ns.databaseURL, maxConnections: 2, logger: TestStack.logger)
+        let service = QueryService(pool: pool, readiness: { [:] }, metrics: { "" })
+        let app = buildQueryApplication(service, logger: TestStack.logger) { ingest.register(on: $0) }
+        let park = "Park One ™", attraction = "ride/1 + ü?"
+        try await app.test(.router) { client in
+            let s = try ns.session()
+            defer { s.close() }
+            let body = #"{"type":"parks.wait_time.observed","schema_version":1,"event_time":"2024-05-24T12:01:00Z","payload":{"park_id":"\#(park)","attraction_id":"\#(attraction)","wait_minutes":15,"status":"OPERATING"}}"#
+            let status = try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: body)) { $0.status }
+            #expect(status == .accepted)
+            let outcome = try await ServiceRun.run(ns: ns, projections: ["parks_wait_times"]) { _ in
+                try await PipelineRun.waitUntil(timeout: .seconds(60)) {
+                    try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == 1
+                }
+            }
+            #expect(outcome.value)
+            let parkPath = "Park%20One%20%E2%84%A2", attractionPath = "ride%2F1%20%2B%20%C3%BC%3F"
+            try await client.execute(uri: "/v1/parks/\(parkPath)/waits", method: .get) { response in
+                #expect(response.status == .ok)
+                let answer = try JSONParser.parse(Array(response.body.readableBytesView))
+                #expect(answer["park_id"] == .string(park))
+                #expect(answer["attractions"]?.arrayValue?.first?["attraction_id"] == .string(attraction), "\(answer)")
+            }
+            try await client.execute(
+                uri: "/v1/parks/\(parkPath)/attractions/\(attractionPath)/history?from=2024-05-24T00:00:00Z&to=2024-05-25T00:00:00Z",
+                method: .get
+            ) { response in
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+            }
+            // Broken escapes and ids no event can carry are the client's error.
+            for bad in ["Park%2", "Park%FF", "Park%00x"] {
+                let status = try await client.execute(uri: "/v1/parks/\(bad)/waits", method: .get) { $0.status }
+                #expect(status == .badRequest, "\(bad)")
+            }
+        }
+        await pool.close()
     }
 }

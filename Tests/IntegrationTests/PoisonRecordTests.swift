@@ -1,9 +1,12 @@
 import Events
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Ingest
 import Kafka
 import Postgres
 import Processor
+import QueryService
 import Synchronization
 import Testing
 
@@ -232,7 +235,7 @@ struct PoisonRecordTests {
             }
         }
         try await PipelineRun.produce(events(0..<100), ns: ns)
-        let policy = RestartPolicy(maxFailures: 1_000, initialDelay: .milliseconds(100), maxDelay: .milliseconds(400))
+        let policy = RestartPolicy(maxFailures: 1_000, initialDelay: .milliseconds(100), maxDelay: .milliseconds(400), healthyAfter: .seconds(120))
         let outcome = try await ServiceRun.run(ns: ns, projections: ["parks_wait_times"], policy: policy) { health in
             let first = try await PipelineRun.waitUntil(timeout: .seconds(60)) {
                 try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == 100
@@ -249,6 +252,18 @@ struct PoisonRecordTests {
             let status = health.snapshot["parks_wait_times"]
             #expect(status?.lastError?.contains("wait_times") == true, "\(String(describing: status))")
             #expect(!health.allUp)
+            // /ready says so, naming the projection.
+            let pool = PGPool(url: ns.databaseURL, maxConnections: 1, logger: TestStack.logger)
+            let service = QueryService(pool: pool, readiness: { health.readinessChecks }, metrics: { "" })
+            try await buildQueryApplication(service, logger: TestStack.logger).test(.router) { client in
+                try await client.execute(uri: "/ready", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    let answer = try JSONParser.parse(Array(response.body.readableBytesView))
+                    #expect(answer["checks"]?["parks_wait_times"] == .bool(false), "\(answer)")
+                    #expect(answer["checks"]?["outbox_relay"] == .bool(true), "\(answer)")
+                }
+            }
+            await pool.close()
             // Still failing, still restarted: a few rounds.
             let restarted = try await PipelineRun.waitUntil(timeout: .seconds(20)) { (health.snapshot["parks_wait_times"]?.restarts ?? 0) >= 2 }
             #expect(restarted)

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import Metrics
+import MetricsTestKit
+@testable import Processor
+import Synchronization
+import Testing
+
+/// The supervision of `ProcessorService`, with runners that are plain threads doing what a test tells them
+/// (no broker, no database): failures seen at once, restarts, health, giving up.
+@Suite(.serialized) struct ProcessorServiceTests {
+    /// Fails `failures` times, then runs until stopped; `progressEachRun` adds to its progress on every run.
+    final class ScriptedRunner: BlockingRunner {
+        let name: String
+        var healthName: String { name }
+        var upMetric: (label: String, dimensions: [(String, String)]) { ("turnstile_projection_up", [("projection", name)]) }
+        private let failuresLeft: Mutex<Int>
+        private let stopped = Atomic<Bool>(false)
+        private let runs = Atomic<Int>(0)
+        let progressEachRun: Bool
+
+        init(_ name: String, failures: Int, progressEachRun: Bool = false) {
+            self.name = name
+            self.failuresLeft = Mutex(failures)
+            self.progressEachRun = progressEachRun
+        }
+
+        var progress: Int { progressEachRun ? runs.load(ordering: .relaxed) : 0 }
+        var runCount: Int { runs.load(ordering: .relaxed) }
+
+        func run() throws {
+            runs.add(1, ordering: .relaxed)
+            let fail = failuresLeft.withLock { left -> Bool in
+                guard left > 0 else { return false }
+                left -= 1
+                return true
+            }
+            if fail { throw ScriptedFailure(runner: name) }
+            while !stopped.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: 0.01) }
+        }
+
+        func stop() { stopped.store(true, ordering: .relaxed) }
+    }
+
+    struct ScriptedFailure: Error, CustomStringConvertible {
+        var runner: String
+        var description: String { "\(runner) was told to fail" }
+    }
+
+    static let quick = RestartPolicy(maxFailures: 3, initialDelay: .milliseconds(10), maxDelay: .milliseconds(40), healthyAfter: .milliseconds(200))
+
+    static let metrics: TestMetrics = {
+        let metrics = TestMetrics()
+        MetricsSystem.bootstrap(metrics)
+        return metrics
+    }()
+
+    @Test func aRunnerThatFailsIsRestartedAndReportedUpAgain() async throws {
+        let flaky = ScriptedRunner("flaky", failures: 2)
+        let steady = ScriptedRunner("steady", failures: 0)
+        let health = ProcessorHealth()
+        let service = ProcessorService(runners: [flaky, steady], relay: nil, restartPolicy: Self.quick, health: health, logger: Logger(label: "test"))
+        let running = Task { try await service.run() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while flaky.runCount < 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(flaky.runCount == 3)
+        // Running again, but not yet for long enough to count as up.
+        #expect(health.snapshot["flaky"] == ProcessorHealth.Status(up: false, lastError: "flaky was told to fail", restarts: 2))
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(health.snapshot["flaky"] == ProcessorHealth.Status(up: true, lastError: "flaky was told to fail", restarts: 2))
+        #expect(health.readinessChecks == ["flaky": true, "steady": true])
+        flaky.stop()
+        steady.stop()
+        try await running.value
+    }
+
+    /// The trap this replaced: waiting for every runner before looking at a failure hid it while the others ran.
+    @Test func aRunnerThatGivesUpStopsTheServiceAtOnceWhileOthersRun() async throws {
+        let broken = ScriptedRunner("broken", failures: 100)
+        let steady = ScriptedRunner("steady", failures: 0)
+        let health = ProcessorHealth()
+        let service = ProcessorService(runners: [steady, broken], relay: nil, restartPolicy: Self.quick, health: health, logger: Logger(label: "test"))
+        let started = ContinuousClock.now
+        await #expect(throws: RunnerGaveUp.self) { try await service.run() }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(broken.runCount == 4)
+        #expect(health.readinessChecks["broken"] == false)
+        // The others were asked to stop (or `run()` would not have returned).
+        #expect(steady.runCount == 1)
+    }
+
+    @Test func failuresWithProgressBetweenThemNeverGiveUp() async throws {
+        let recovering = ScriptedRunner("recovering", failures: 10, progressEachRun: true)
+        let service = ProcessorService(runners: [recovering], relay: nil, restartPolicy: Self.quick, logger: Logger(label: "test"))
+        let running = Task { try await service.run() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while recovering.runCount < 11, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(recovering.runCount == 11)
+        recovering.stop()
+        try await running.value
+    }
+
+    @Test func theUpGaugeFollowsTheRunner() throws {
+        let metrics = Self.metrics
+        let runner = ScriptedRunner("gauged", failures: 0)
+        let health = ProcessorHealth()
+        health.markDown(runner, error: ScriptedFailure(runner: "gauged"), restarting: true)
+        #expect(try metrics.expectGauge("turnstile_projection_up", [("projection", "gauged")]).lastValue == 0)
+        #expect(health.readinessChecks["gauged"] == false)
+        #expect(!health.allUp)
+        health.markUp(runner)
+        #expect(try metrics.expectGauge("turnstile_projection_up", [("projection", "gauged")]).lastValue == 1)
+        #expect(health.allUp)
+    }
+}
