@@ -274,7 +274,8 @@ struct PoisonRecordTests {
                 try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == 300
             }
             #expect(recovered)
-            #expect(health.snapshot["parks_wait_times"]?.up == true)
+            // Up again once it committed (the supervisor looks every 50 ms).
+            #expect(try await PipelineRun.waitUntil(timeout: .seconds(10)) { health.snapshot["parks_wait_times"]?.up == true })
             return recovered
         }
         #expect(outcome.error == nil)
