@@ -214,7 +214,12 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         if !suspects.isEmpty, messages.records.contains(where: isSuspect) {
             try drainCommitter()
             try isolate(messages, messages.records[...])
-            suspects = suspects.filter { tp, end in (positions[tp] ?? nil).map { $0 < end } ?? false }
+            // Isolation ends for a partition once its position has passed the refused batch's end.
+            suspects = suspects.filter { tp, end in
+                guard let position = positions[tp] else { return false }  // not ours any more
+                guard let position else { return true }  // nothing of it committed yet
+                return position < end
+            }
             return
         }
         let prepared = prepare(messages, messages.records[...])
