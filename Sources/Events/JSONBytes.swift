@@ -17,23 +17,41 @@ enum JSONBytes {
     /// runs); within a word only the lowest flagged byte is exact, and that is the one returned.
     @inline(__always)
     static func plainRun(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int {
+        var nonASCII = false
+        return plainRun(p, count, nonASCII: &nonASCII)
+    }
+
+    /// `plainRun`, also telling whether the run holds a byte of 0x80 or more (only then need its UTF-8 be
+    /// checked): the parser learns it in the same pass.
+    @inline(__always)
+    static func plainRun(_ p: UnsafePointer<UInt8>, _ count: Int, nonASCII: inout Bool) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         var i = 0
+        var seen: UInt64 = 0
         while i + 8 <= count {
             let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
             let quote = w ^ (ones &* 0x22)
             let backslash = w ^ (ones &* 0x5C)
             let hits = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w)) & highs
-            if hits != 0 { return i + hits.trailingZeroBitCount >> 3 }
+            if hits != 0 {
+                let n = hits.trailingZeroBitCount >> 3
+                // Only the bytes before the hit belong to the run.
+                if n > 0 { seen |= w & (UInt64.max >> (64 - 8 * n)) }
+                nonASCII = seen & highs != 0
+                return i + n
+            }
+            seen |= w
             i += 8
         }
         while i < count {
             let c = p[i]
-            if c == 0x22 || c == 0x5C || c < 0x20 { return i }
+            if c == 0x22 || c == 0x5C || c < 0x20 { break }
+            seen |= UInt64(c)
             i += 1
         }
-        return count
+        nonASCII = seen & highs != 0
+        return i
     }
 }
 
@@ -75,7 +93,18 @@ extension JSONBytes {
     static func textProblem(_ p: UnsafePointer<UInt8>?, _ count: Int, maxBytes: Int) -> TextProblem? {
         guard count <= maxBytes else { return .tooLong(count) }
         guard let p else { return nil }
+        // Eight bytes at a time past words without a control byte, DEL or 0xC2 (the lead of C1 controls,
+        // and of ordinary Latin-1 letters too: those words are then looked at byte by byte).
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
         var i = 0
+        while i + 8 <= count {
+            let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+            let del = w ^ (ones &* 0x7F), c2 = w ^ (ones &* 0xC2)
+            let flagged = (((w &- ones &* 0x20) & ~w) | ((del &- ones) & ~del) | ((c2 &- ones) & ~c2)) & highs
+            if flagged != 0 { break }
+            i += 8
+        }
         while i < count {
             let c = p[i]
             if c < 0x20 || c == 0x7F { return .controlCharacter(UInt32(c)) }

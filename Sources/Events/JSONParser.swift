@@ -410,9 +410,10 @@ extension JSONParser {
     /// content; otherwise leaves the position unchanged and returns nil.
     private mutating func rawString() -> Range<Int>? {
         var i = index + 1
-        if i < bytes.count { i += JSONBytes.plainRun(bytes.baseAddress! + i, bytes.count - i) }
+        var nonASCII = false
+        if i < bytes.count { i += JSONBytes.plainRun(bytes.baseAddress! + i, bytes.count - i, nonASCII: &nonASCII) }
         guard i < bytes.count, bytes[i] == UInt8(ascii: "\""),
-            JSONBytes.isValidUTF8(bytes.baseAddress! + index + 1, i - index - 1)
+            !nonASCII || JSONBytes.isValidUTF8(bytes.baseAddress! + index + 1, i - index - 1)
         else { return nil }  // `parseString` reads it, or says what is wrong
         let range = (index + 1)..<i
         index = i + 1
@@ -558,30 +559,41 @@ extension JSONParser {
 }
 
 /// The member names of one object seen so far, to refuse a name given twice. Up to 16 names that live in the
-/// document are kept as its addresses, on the stack (the usual object costs no allocation); more, or names
+/// document are kept inline as (address, length) pairs (the usual object costs no allocation); more, or names
 /// decoded from escapes, are kept as copies.
 private struct MemberNames {
-    private var starts = SIMD16<Int>()
-    private var counts = SIMD16<Int>()
+    /// Pairs of (address, length), reached through a pointer: SIMD lanes indexed one by one are slow.
+    private var pairs = SIMD32<Int>()
     private var count = 0
     private var spilled: [[UInt8]]?
 
     /// Adds `name`; throws if the object already has it. `inDocument`: its bytes live as long as the parse.
     mutating func insert(_ name: UnsafeBufferPointer<UInt8>, at offset: Int, inDocument: Bool) throws(JSONParseError) {
         if spilled == nil, inDocument, count < 16 {
-            for k in 0..<count where counts[k] == name.count {
-                if name.isEmpty || memcmp(UnsafeRawPointer(bitPattern: starts[k])!, name.baseAddress!, name.count) == 0 {
-                    throw Self.twice(name, offset)
+            let n = count
+            let seen = withUnsafeMutableBytes(of: &pairs) { raw -> Bool in
+                let slots = raw.baseAddress!.assumingMemoryBound(to: Int.self)
+                for k in 0..<n where slots[2 * k + 1] == name.count {
+                    if name.isEmpty || memcmp(UnsafeRawPointer(bitPattern: slots[2 * k])!, name.baseAddress!, name.count) == 0 {
+                        return true
+                    }
                 }
+                slots[2 * n] = Int(bitPattern: name.baseAddress)
+                slots[2 * n + 1] = name.count
+                return false
             }
-            starts[count] = Int(bitPattern: name.baseAddress)
-            counts[count] = name.count
+            if seen { throw Self.twice(name, offset) }
             count += 1
             return
         }
         if spilled == nil {
-            spilled = (0..<count).map { k in
-                counts[k] == 0 ? [] : Array(UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: starts[k])!, count: counts[k]))
+            let n = count
+            spilled = withUnsafeBytes(of: &pairs) { raw in
+                let slots = raw.baseAddress!.assumingMemoryBound(to: Int.self)
+                return (0..<n).map { k in
+                    slots[2 * k + 1] == 0
+                        ? [] : Array(UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: slots[2 * k])!, count: slots[2 * k + 1]))
+                }
             }
         }
         let bytes = Array(name)

@@ -93,6 +93,30 @@ import Testing
         }
     }
 
+    /// The word-at-a-time scans agree with plain byte loops, wherever the special bytes fall.
+    @Test func wordScansAgreeWithByteLoops() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x41, 0x61, 0x20, 0x22, 0x5C, 0x1F, 0x00, 0x7F, 0x80, 0x9F, 0xA0, 0xC2, 0xC3, 0xE2, 0xFF]
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int.random(in: 0...24, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            bytes.withUnsafeBufferPointer { b in
+                let base = b.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                var nonASCII = false
+                let run = JSONBytes.plainRun(base, b.count, nonASCII: &nonASCII)
+                let expectedRun = b.firstIndex { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } ?? b.count
+                #expect(run == expectedRun, "\(bytes)")
+                #expect(nonASCII == b[..<expectedRun].contains { $0 >= 0x80 }, "\(bytes)")
+                let problem = JSONBytes.textProblem(b.baseAddress, b.count, maxBytes: 1_000)
+                var expected: JSONBytes.TextProblem?
+                for i in b.indices {
+                    if b[i] < 0x20 || b[i] == 0x7F { expected = .controlCharacter(UInt32(b[i])); break }
+                    if b[i] == 0xC2, i + 1 < b.count, b[i + 1] < 0xA0 { expected = .controlCharacter(UInt32(b[i + 1])); break }
+                }
+                #expect(problem == expected, "\(bytes)")
+            }
+        }
+    }
+
     // MARK: Keys given twice
 
     @Test func aPayloadMemberGivenTwiceIsAnErrorNamingIt() throws {

@@ -141,7 +141,7 @@ struct PoisonRecordTests {
         let valid = ParkSimulator(.init(seed: 11, parks: 1, attractionsPerPark: 4)).events(count: 200)
             .filter { $0.type == WaitTimeObserved.eventType }
         let sample = try #require(valid.first)
-        let planted = Self.interleave(valid, Self.hostile(sample, strings: ["park_id", "attraction_id"], number: ("wait_minutes", "601")))
+        let planted = Self.interleave(valid, Self.hostile(sample, strings: ["park_id", "attraction_id", "attraction_name", "time_zone"], number: ("wait_minutes", "601")))
         try await Self.check("parks_wait_times", topic: ns.topics.waitTimes, deadLetters: ns.topics.deadLetters, planted: planted, ns: ns)
         let s = try ns.session()
         defer { s.close() }
@@ -188,7 +188,7 @@ struct PoisonRecordTests {
         let reading = try #require(valid.first { $0.type == SpotReading.eventType })
         try await Self.check(
             "parking_occupancy", topic: parking.sensors, deadLetters: parking.deadLetters,
-            planted: Self.interleave(valid, Self.hostile(reading, strings: ["facility_id", "spot_id", "zone"], number: ("battery_percent", "101"))),
+            planted: Self.interleave(valid, Self.hostile(reading, strings: ["facility_id", "spot_id", "level", "zone"], number: ("battery_percent", "101"))),
             ns: ns)
     }
 
