@@ -214,6 +214,26 @@ import Testing
         }
     }
 
+    /// Derived events at the edges of what the folds can produce decode again: a replay or any consumer of
+    /// them must never dead-letter Turnstile's own output.
+    @Test func derivedEventsAtTheFoldsLimitsDecodeAgain() throws {
+        let t = Timestamp(iso8601: "2024-05-24T12:00:00Z")!
+        func roundTrip<P: EventPayload>(_ payload: P) throws {
+            let envelope = EventEnvelope(payload, source: "test", eventTime: t, ingestTime: t)
+            _ = try EventEnvelope.decode(envelope.encoded()).decode(P.self)
+        }
+        let lastLap = Int(MotorsportLimits.lapNumber.upperBound)
+        try roundTrip(PacePredicted(
+            sessionID: "s", driverNumber: 99, lapNumber: lastLap + 1, predictedLapDuration: 90, uncertainty: 0.1, compound: nil,
+            tyreAge: Int(MotorsportLimits.tyreAgeAtStart.upperBound) + lastLap + 1, degradation: 0.05, cleanLaps: lastLap))
+        try roundTrip(PitStopCompleted(sessionID: "s", driverNumber: 1, lapNumber: lastLap, laneDuration: nil, stopDuration: nil, pitCount: lastLap))
+        // Two areas of 60 000 spaces: a facility total over one area's limit.
+        try roundTrip(OccupancyThresholdCrossed(facilityID: "f", direction: .up, occupied: 110_000, capacity: 120_000, thresholdPercent: 90))
+        try roundTrip(OccupancyForecast(
+            facilityID: "f", capacity: 120_000, occupied: 110_000, steps: [.init(time: t.adding(seconds: 900), occupied: 115_000)],
+            profileWeight: 0.5))
+    }
+
     @Test func layoutsHaveBoundedAreas() throws {
         let areas = (0...ParkingLimits.maxAreas).map { #"{"zone":"z\#($0)","capacity":100000}"# }.joined(separator: ",")
         let json = #"{"facility_id":"f1","areas":[\#(areas)]}"#

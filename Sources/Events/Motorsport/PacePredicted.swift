@@ -38,11 +38,11 @@ public struct PacePredicted: EventPayload {
     public init(payload r: FieldReader) throws(EventValidationError) {
         sessionID = try r.identifier("session_id")
         driverNumber = try r.int("driver_number", in: MotorsportLimits.driverNumber)
-        lapNumber = try r.int("lap_number", in: MotorsportLimits.lapNumber)
+        lapNumber = try r.int("lap_number", in: MotorsportLimits.predictedLap)
         predictedLapDuration = try r.double("predicted_lap_duration")
         uncertainty = try r.double("uncertainty")
         compound = try r.optionalString("compound").flatMap(TyreCompound.init(rawValue:))
-        tyreAge = try r.int("tyre_age", in: 0...1_000)
+        tyreAge = try r.int("tyre_age", in: MotorsportLimits.tyreAge)
         degradation = try r.double("degradation")
         cleanLaps = try r.int("clean_laps", in: 3...1_000)
     }

@@ -29,7 +29,7 @@ public struct PitStopCompleted: EventPayload {
         lapNumber = try r.int("lap_number", in: MotorsportLimits.lapNumber)
         laneDuration = try r.optionalDouble("lane_duration")
         stopDuration = try r.optionalDouble("stop_duration")
-        pitCount = try r.int("pit_count", in: 1...100)
+        pitCount = try r.int("pit_count", in: MotorsportLimits.pitCount)
     }
 
     public func encode(to w: inout JSONWriter) {

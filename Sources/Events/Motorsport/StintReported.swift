@@ -39,7 +39,7 @@ public struct StintReported: EventPayload {
         if let lapEnd, lapEnd < lapStart {
             throw EventValidationError(field: r.fieldPath("lap_end"), reason: "\(lapEnd) is before lap_start \(lapStart)")
         }
-        tyreAgeAtStart = try r.optionalInt("tyre_age_at_start", in: 0...200) ?? 0
+        tyreAgeAtStart = try r.optionalInt("tyre_age_at_start", in: MotorsportLimits.tyreAgeAtStart) ?? 0
     }
 
     public func encode(to w: inout JSONWriter) {

@@ -34,8 +34,8 @@ public struct OccupancyForecast: EventPayload {
 
     public init(payload r: FieldReader) throws(EventValidationError) {
         facilityID = try r.identifier("facility_id")
-        capacity = try r.int("capacity", in: ParkingLimits.capacity)
-        occupied = try r.int("occupied", in: ParkingLimits.capacity)
+        capacity = try r.int("capacity", in: ParkingLimits.facilityTotal)
+        occupied = try r.int("occupied", in: ParkingLimits.facilityTotal)
         profileWeight = try r.double("profile_weight")
         guard case .array(let items)? = r.value("steps") else {
             throw EventValidationError(field: r.fieldPath("steps"), reason: "is required: an array of {time, occupied}")
@@ -43,7 +43,7 @@ public struct OccupancyForecast: EventPayload {
         var steps: [Step] = []
         for (i, item) in items.enumerated() {
             let s = try FieldReader(item, path: r.fieldPath("steps[\(i)]"))
-            steps.append(Step(time: try s.timestamp("time"), occupied: try s.int("occupied", in: ParkingLimits.capacity)))
+            steps.append(Step(time: try s.timestamp("time"), occupied: try s.int("occupied", in: ParkingLimits.facilityTotal)))
         }
         self.steps = steps
     }

@@ -27,8 +27,8 @@ public struct OccupancyThresholdCrossed: EventPayload {
     public init(payload r: FieldReader) throws(EventValidationError) {
         facilityID = try r.identifier("facility_id")
         direction = try r.oneOf("direction", Direction.self)
-        occupied = try r.int("occupied", in: ParkingLimits.capacity)
-        capacity = try r.int("capacity", in: ParkingLimits.capacity)
+        occupied = try r.int("occupied", in: ParkingLimits.facilityTotal)
+        capacity = try r.int("capacity", in: ParkingLimits.facilityTotal)
         thresholdPercent = try r.int("threshold_percent", in: ParkingLimits.percent)
     }
 

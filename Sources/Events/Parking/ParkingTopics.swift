@@ -25,6 +25,9 @@ enum ParkingLimits {
     static let capacity: ClosedRange<Int64> = 0...100_000
     /// Levels × zones of one facility: with `capacity` per area, a facility's total stays far inside int4.
     static let maxAreas = 1_000
+    /// A facility's totals in derived events: areas arrive one event at a time, so only int4 (where the
+    /// tables keep them) bounds their sum.
+    static let facilityTotal: ClosedRange<Int64> = 0...Int64(Int32.max)
     static let vehicles: ClosedRange<Int64> = 1...1_000
     /// Seconds: debounce and heartbeat allowances up to a day.
     static let seconds: ClosedRange<Int64> = 0...86_400
