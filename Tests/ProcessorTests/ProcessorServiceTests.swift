@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import MetricsTestKit
 @testable import Processor
+import ServiceLifecycleTestKit
 import Synchronization
 import Testing
 
@@ -117,6 +118,24 @@ import Testing
         #expect(try await Self.eventually { recovering.runCount == 11 })
         recovering.stop()
         try await running.value
+    }
+
+    /// SIGTERM's path: every runner is asked to stop (a worker finishes and commits its batch first) and the
+    /// service returns without an error; a runner waiting to be restarted is not started again.
+    @Test(.timeLimit(.minutes(2))) func gracefulShutdownStopsEveryRunnerAndReturns() async throws {
+        let steady = ScriptedRunner("steady", failures: 0)
+        let failing = ScriptedRunner("failing", failures: 1_000)
+        let slow = RestartPolicy(maxFailures: 1_000, initialDelay: .seconds(3_600), maxDelay: .seconds(3_600))
+        let service = ProcessorService(runners: [steady, failing], relay: nil, restartPolicy: slow, logger: Logger(label: "test"))
+        try await testGracefulShutdown { trigger in
+            let running = Task { try await service.run() }
+            // The failing one now waits an hour to be restarted; the steady one runs.
+            #expect(try await Self.eventually { failing.runCount == 1 && steady.runCount == 1 })
+            trigger.triggerGracefulShutdown()
+            try await running.value
+        }
+        #expect(steady.runCount == 1)
+        #expect(failing.runCount == 1)
     }
 
     @Test func theUpGaugeFollowsTheRunner() throws {
