@@ -88,22 +88,31 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // What every test suite shares: the stack's environment and gating, `eventually`, scratch databases
+        // and topics, the processor run as a child process.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Events", "Catalog", "Kafka", "Postgres", "Processor", "Projections",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
-            name: "KafkaTests", dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")],
+            name: "KafkaTests", dependencies: ["Kafka", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: strict),
-        .testTarget(name: "IngestTests", dependencies: ["Events", "Ingest", "Catalog", "Projections"], swiftSettings: strict),
+        .testTarget(name: "IngestTests", dependencies: ["Events", "Ingest", "Catalog", "Projections", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ProjectionsTests", dependencies: ["Events", "Projections"], swiftSettings: strict),
         // The processor's pure decisions (restart policy, error classification): no broker, no database.
         .testTarget(
             name: "ProcessorTests",
             dependencies: [
-                "Processor", "Postgres", .product(name: "Logging", package: "swift-log"),
+                "Processor", "Postgres", "TestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
@@ -113,7 +122,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Events", "Projections", "Catalog", "Kafka", "Postgres", "Processor", "Ingest",
-                "QueryService",
+                "QueryService", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

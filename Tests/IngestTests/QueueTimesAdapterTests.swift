@@ -1,6 +1,7 @@
 import Events
 import Foundation
 import Ingest
+import TestSupport
 import Testing
 
 @Suite struct QueueTimesAdapterTests {
@@ -68,11 +69,7 @@ import Testing
 
 /// `../shared/real-feeds` beside the checkout: real payloads; absent in a user's clone (tests then skip).
 enum RealFeeds {
-    static let root: String = {
-        let repo = ProcessInfo.processInfo.environment["TURNSTILE_REPO"]
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        return URL(fileURLWithPath: repo).deletingLastPathComponent().appendingPathComponent("shared/real-feeds").path
-    }()
+    static var root: String { TestEnvironment.realFeeds }
     static let available = FileManager.default.fileExists(atPath: root)
 
     static func files(_ folder: String) throws -> [String] {

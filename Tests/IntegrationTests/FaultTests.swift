@@ -2,6 +2,7 @@ import Events
 import Foundation
 import Ingest
 import Postgres
+import TestSupport
 import Testing
 
 /// Faults of the real components under a running processor: the database restarting mid-stream.
@@ -53,13 +54,13 @@ struct FaultTests {
         let db = Reconnecting(url: ns.databaseURL)
 
         let p = try ProcessorProcess(ns: ns, name: "restart-db")
-        let started = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+        let started = try await eventually(timeout: .seconds(120)) {
             db.check { try PipelineRun.folded($0, projection: "parks_wait_times", topic: ns.topics.waitTimes) >= total / 5 }
         }
         #expect(started, "no progress before the restart; log: \(p.log.suffix(2000))")
         try Self.stack("restart-db")
 
-        let done = try await PipelineRun.waitUntil(timeout: .seconds(240)) {
+        let done = try await eventually(timeout: .seconds(240)) {
             db.check { try PipelineRun.caughtUp($0, ns: ns, produced: produced, expected: expected) }
         }
         let log = p.log

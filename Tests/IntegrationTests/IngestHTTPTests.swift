@@ -7,6 +7,7 @@ import Kafka
 import Postgres
 import Processor
 import QueryService
+import TestSupport
 import Testing
 
 /// `POST /v1/events` on a real broker.
@@ -247,7 +248,7 @@ struct IdReadBackTests {
             let status = try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: body)) { $0.status }
             #expect(status == .accepted)
             let outcome = try await ServiceRun.run(ns: ns, projections: ["parks_wait_times"]) { _ in
-                try await PipelineRun.waitUntil(timeout: .seconds(60)) {
+                try await eventually(timeout: .seconds(60)) {
                     try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == 1
                 }
             }

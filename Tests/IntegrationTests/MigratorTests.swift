@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import Processor
 import Projections
+import TestSupport
 import Testing
 
 @Suite("MigratorTests", .enabled(if: TestStack.enabled))

@@ -6,6 +6,7 @@ import Postgres
 import Processor
 import Projections
 import Synchronization
+import TestSupport
 import Testing
 
 /// The motorsport session projection end to end on the real broker and database.
@@ -77,7 +78,7 @@ struct MotorsportPipelineTests {
         // Small batches, so the kill lands between (or inside) commits.
         let arguments = ["--projection", "motorsport_session", "--max-batch", "10"]
         let first = try ProcessorProcess(ns: ns, name: "race-kill", extraArguments: arguments)
-        let reached = try await PipelineRun.waitUntil(timeout: .seconds(120), every: .milliseconds(2)) {
+        let reached = try await eventually(timeout: .seconds(120), every: .milliseconds(2)) {
             try PipelineRun.folded(s, projection: "motorsport_session", topic: motorsport.timing) >= total * 2 / 5
         }
         first.kill9()
@@ -88,7 +89,7 @@ struct MotorsportPipelineTests {
         #expect(rest[motorsport.timing] == events.count - cut)
 
         let second = try ProcessorProcess(ns: ns, name: "race-final", extraArguments: arguments)
-        let done = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+        let done = try await eventually(timeout: .seconds(120)) {
             let outbox = try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) ?? -1
             return try PipelineRun.folded(s, projection: "motorsport_session", topic: motorsport.timing) == total && outbox == 0
         }
@@ -134,7 +135,7 @@ struct MotorsportPipelineTests {
         let s = try ns.session()
         defer { s.close() }
         let p = try ProcessorProcess(ns: ns, name: "telemetry", extraArguments: ["--projection", "motorsport_telemetry", "--max-batch", "300"])
-        let done = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+        let done = try await eventually(timeout: .seconds(120)) {
             try PipelineRun.folded(s, projection: "motorsport_telemetry", topic: motorsport.carData) == total
         }
         let status = p.terminate()
@@ -194,7 +195,7 @@ struct MotorsportPipelineTests {
         defer { worker.stop() }
         // A first record, folded once the worker owns the partition: from then on it is polling.
         try await PipelineRun.produce([samples[0]], ns: ns)
-        #expect(try await PipelineRun.waitUntil(timeout: .seconds(60)) { commits.withLock { !$0.isEmpty } })
+        #expect(try await eventually(timeout: .seconds(60)) { commits.withLock { !$0.isEmpty } })
         // One producer, made beforehand, for both bursts: making one (metadata, idempotence handshake) can take
         // longer than the linger on a loaded machine, which would split the batch however well it lingers.
         let producer = try KafkaProducer(config: ns.kafka, logger: TestStack.logger)
@@ -205,7 +206,7 @@ struct MotorsportPipelineTests {
         _ = try await publisher.publish(Array(samples[21...40]))
         let s = try ns.session()
         defer { s.close() }
-        #expect(try await PipelineRun.waitUntil(timeout: .seconds(60)) {
+        #expect(try await eventually(timeout: .seconds(60)) {
             try PipelineRun.folded(s, projection: "motorsport_telemetry", topic: motorsport.carData) == 41
         })
         worker.stop()

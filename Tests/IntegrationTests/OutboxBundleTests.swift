@@ -4,6 +4,7 @@ import Projections
 import Testing
 
 @testable import Processor
+import TestSupport
 
 /// The outbox bundle codec (pure: no stack needed).
 @Suite("OutboxBundleTests")

@@ -3,6 +3,7 @@ import Postgres
 import Testing
 
 @testable import Processor
+import TestSupport
 
 /// The relay sleeps on LISTEN: whatever fills the outbox must notify at commit (the outbox's statement
 /// trigger), or derived events wait for the relay's idle timeout.

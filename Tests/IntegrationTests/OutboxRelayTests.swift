@@ -4,6 +4,7 @@ import Postgres
 import Testing
 
 @testable import Processor
+import TestSupport
 
 /// The relay on the real stack: bundles (what processors write) and single-record rows (what a repair
 /// writes by hand) go out in outbox order, exactly as stored, a batch at a time; a damaged bundle stays put.

@@ -5,6 +5,7 @@ import Kafka
 import Postgres
 import Processor
 import Projections
+import TestSupport
 import Testing
 
 /// The parking projection end to end on the real broker and database.
@@ -72,7 +73,7 @@ struct ParkingPipelineTests {
 
         let arguments = ["--projection", "parking_occupancy", "--max-batch", "20"]
         let first = try ProcessorProcess(ns: ns, name: "parking-kill", extraArguments: arguments)
-        let reached = try await PipelineRun.waitUntil(timeout: .seconds(120), every: .milliseconds(2)) {
+        let reached = try await eventually(timeout: .seconds(120), every: .milliseconds(2)) {
             try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking.sensors) >= total * 2 / 5
         }
         first.kill9()
@@ -83,7 +84,7 @@ struct ParkingPipelineTests {
         #expect(rest[parking.sensors] == events.count - cut)
 
         let second = try ProcessorProcess(ns: ns, name: "parking-final", extraArguments: arguments)
-        let done = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+        let done = try await eventually(timeout: .seconds(120)) {
             let outbox = try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) ?? -1
             return try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking.sensors) == total && outbox == 0
         }
@@ -177,7 +178,7 @@ struct ParkingPipelineTests {
         let s = try ns.session()
         defer { s.close() }
         let p = try ProcessorProcess(ns: ns, name: "parking-dlq", extraArguments: ["--projection", "parking_occupancy"])
-        let done = try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+        let done = try await eventually(timeout: .seconds(120)) {
             try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking.sensors) == Int64(messages.count)
         }
         #expect(p.terminate() == 0)

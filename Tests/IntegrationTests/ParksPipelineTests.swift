@@ -4,6 +4,7 @@ import Ingest
 import Kafka
 import Postgres
 import Processor
+import TestSupport
 import Testing
 
 /// The parks pipeline end to end on the real broker and database.
@@ -61,14 +62,14 @@ struct ParksPipelineTests {
         // Kill at three points of the stream, each time a bit further.
         for (round, fraction) in [0.15, 0.4, 0.7].enumerated() {
             let p = try ProcessorProcess(ns: ns, name: "kill\(round)")
-            let reached = try await PipelineRun.waitUntil(timeout: .seconds(120), every: .milliseconds(2)) {
+            let reached = try await eventually(timeout: .seconds(120), every: .milliseconds(2)) {
                 try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) >= Int64(Double(total) * fraction)
             }
             p.kill9()
             #expect(reached, "round \(round) made no progress; log: \(p.log.suffix(2000))")
         }
         let last = try ProcessorProcess(ns: ns, name: "final")
-        let done = try await PipelineRun.waitUntil(timeout: .seconds(180)) {
+        let done = try await eventually(timeout: .seconds(180)) {
             try PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected)
         }
         let status = last.terminate()
@@ -88,7 +89,7 @@ struct ParksPipelineTests {
         defer { s.close() }
         let a = try ProcessorProcess(ns: ns, name: "a")
         let b = try ProcessorProcess(ns: ns, name: "b")
-        let done = try await PipelineRun.waitUntil(timeout: .seconds(180)) {
+        let done = try await eventually(timeout: .seconds(180)) {
             try PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected)
         }
         let statusA = a.terminate(), statusB = b.terminate()

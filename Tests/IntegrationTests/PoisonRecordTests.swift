@@ -8,6 +8,7 @@ import Postgres
 import Processor
 import QueryService
 import Synchronization
+import TestSupport
 import Testing
 
 /// No record stops a projection: hostile records written straight to each projection's input topic (any
@@ -105,7 +106,7 @@ struct PoisonRecordTests {
         defer { s.close() }
         let stayedUp = Mutex(true)
         let outcome = try await ServiceRun.run(ns: ns, projections: [projection], maxBatch: 500) { health in
-            try await PipelineRun.waitUntil(timeout: .seconds(120)) {
+            try await eventually(timeout: .seconds(120)) {
                 if !health.allUp { stayedUp.withLock { $0 = false } }
                 return try PipelineRun.folded(s, projection: projection, topic: topic) == Int64(planted.count)
                     && (try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) ?? -1) == 0
@@ -237,7 +238,7 @@ struct PoisonRecordTests {
         try await PipelineRun.produce(events(0..<100), ns: ns)
         let policy = RestartPolicy(maxFailures: 1_000, initialDelay: .milliseconds(100), maxDelay: .milliseconds(400), healthyAfter: .seconds(120))
         let outcome = try await ServiceRun.run(ns: ns, projections: ["parks_wait_times"], policy: policy) { health in
-            let first = try await PipelineRun.waitUntil(timeout: .seconds(60)) {
+            let first = try await eventually(timeout: .seconds(60)) {
                 try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == 100
             }
             #expect(first)
@@ -245,7 +246,7 @@ struct PoisonRecordTests {
 
             _ = try s.execute("ALTER TABLE wait_times RENAME TO wait_times_away")
             try await PipelineRun.produce(events(100..<200), ns: ns)
-            let down = try await PipelineRun.waitUntil(timeout: .seconds(20), every: .milliseconds(50)) {
+            let down = try await eventually(timeout: .seconds(20), every: .milliseconds(50)) {
                 health.snapshot["parks_wait_times"]?.up == false
             }
             #expect(down, "the failure was not reported")
@@ -265,17 +266,17 @@ struct PoisonRecordTests {
             }
             await pool.close()
             // Still failing, still restarted: a few rounds.
-            let restarted = try await PipelineRun.waitUntil(timeout: .seconds(20)) { (health.snapshot["parks_wait_times"]?.restarts ?? 0) >= 2 }
+            let restarted = try await eventually(timeout: .seconds(20)) { (health.snapshot["parks_wait_times"]?.restarts ?? 0) >= 2 }
             #expect(restarted)
 
             _ = try s.execute("ALTER TABLE wait_times_away RENAME TO wait_times")
             try await PipelineRun.produce(events(200..<300), ns: ns)
-            let recovered = try await PipelineRun.waitUntil(timeout: .seconds(60)) {
+            let recovered = try await eventually(timeout: .seconds(60)) {
                 try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == 300
             }
             #expect(recovered)
             // Up again once it committed (the supervisor looks every 50 ms).
-            #expect(try await PipelineRun.waitUntil(timeout: .seconds(10)) { health.snapshot["parks_wait_times"]?.up == true })
+            #expect(try await eventually(timeout: .seconds(10)) { health.snapshot["parks_wait_times"]?.up == true })
             return recovered
         }
         #expect(outcome.error == nil)

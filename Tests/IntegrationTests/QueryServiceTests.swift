@@ -8,10 +8,11 @@ import Processor
 import Projections
 @testable import QueryService
 import Testing
+import TestSupport
 
 /// The query service against the real database: rows go straight into the projection tables, answers
 /// come back through the router.
-@Suite("QueryServiceTests", .enabled(if: QueryServiceStack.url != nil || QueryServiceStack.isRequired))
+@Suite("QueryServiceTests", .enabled(if: TestEnvironment.databaseTestsEnabled))
 struct QueryServiceTests {
     // MARK: - Waits
 
@@ -483,9 +484,7 @@ struct QueryServiceTests {
 
 /// The database the tests use and the rows they seed.
 enum QueryServiceStack {
-    static let url: String? = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    /// CI sets this so that a missing database fails the run instead of skipping the tests.
-    static var isRequired: Bool { ProcessInfo.processInfo.environment["TURNSTILE_REQUIRE_STACK"] == "1" }
+    static var url: String? { TestEnvironment.databaseURL }
     static let logger = Logger(label: "turnstile.query.tests")
     static let tables = ParksTables()
 

@@ -1,18 +1,17 @@
 import Foundation
 import Kafka
 import Logging
+import TestSupport
 import Testing
 
 /// Access to the real broker the integration tests run against (`KAFKA_BROKERS`, from `ops/stack up`).
 /// Without it the broker tests are skipped, unless `TURNSTILE_REQUIRE_STACK=1` demands them: then they
 /// run and fail with a message saying what is missing.
 enum TestBroker {
-    static let environment = ProcessInfo.processInfo.environment
-
-    static var brokers: String? { environment["KAFKA_BROKERS"].flatMap { $0.isEmpty ? nil : $0 } }
+    static var brokers: String? { TestEnvironment.brokers }
 
     /// For `.enabled(if:)`: run when a broker is configured or required.
-    static var shouldRun: Bool { brokers != nil || environment["TURNSTILE_REQUIRE_STACK"] == "1" }
+    static var shouldRun: Bool { TestEnvironment.brokerTestsEnabled }
 
     static func config(_ extra: [String: String] = [:]) throws -> KafkaConfig {
         guard let brokers else {
@@ -30,9 +29,7 @@ enum TestBroker {
     }
 
     static var logger: Logger {
-        var logger = Logger(label: "KafkaTests")
-        logger.logLevel = environment["KAFKA_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        return logger
+        TestEnvironment.logger("KafkaTests")
     }
 
     static func uniqueName(_ prefix: String) -> String {
@@ -63,13 +60,8 @@ enum TestBroker {
         }
     }
 
-    /// Polls `condition` every 50 ms until it holds; false after `timeout`.
+    /// `TestSupport.eventually`, false when the wait is cancelled.
     static func eventually(timeout: Duration, _ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return condition()
+        (try? await TestSupport.eventually(timeout: timeout, condition)) ?? false
     }
 }

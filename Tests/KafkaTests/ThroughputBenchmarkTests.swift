@@ -1,17 +1,18 @@
 import Dispatch
 import Foundation
 import Kafka
+import TestSupport
 import Testing
 
 /// Raw produce/consume rates of this module against the broker, for comparison with the pipeline.
 /// Opt-in (KAFKA_BENCH=1; KAFKA_BENCH_MESSAGES sets the count): it takes longer than the unit suite should.
 @Suite(
     .enabled(
-        if: TestBroker.brokers != nil && TestBroker.environment["KAFKA_BENCH"] == "1",
+        if: TestBroker.brokers != nil && TestEnvironment.variables["KAFKA_BENCH"] == "1",
         "set KAFKA_BENCH=1 (and KAFKA_BROKERS) to measure throughput"))
 struct ThroughputBenchmarkTests {
     @Test func produceAndConsumeRates() async throws {
-        let count = TestBroker.environment["KAFKA_BENCH_MESSAGES"].flatMap(Int.init) ?? 500_000
+        let count = TestEnvironment.variables["KAFKA_BENCH_MESSAGES"].flatMap(Int.init) ?? 500_000
         let topic = try await TestBroker.createTopic("bench", partitions: 4)
         let value = [UInt8](repeating: 0x61, count: 100)
         let messages = (0..<count).map {

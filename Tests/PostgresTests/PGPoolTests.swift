@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Postgres
@@ -5,7 +6,7 @@ import Testing
 @Suite(.enabled(if: TestDatabase.isAvailable, "needs DATABASE_URL"))
 struct PGPoolTests {
     @Test func twentyQueriesOnTwoConnections() async throws {
-        let pool = PGPool(url: TestDatabase.url ?? "", maxConnections: 2, logger: TestDatabase.logger)
+        let pool = PGPool(url: try TestEnvironment.requireDatabaseURL(), maxConnections: 2, logger: TestDatabase.logger)
         let pids = try await withThrowingTaskGroup(of: Int64.self) { group in
             for i in 0..<20 {
                 group.addTask {
@@ -24,7 +25,7 @@ struct PGPoolTests {
     }
 
     @Test func aCancelledWaiterLeavesTheQueue() async throws {
-        let pool = PGPool(url: TestDatabase.url ?? "", maxConnections: 1, logger: TestDatabase.logger)
+        let pool = PGPool(url: try TestEnvironment.requireDatabaseURL(), maxConnections: 1, logger: TestDatabase.logger)
         let (held, release) = AsyncStream.makeStream(of: Void.self)
         let (busy, signalBusy) = AsyncStream.makeStream(of: Void.self)
         let holder = Task {
@@ -67,7 +68,7 @@ private actor QueryCounter {
 @Suite(.enabled(if: TestDatabase.isAvailable, "needs DATABASE_URL"))
 struct PGPoolIsolationTests {
     @Test func bodyRunsInTheCallersIsolation() async throws {
-        let pool = PGPool(url: TestDatabase.url ?? "", maxConnections: 1, logger: TestDatabase.logger)
+        let pool = PGPool(url: try TestEnvironment.requireDatabaseURL(), maxConnections: 1, logger: TestDatabase.logger)
         let counter = QueryCounter()
         try await counter.add(from: pool)
         try await counter.add(from: pool)

@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 
 @testable import Postgres
 
 @Test func databaseIsConfiguredWhenRequired() {
     #expect(
-        TestDatabase.isAvailable || !TestDatabase.isRequired,
+        TestEnvironment.databaseURL != nil || !TestEnvironment.isStackRequired,
         "TURNSTILE_REQUIRE_STACK=1 but DATABASE_URL is not set: run eval \"$(ops/stack up)\" first")
 }
 

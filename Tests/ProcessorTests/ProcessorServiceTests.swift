@@ -5,6 +5,7 @@ import MetricsTestKit
 @testable import Processor
 import ServiceLifecycleTestKit
 import Synchronization
+import TestSupport
 import Testing
 
 /// The supervision of `ProcessorService`, with runners that are plain threads doing what a test tells them
@@ -58,13 +59,6 @@ import Testing
     /// Restarts at once, and a restarted runner is up only once it gets something done.
     static let quick = RestartPolicy(maxFailures: 3, initialDelay: .milliseconds(10), maxDelay: .milliseconds(40), healthyAfter: .seconds(3_600))
 
-    /// Waits (generously: a loaded machine starves test tasks for seconds) until `condition` holds.
-    static func eventually(_ condition: () -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(120)
-        while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        return condition()
-    }
-
     static let metrics: TestMetrics = {
         let metrics = TestMetrics()
         MetricsSystem.bootstrap(metrics)
@@ -77,7 +71,7 @@ import Testing
         let health = ProcessorHealth()
         let service = ProcessorService(runners: [flaky, steady], relay: nil, restartPolicy: Self.quick, health: health, logger: Logger(label: "test"))
         let running = Task { try await service.run() }
-        #expect(try await Self.eventually { flaky.runCount == 3 })
+        #expect(try await eventually { flaky.runCount == 3 })
         // Running again, but it has done nothing since it failed: not ready.
         #expect(health.snapshot["flaky"] == ProcessorHealth.Status(up: false, lastError: "flaky was told to fail", restarts: 2))
         #expect(health.readinessChecks == ["flaky": false, "steady": true])
@@ -91,7 +85,7 @@ import Testing
         let health = ProcessorHealth()
         let service = ProcessorService(runners: [flaky], relay: nil, restartPolicy: Self.quick, health: health, logger: Logger(label: "test"))
         let running = Task { try await service.run() }
-        #expect(try await Self.eventually { health.snapshot["flaky"]?.restarts == 1 && health.snapshot["flaky"]?.up == true })
+        #expect(try await eventually { health.snapshot["flaky"]?.restarts == 1 && health.snapshot["flaky"]?.up == true })
         #expect(health.snapshot["flaky"]?.lastError == "flaky was told to fail")
         flaky.stop()
         try await running.value
@@ -115,7 +109,7 @@ import Testing
         let recovering = ScriptedRunner("recovering", failures: 10, progressEachRun: true)
         let service = ProcessorService(runners: [recovering], relay: nil, restartPolicy: Self.quick, logger: Logger(label: "test"))
         let running = Task { try await service.run() }
-        #expect(try await Self.eventually { recovering.runCount == 11 })
+        #expect(try await eventually { recovering.runCount == 11 })
         recovering.stop()
         try await running.value
     }
@@ -130,7 +124,7 @@ import Testing
         try await testGracefulShutdown { trigger in
             let running = Task { try await service.run() }
             // The failing one now waits an hour to be restarted; the steady one runs.
-            #expect(try await Self.eventually { failing.runCount == 1 && steady.runCount == 1 })
+            #expect(try await eventually { failing.runCount == 1 && steady.runCount == 1 })
             trigger.triggerGracefulShutdown()
             try await running.value
         }

@@ -5,6 +5,7 @@ import Kafka
 import Postgres
 import Processor
 import Synchronization
+import TestSupport
 
 /// Producing test events and waiting for the processors to fold them.
 enum PipelineRun {
@@ -46,20 +47,6 @@ enum PipelineRun {
         return try folded(s, projection: "parks_crowd", topic: ns.topics.attractionUpdates) == Int64(published)
     }
 
-    /// Polls `condition` every 200 ms until it holds or `timeout` passes.
-    /// Checks `condition` every `interval` until it holds or `timeout` passes. A kill test checks often, or
-    /// a fast processor finishes the whole stream between two looks and the kill lands after the end.
-    static func waitUntil(
-        timeout: Duration, every interval: Duration = .milliseconds(200), _ condition: () throws -> Bool
-    ) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try condition() { return true }
-            try await Task.sleep(for: interval)
-        }
-        return try condition()
-    }
-
     /// Runs both parks projections and the relay in this process until `condition` holds, then stops them
     /// the way SIGTERM does.
     static func runInProcess(ns: TestNamespace, timeout: Duration, until condition: @escaping () throws -> Bool) async throws -> Bool {
@@ -71,7 +58,7 @@ enum PipelineRun {
             for runner in all {
                 group.addTask { try await BlockingThread.run(name: runner.name) { try runner.run() }; return false }
             }
-            let done = try await waitUntil(timeout: timeout, condition)
+            let done = try await eventually(timeout: timeout, condition)
             for runner in all { runner.stop() }
             try await group.waitForAll()
             return done

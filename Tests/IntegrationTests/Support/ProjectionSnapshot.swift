@@ -1,6 +1,7 @@
 import Events
 import Postgres
 import Projections
+import TestSupport
 
 /// The parks projections as stored, in the shape of `ExpectedParks`.
 struct ProjectionSnapshot {

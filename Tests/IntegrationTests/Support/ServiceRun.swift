@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Processor
 import ServiceLifecycle
+import TestSupport
 
 /// Runs a `ProcessorService` (supervised workers and the relay) in this process, the way `turnstile process`
 /// does, while a test looks at it; then shuts it down the way SIGTERM does.

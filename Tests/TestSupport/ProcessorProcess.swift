@@ -1,15 +1,15 @@
 import Foundation
 
 /// The `turnstile` binary run as a child process, to be killed like a real deployment's processes are.
-final class ProcessorProcess {
-    let process = Process()
-    let logPath: String
+public final class ProcessorProcess {
+    public let process = Process()
+    public let logPath: String
 
-    static var binary: String {
+    public static var binary: String {
         TestStack.environment["TURNSTILE_BIN"] ?? TestStack.repository + "/.build/debug/turnstile"
     }
 
-    init(ns: TestNamespace, name: String, extraArguments: [String] = []) throws {
+    public init(ns: TestNamespace, name: String, extraArguments: [String] = []) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             throw ProcessorBinaryMissing(path: Self.binary)
         }
@@ -26,22 +26,22 @@ final class ProcessorProcess {
         try process.run()
     }
 
-    func kill9() {
+    public func kill9() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
     /// SIGTERM, then waits; returns the exit status.
-    func terminate() -> Int32 {
+    public func terminate() -> Int32 {
         process.terminate()
         process.waitUntilExit()
         return process.terminationStatus
     }
 
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 }
 
-struct ProcessorBinaryMissing: Error, CustomStringConvertible {
+public struct ProcessorBinaryMissing: Error, CustomStringConvertible {
     var path: String
-    var description: String { "no turnstile binary at \(path): build it first (swift build), or set TURNSTILE_BIN" }
+    public var description: String { "no turnstile binary at \(path): build it first (swift build), or set TURNSTILE_BIN" }
 }

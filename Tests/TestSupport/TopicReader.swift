@@ -1,9 +1,9 @@
 import Kafka
 
 /// Reads a whole topic from the beginning with a throwaway consumer group.
-enum TopicReader {
+public enum TopicReader {
     /// Every record of `topic`, stopping once nothing arrived for `quiet` after the first assignment.
-    static func readAll(_ topic: String, ns: TestNamespace, quiet: Duration = .seconds(3), timeout: Duration = .seconds(60)) throws -> [KafkaMessage] {
+    public static func readAll(_ topic: String, ns: TestNamespace, quiet: Duration = .seconds(3), timeout: Duration = .seconds(60)) throws -> [KafkaMessage] {
         let consumer = try KafkaConsumer(
             config: ns.kafka, groupID: "reader-\(ns.id)-\(topic)", rebalance: StartAtBeginning(), logger: TestStack.logger)
         defer { consumer.close() }
