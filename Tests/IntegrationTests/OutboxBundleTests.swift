@@ -4,7 +4,6 @@ import Projections
 import Testing
 
 @testable import Processor
-import TestSupport
 
 /// The outbox bundle codec (pure: no stack needed).
 @Suite("OutboxBundleTests")

@@ -1,6 +1,5 @@
 import Events
 import Foundation
-import TestSupport
 
 /// What the parks projections must hold after folding `events`, computed independently of the folds:
 /// sorting instead of histograms, Foundation's calendar instead of cached offsets, plain dictionaries.

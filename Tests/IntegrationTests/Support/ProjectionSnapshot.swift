@@ -1,7 +1,6 @@
 import Events
 import Postgres
 import Projections
-import TestSupport
 
 /// The parks projections as stored, in the shape of `ExpectedParks`.
 struct ProjectionSnapshot {
