@@ -52,7 +52,7 @@ struct MotorsportRoutes: Sendable {
 
     /// A car's telemetry over `[from, to)`, from the 1-second rollup, in buckets of `resolution` seconds.
     @Sendable func telemetry(_ request: Request, context: some RequestContext) async throws -> Response {
-        let session = try QueryService.pathID("session_id", context)
+        let session = try IDParameter.path("session_id", context)
         let driver = try Self.driverNumber(context)
         let query = request.uri.queryParameters
         let range = try TimeRange(query: query)
@@ -89,7 +89,7 @@ struct MotorsportRoutes: Sendable {
 
     /// Race events since a time (exclusive), oldest first: what a dashboard polls for.
     @Sendable func events(_ request: Request, context: some RequestContext) async throws -> Response {
-        let session = try QueryService.pathID("session_id", context)
+        let session = try IDParameter.path("session_id", context)
         var since: Timestamp?
         if let text = request.uri.queryParameters.get("since") {
             guard let t = Timestamp(iso8601: String(text)) else {
@@ -118,7 +118,7 @@ struct MotorsportRoutes: Sendable {
     }
 
     @Sendable func stints(_ request: Request, context: some RequestContext) async throws -> Response {
-        let session = try QueryService.pathID("session_id", context)
+        let session = try IDParameter.path("session_id", context)
         let r = try await pool.query(
             """
             SELECT \(Self.stintColumns.selectList) FROM \(tables.stints)
@@ -129,7 +129,7 @@ struct MotorsportRoutes: Sendable {
     }
 
     @Sendable func leaderboard(_ request: Request, context: some RequestContext) async throws -> Response {
-        let session = try QueryService.pathID("session_id", context)
+        let session = try IDParameter.path("session_id", context)
         let r = try await pool.query(
             """
             SELECT \(Self.leaderboardColumns.selectList) FROM \(tables.sessionLeaderboard)
@@ -155,7 +155,7 @@ struct MotorsportRoutes: Sendable {
     }
 
     @Sendable func laps(_ request: Request, context: some RequestContext) async throws -> Response {
-        let session = try QueryService.pathID("session_id", context)
+        let session = try IDParameter.path("session_id", context)
         let driver = try Self.driverNumber(context)
         let r = try await pool.query(
             """
@@ -172,7 +172,7 @@ struct MotorsportRoutes: Sendable {
     }
 
     @Sendable func fastestLaps(_ request: Request, context: some RequestContext) async throws -> Response {
-        let session = try QueryService.pathID("session_id", context)
+        let session = try IDParameter.path("session_id", context)
         var limit = 10
         if let text = request.uri.queryParameters.get("limit") {
             guard let n = Int(text), (1...Self.maxFastestLaps).contains(n) else {
@@ -206,7 +206,7 @@ struct MotorsportRoutes: Sendable {
     }
 
     static func driverNumber(_ context: some RequestContext) throws -> Int {
-        let text = try QueryService.pathID("driver_number", context)
+        let text = try IDParameter.path("driver_number", context)
         guard let driver = Int(text), (1...99).contains(driver) else {
             throw QueryError.invalidParameter("driver_number", "'driver_number' must be a car number from 1 to 99")
         }

@@ -36,7 +36,7 @@ struct ParkingRoutes: Sendable {
 
     /// Now: the facility's totals, threshold state and every level and zone.
     @Sendable func occupancy(_ request: Request, context: some RequestContext) async throws -> Response {
-        let facility = try QueryService.pathID("facility_id", context)
+        let facility = try IDParameter.path("facility_id", context)
         let f = try await facilityRow(facility)
         let r = try await pool.query(
             """
@@ -66,7 +66,7 @@ struct ParkingRoutes: Sendable {
     /// forward through buckets where nothing changed) and the lowest and highest occupied within it.
     /// `level` and/or `zone` narrow it to a level or a zone.
     @Sendable func history(_ request: Request, context: some RequestContext) async throws -> Response {
-        let facility = try QueryService.pathID("facility_id", context)
+        let facility = try IDParameter.path("facility_id", context)
         let query = request.uri.queryParameters
         let range = try TimeRange(query: query)
         let interval = try BucketInterval(query: query)
@@ -141,7 +141,7 @@ struct ParkingRoutes: Sendable {
 
     /// The newest forecast: the next hour in 15-minute steps.
     @Sendable func forecast(_ request: Request, context: some RequestContext) async throws -> Response {
-        let facility = try QueryService.pathID("facility_id", context)
+        let facility = try IDParameter.path("facility_id", context)
         _ = try await facilityRow(facility)
         // One query: the newest issue's steps, each row carrying its issue time.
         let r = try await pool.query(
@@ -158,7 +158,7 @@ struct ParkingRoutes: Sendable {
 
     /// What is wrong now (threshold crossed, sensors offline) and the alerts raised since `since`.
     @Sendable func alerts(_ request: Request, context: some RequestContext) async throws -> Response {
-        let facility = try QueryService.pathID("facility_id", context)
+        let facility = try IDParameter.path("facility_id", context)
         var since: Timestamp?
         if let text = request.uri.queryParameters.get("since") {
             guard let t = Timestamp(iso8601: String(text)) else {
@@ -193,7 +193,7 @@ struct ParkingRoutes: Sendable {
     }
 
     @Sendable func offlineSensors(_ request: Request, context: some RequestContext) async throws -> Response {
-        let facility = try QueryService.pathID("facility_id", context)
+        let facility = try IDParameter.path("facility_id", context)
         _ = try await facilityRow(facility)
         let r = try await offlineSensorRows(facility)
         return try Self.sensorColumns.listResponse(idName: "facility_id", id: facility, key: "sensors", r, bytesPerRow: 200)
@@ -210,7 +210,7 @@ struct ParkingRoutes: Sendable {
 
     /// Stays that ended in `[from, to)`: count, mean, exact median and 90th percentile, and a histogram.
     @Sendable func stays(_ request: Request, context: some RequestContext) async throws -> Response {
-        let facility = try QueryService.pathID("facility_id", context)
+        let facility = try IDParameter.path("facility_id", context)
         let range = try TimeRange(query: request.uri.queryParameters)
         _ = try await facilityRow(facility)
         let bounds: [PGValue] = [.text(facility), .timestamp(range.from.microseconds), .timestamp(range.to.microseconds)]
