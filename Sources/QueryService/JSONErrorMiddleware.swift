@@ -47,10 +47,11 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         return .internal("the database query failed; the server log has the details")
     }
 
-    /// Lost connections, a full or shutting-down server, timeouts, and tables not migrated yet.
+    /// What the processor retries too (`PGError.isTransient`: lost connections, conflicts, a full server,
+    /// timeouts), plus a server shutting down and tables not migrated yet: worth a retry by the client.
     static func isTransient(_ error: PGError) -> Bool {
-        if error.isConnectionLost { return true }
+        if error.isTransient { return true }
         guard let state = error.sqlState else { return false }
-        return state.hasPrefix("53") || state.hasPrefix("57") || state == "42P01"
+        return state.hasPrefix("57") || state == "42P01"
     }
 }
