@@ -285,6 +285,53 @@ struct PoisonRecordTests {
         #expect(try s.execute("SELECT count(DISTINCT time) FROM wait_times").int(0, 0) == 300)
     }
 
+    /// A transient error (here a statement cancelled while it waited for a lock) is retried: the batch commits
+    /// once the lock is gone, nothing is dead-lettered, the worker never goes down.
+    @Test func aTransientErrorIsRetriedNotDeadLettered() async throws {
+        let ns = try TestNamespace.make(partitions: 1)
+        defer { ns.drop() }
+        let s = try ns.session()
+        defer { s.close() }
+        let locker = try ns.session()
+        defer { locker.close() }
+        _ = try locker.execute("BEGIN")
+        _ = try locker.execute("LOCK TABLE wait_times IN ACCESS EXCLUSIVE MODE")
+        let t0 = Timestamp(iso8601: "2024-05-24T10:00:00Z")!
+        let events = (0..<100).map { i in
+            EventEnvelope(
+                WaitTimeObserved(parkID: "p1", attractionID: "ride\(i % 5)", waitMinutes: i % 60, status: .operating),
+                id: "w\(i)", source: "test", eventTime: t0.adding(seconds: Int64(i) * 30))
+        }
+        try await PipelineRun.produce(events, ns: ns)
+        let stayedUp = Mutex(true)
+        let health = ProcessorHealth()
+        let outcome = try await ServiceRun.run(ns: ns, projections: ["parks_wait_times"], health: health) { health in
+            // The commit waits for the lock: cancel it (SQLSTATE 57014), then let the retry through.
+            let cancelled = try await eventually(timeout: .seconds(60)) {
+                try s.execute(
+                    """
+                    SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+                    """
+                ).rowCount > 0
+            }
+            #expect(cancelled, "no statement ever waited for the lock")
+            // Long enough for the cancelled batch to be retried (and wait again) before the lock goes.
+            try await Task.sleep(for: .milliseconds(500))
+            _ = try locker.execute("COMMIT")
+            return try await eventually(timeout: .seconds(60)) {
+                if !health.allUp { stayedUp.withLock { $0 = false } }
+                return try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == 100
+            }
+        }
+        #expect(outcome.value, "the batch was not retried to a commit")
+        #expect(outcome.error == nil)
+        #expect(stayedUp.withLock { $0 }, "a transient error took the worker down")
+        #expect(health.snapshot["parks_wait_times"]?.restarts == 0, "the worker was restarted instead of retrying")
+        #expect(try s.execute("SELECT count(*) FROM wait_times").int(0, 0) == 100)
+        #expect(try TopicReader.readAll(ns.topics.deadLetters, ns: ns).isEmpty, "a transient error was dead-lettered")
+    }
+
     /// A worker that fails again and again at the same offset stops the service with an error naming it.
     @Test func aWorkerStuckOnTheSameOffsetStopsTheProcess() async throws {
         let ns = try TestNamespace.make(partitions: 1)
