@@ -18,35 +18,29 @@ public struct RawEventRouter: Sendable {
     /// The default `maxAheadSeconds`: 10 minutes.
     public static let defaultMaxAheadSeconds: Int64 = 600
 
-    /// Motorsport and parking topics share the parks topics' prefix unless given.
-    public init(
-        topics: ParkTopics = .standard, motorsport: MotorsportTopics? = nil, parking: ParkingTopics? = nil,
-        maxAheadSeconds: Int64 = RawEventRouter.defaultMaxAheadSeconds
-    ) {
+    public init(topics: TopicNames = .standard, maxAheadSeconds: Int64 = RawEventRouter.defaultMaxAheadSeconds) {
         // Never beyond what every decoder accepts, or ingest would accept events that no projection folds.
         self.maxAheadSeconds = min(max(0, maxAheadSeconds), EventEnvelope.maxEventTimeAheadSeconds)
-        let motorsport = motorsport ?? MotorsportTopics(prefix: topics.prefix)
-        let parking = parking ?? ParkingTopics(prefix: topics.prefix)
-        func route<P: EventPayload>(_: P.Type, _ topic: String) -> (String, Route) {
-            (P.eventType, Route(topic: topic) { (e: EventEnvelope) throws(EventValidationError) -> String in
+        func route<P: EventPayload>(_: P.Type, _ topic: Topic) -> (String, Route) {
+            (P.eventType, Route(topic: topics[topic]) { (e: EventEnvelope) throws(EventValidationError) -> String in
                 try e.decode(P.self).partitionKey
             })
         }
         routes = Dictionary(uniqueKeysWithValues: [
-            route(WaitTimeObserved.self, topics.waitTimes),
-            route(ParkScheduleUpdated.self, topics.schedules),
-            route(LapCompleted.self, motorsport.timing),
-            route(PitStopReported.self, motorsport.timing),
-            route(StintReported.self, motorsport.timing),
-            route(PositionReported.self, motorsport.timing),
-            route(IntervalReported.self, motorsport.timing),
-            route(DriverRetired.self, motorsport.timing),
-            route(CarSample.self, motorsport.carData),
-            route(SpotReading.self, parking.sensors),
-            route(SensorHeartbeat.self, parking.sensors),
-            route(GatePassed.self, parking.sensors),
-            route(OccupancyCounted.self, parking.sensors),
-            route(FacilityLayout.self, parking.sensors),
+            route(WaitTimeObserved.self, .parksWaitTimes),
+            route(ParkScheduleUpdated.self, .parksSchedules),
+            route(LapCompleted.self, .motorsportTiming),
+            route(PitStopReported.self, .motorsportTiming),
+            route(StintReported.self, .motorsportTiming),
+            route(PositionReported.self, .motorsportTiming),
+            route(IntervalReported.self, .motorsportTiming),
+            route(DriverRetired.self, .motorsportTiming),
+            route(CarSample.self, .motorsportCarData),
+            route(SpotReading.self, .parkingSensors),
+            route(SensorHeartbeat.self, .parkingSensors),
+            route(GatePassed.self, .parkingSensors),
+            route(OccupancyCounted.self, .parkingSensors),
+            route(FacilityLayout.self, .parkingSensors),
         ])
     }
 

@@ -10,16 +10,14 @@ public enum ProjectionRegistry {
     public static func workers(
         _ names: [String], settings: ProcessorSettings, runtime: RuntimeTables = RuntimeTables(),
         parks: ParksTables = ParksTables(), motorsport: MotorsportTables = MotorsportTables(),
-        parking: ParkingTables = ParkingTables(), topics: ParkTopics = .standard, logger: Logger
+        parking: ParkingTables = ParkingTables(), topics: TopicNames = .standard, logger: Logger
     ) throws -> [any BlockingRunner] {
         let wanted = names.isEmpty ? Self.names : names
         // Each domain's bad records go to its own dead-letter topic (same prefix as its other topics).
-        let motorsportTopics = MotorsportTopics(prefix: topics.prefix)
         var motorsportSettings = settings
-        motorsportSettings.deadLetterTopic = motorsportTopics.deadLetters
-        let parkingTopics = ParkingTopics(prefix: topics.prefix)
+        motorsportSettings.deadLetterTopic = topics[.motorsportDeadLetters]
         var parkingSettings = settings
-        parkingSettings.deadLetterTopic = parkingTopics.deadLetters
+        parkingSettings.deadLetterTopic = topics[.parkingDeadLetters]
         return try wanted.map { name -> any BlockingRunner in
             switch name {
             case "parks_wait_times":
@@ -28,15 +26,15 @@ public enum ProjectionRegistry {
                 return ProjectionWorker(store: CrowdStore(projection: CrowdProjection(topics: topics), tables: parks), settings: settings, tables: runtime, logger: logger)
             case "motorsport_session":
                 return ProjectionWorker(
-                    store: SessionStore(projection: SessionProjection(topics: motorsportTopics), tables: motorsport),
+                    store: SessionStore(projection: SessionProjection(topics: topics), tables: motorsport),
                     settings: motorsportSettings, tables: runtime, logger: logger)
             case "motorsport_telemetry":
                 return ProjectionWorker(
-                    store: TelemetryStore(projection: TelemetryProjection(topics: motorsportTopics), tables: motorsport),
+                    store: TelemetryStore(projection: TelemetryProjection(topics: topics), tables: motorsport),
                     settings: motorsportSettings, tables: runtime, logger: logger)
             case "parking_occupancy":
                 return ProjectionWorker(
-                    store: ParkingStore(projection: ParkingProjection(topics: parkingTopics), tables: parking),
+                    store: ParkingStore(projection: ParkingProjection(topics: topics), tables: parking),
                     settings: parkingSettings, tables: runtime, logger: logger)
             default:
                 throw UnknownProjection(name: name)

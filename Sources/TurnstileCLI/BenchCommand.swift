@@ -58,7 +58,7 @@ struct BenchCommand: AsyncParsableCommand {
         if ProcessInfo.processInfo.environment["TURNSTILE_BENCH_DEBUG"] == nil { quiet.logLevel = .warning }
         let logger = quiet
         let id = String(UUID().uuidString.prefix(6)).lowercased()
-        let topics = ParkTopics(prefix: "bench-\(id).")
+        let topics = TopicNames(prefix: "bench-\(id).")
         var report: [(String, String)] = []
         func say(_ name: String, _ value: String) {
             report.append((name, value))
@@ -119,7 +119,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         // 3. Raw consume of the same records.
         let consumeRate = try await BlockingThread.run(name: "bench-consume") {
-            try Self.measureConsume(topic: topics.waitTimes, count: messages.count, kafka: kafka, group: "bench-\(id)-raw", logger: logger)
+            try Self.measureConsume(topic: topics[.parksWaitTimes], count: messages.count, kafka: kafka, group: "bench-\(id)-raw", logger: logger)
         }
         say("raw consume (librdkafka)", Self.rate(consumeRate))
 
@@ -132,7 +132,7 @@ struct BenchCommand: AsyncParsableCommand {
         // 5. End to end, then 6. latency at a fixed rate, with the same running processor.
         var settings = ProcessorSettings(
             databaseURL: databaseURL, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
-            deadLetterTopic: topics.deadLetters)
+            deadLetterTopic: topics[.parksDeadLetters])
         settings.batchLingerMs = batchLingerMs
         let worker = ProjectionWorker(
             store: WaitTimesStore(projection: WaitTimesProjection(topics: topics)), settings: settings, logger: logger)
@@ -144,7 +144,7 @@ struct BenchCommand: AsyncParsableCommand {
         let session = try PGSession.connect(url: databaseURL)
         defer { session.close() }
         func folded() throws -> Int64 {
-            try session.execute("SELECT coalesce(sum(next_offset),0)::bigint FROM turnstile_offsets WHERE topic = $1", [.text(topics.waitTimes)]).int(0, 0) ?? 0
+            try session.execute("SELECT coalesce(sum(next_offset),0)::bigint FROM turnstile_offsets WHERE topic = $1", [.text(topics[.parksWaitTimes])]).int(0, 0) ?? 0
         }
         // Timed from the first commit (group join excluded) to the last record folded.
         while probe.firstCommit == nil { try await Task.sleep(for: .milliseconds(5)) }
@@ -197,7 +197,7 @@ struct BenchCommand: AsyncParsableCommand {
         perSecond >= 1_000_000 ? String(format: "%.2f M/s", perSecond / 1e6) : String(format: "%.1f k/s", perSecond / 1e3)
     }
 
-    static func measureDecode(_ encoded: [[UInt8]], topics: ParkTopics) -> Double {
+    static func measureDecode(_ encoded: [[UInt8]], topics: TopicNames) -> Double {
         let projection = WaitTimesProjection(topics: topics)
         var decoded = 0
         let start = ContinuousClock.now
@@ -213,7 +213,7 @@ struct BenchCommand: AsyncParsableCommand {
     /// The processor's batch size: the benches fold in batches of it, as the worker does.
     static let foldBatch = 5_000
 
-    static func measureFoldAlone(_ encoded: [[UInt8]], topics: ParkTopics) -> Double {
+    static func measureFoldAlone(_ encoded: [[UInt8]], topics: TopicNames) -> Double {
         let projection = WaitTimesProjection(topics: topics)
         let inputs = encoded.compactMap { bytes in
             (try? EventEnvelope.decode(bytes)).flatMap { try? projection.decode($0) }
@@ -237,7 +237,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     /// Decode, validate and fold as the worker does it: batches of inputs, then the batch fold.
-    static func measureFold(_ encoded: [[UInt8]], topics: ParkTopics) -> Double {
+    static func measureFold(_ encoded: [[UInt8]], topics: TopicNames) -> Double {
         let projection = WaitTimesProjection(topics: topics)
         var states: [String: AttractionState] = [:]
         var rows = 0

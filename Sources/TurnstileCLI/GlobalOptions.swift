@@ -18,7 +18,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Prefix of every topic name: a namespace for a deployment (default: $TURNSTILE_TOPIC_PREFIX or none).")
     var topicPrefix: String = ProcessInfo.processInfo.environment["TURNSTILE_TOPIC_PREFIX"] ?? ""
 
-    var topics: ParkTopics { ParkTopics(prefix: topicPrefix) }
+    var topics: TopicNames { TopicNames(prefix: topicPrefix) }
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = ProcessInfo.processInfo.environment["TURNSTILE_LOG_LEVEL"] ?? "info"

@@ -29,8 +29,7 @@ struct ParkingBench {
 
     func run() async throws {
         let id = String(UUID().uuidString.prefix(6)).lowercased()
-        let parks = ParkTopics(prefix: "bench-\(id).")
-        let topics = ParkingTopics(prefix: parks.prefix)
+        let topics = TopicNames(prefix: "bench-\(id).")
         let projection = ParkingProjection(topics: topics)
         let envelopes = Array(Self.garages(seed: 5, start: "2024-05-20T00:00:00Z").prefix(events))
         let encoded = envelopes.map { $0.encoded() }
@@ -60,7 +59,7 @@ struct ParkingBench {
 
         let admin = try KafkaAdmin(config: kafka, logger: logger)
         defer { admin.close() }
-        let catalog = try TopicCatalog.load(directory: defaultDirectory("topics")).prefixed(parks.prefix)
+        let catalog = try TopicCatalog.load(directory: defaultDirectory("topics")).prefixed(topics.prefix)
         _ = try TopicApplier(admin: admin).apply(catalog)
         defer { _ = try? admin.deleteTopics(catalog.topics.map(\.name)) }
         let scratch = try ScratchDatabase(
@@ -71,7 +70,7 @@ struct ParkingBench {
         // 2. Raw produce and consume of the same records.
         let producer = try KafkaProducer(config: kafka, logger: logger)
         defer { producer.close() }
-        let router = RawEventRouter(topics: parks)
+        let router = RawEventRouter(topics: topics)
         let messages = try envelopes.map { EventPublisher.message(try router.route($0)) }
         let produceStart = ContinuousClock.now
         for chunk in stride(from: 0, to: messages.count, by: 20_000) {
@@ -81,14 +80,14 @@ struct ParkingBench {
         say("raw produce (librdkafka, idempotent, lz4)", BenchCommand.rate(produceRate))
         let kafka = self.kafka, logger = self.logger, count = messages.count
         let consumeRate = try await BlockingThread.run(name: "bench-consume") {
-            try BenchCommand.measureConsume(topic: topics.sensors, count: count, kafka: kafka, group: "bench-\(id)-raw", logger: logger)
+            try BenchCommand.measureConsume(topic: topics[.parkingSensors], count: count, kafka: kafka, group: "bench-\(id)-raw", logger: logger)
         }
         say("raw consume (librdkafka)", BenchCommand.rate(consumeRate))
 
         // 3. End to end, then 4. latency at a fixed rate, with the same running processor.
         let settings = ProcessorSettings(
             databaseURL: scratch.url, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
-            deadLetterTopic: topics.deadLetters)
+            deadLetterTopic: topics[.parkingDeadLetters])
         let worker = ProjectionWorker(store: ParkingStore(projection: projection), settings: settings, logger: logger)
         let relay = OutboxRelay(databaseURL: scratch.url, kafka: kafka, table: RuntimeTables().outbox, logger: logger)
         let probe = LatencyProbe()
@@ -100,7 +99,7 @@ struct ParkingBench {
         let db = try PGSession.connect(url: scratch.url)
         defer { db.close() }
         func folded() throws -> Int64 {
-            try db.execute("SELECT coalesce(sum(next_offset),0)::bigint FROM turnstile_offsets WHERE topic = $1", [.text(topics.sensors)])
+            try db.execute("SELECT coalesce(sum(next_offset),0)::bigint FROM turnstile_offsets WHERE topic = $1", [.text(topics[.parkingSensors])])
                 .int(0, 0) ?? 0
         }
         // Timed from the first commit (group join excluded) to the last record folded.

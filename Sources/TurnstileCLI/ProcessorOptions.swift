@@ -50,7 +50,7 @@ struct ProcessorOptions: ParsableArguments {
     func service(global: GlobalOptions, health: ProcessorHealth = ProcessorHealth(), logger: Logger) throws -> ProcessorService {
         var settings = ProcessorSettings(
             databaseURL: try global.database(), kafka: try global.kafkaConfig(), groupPrefix: groupPrefix,
-            maxBatch: maxBatch, deadLetterTopic: global.topics.deadLetters,
+            maxBatch: maxBatch, deadLetterTopic: global.topics[.parksDeadLetters],
             stopWhenIdleMs: stopWhenIdle.map { Int($0 * 1000) })
         settings.batchLingerMs = batchLingerMs
         let workers = try ProjectionRegistry.workers(projections, settings: settings, topics: global.topics, logger: logger)

@@ -24,11 +24,10 @@ struct RaceBench {
 
     func run() async throws {
         let id = String(UUID().uuidString.prefix(6)).lowercased()
-        let parks = ParkTopics(prefix: "bench-\(id).")
-        let topics = MotorsportTopics(prefix: parks.prefix)
-        let admin = try KafkaAdmin(config: kafka, logger: logger)
+        let topics = TopicNames(prefix: "bench-\(id).")
+                let admin = try KafkaAdmin(config: kafka, logger: logger)
         defer { admin.close() }
-        let catalog = try TopicCatalog.load(directory: defaultDirectory("topics")).prefixed(parks.prefix)
+        let catalog = try TopicCatalog.load(directory: defaultDirectory("topics")).prefixed(topics.prefix)
         _ = try TopicApplier(admin: admin).apply(catalog)
         defer { _ = try? admin.deleteTopics(catalog.topics.map(\.name)) }
         let scratch = try ScratchDatabase(
@@ -45,7 +44,7 @@ struct RaceBench {
 
         let settings = ProcessorSettings(
             databaseURL: scratch.url, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
-            deadLetterTopic: topics.deadLetters)
+            deadLetterTopic: topics[.motorsportDeadLetters])
         let session = ProjectionWorker(
             store: SessionStore(projection: SessionProjection(topics: topics)), settings: settings, logger: logger)
         let telemetry = ProjectionWorker(
@@ -60,18 +59,18 @@ struct RaceBench {
 
         let producer = try KafkaProducer(config: kafka, logger: logger)
         defer { producer.close() }
-        let publisher = EventPublisher(producer: producer, router: RawEventRouter(topics: parks))
+        let publisher = EventPublisher(producer: producer, router: RawEventRouter(topics: topics))
         let db = try PGSession.connect(url: scratch.url)
         defer { db.close() }
         func folded() throws -> Int64 {
             try db.execute(
-                "SELECT coalesce(sum(next_offset),0)::bigint FROM turnstile_offsets WHERE topic = $1", [.text(topics.timing)]
+                "SELECT coalesce(sum(next_offset),0)::bigint FROM turnstile_offsets WHERE topic = $1", [.text(topics[.motorsportTiming])]
             ).int(0, 0) ?? 0
         }
 
         // The broker's own floor, on the same machine now: a bare producer and consumer on a topic of their own,
         // one record every 50 ms; then again during each phase, beside the pipeline, one every 200 ms.
-        let floorTopic = parks.prefix + "floor"
+        let floorTopic = topics.prefix + "floor"
         _ = try admin.createTopics([KafkaTopicSpec(name: floorTopic, partitions: 1, config: ["retention.ms": "3600000"])])
         defer { _ = try? admin.deleteTopics([floorTopic]) }
         let floor = try await BrokerFloor.start(kafka: kafka, topic: floorTopic, logger: logger)

@@ -50,7 +50,7 @@ import Testing
         var firstType: [String: String] = [:]
         for e in events {
             let routed = try router.route(e)
-            #expect(routed.topic == ParkingTopics.standard.sensors)
+            #expect(routed.topic == TopicNames.standard[.parkingSensors])
             #expect(e.source == "simulator")
             #expect(e.eventTime >= config.start && e.eventTime < end)
             if firstType[routed.envelope.key] == nil { firstType[routed.envelope.key] = e.type }

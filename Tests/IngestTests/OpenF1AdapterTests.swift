@@ -99,13 +99,13 @@ import Testing
     }
 
     @Test func routerSendsTimingBySessionAndTelemetryByCar() throws {
-        let topics = MotorsportTopics(prefix: "x.")
-        let router = RawEventRouter(topics: ParkTopics(prefix: "x."))
+        let topics = TopicNames(prefix: "x.")
+        let router = RawEventRouter(topics: topics)
         let lap = EventEnvelope(LapCompleted(sessionID: "9488", driverNumber: 1, lapNumber: 3, lapDuration: 80.1), source: "t", eventTime: now)
-        #expect(try router.route(lap).topic == topics.timing)
+        #expect(try router.route(lap).topic == topics[.motorsportTiming])
         #expect(try router.route(lap).envelope.key == "9488")
         let car = EventEnvelope(CarSample(sessionID: "9488", driverNumber: 1, speed: 300, throttle: 100, brake: 0, gear: 8, rpm: 11_000, drs: 0), source: "t", eventTime: now)
-        #expect(try router.route(car).topic == topics.carData)
+        #expect(try router.route(car).topic == topics[.motorsportCarData])
         #expect(try router.route(car).envelope.key == "9488/1")
         // Validation names the field.
         var bad = lap

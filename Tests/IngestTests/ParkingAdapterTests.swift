@@ -222,7 +222,7 @@ import Testing
         let events = try MelbourneBaySensorsAdapter().read(Array(Self.melbourne.utf8), ingestTime: now).events
             + BirminghamCountsAdapter().read(Array(Self.birmingham.utf8), ingestTime: now).events
             + KonstanzGuidanceAdapter().read(Array(Self.konstanz.utf8), ingestTime: now).events
-        for e in events { #expect(try router.route(e).topic == ParkingTopics.standard.sensors) }
+        for e in events { #expect(try router.route(e).topic == TopicNames.standard[.parkingSensors]) }
     }
 
     // MARK: Real files

@@ -45,10 +45,15 @@ import Testing
 
     @Test func catalogHasEveryTopicTheCodeUses() throws {
         let catalog = try TopicCatalog.load(directory: Self.topicsDir)
-        #expect(Set(catalog.topics.map(\.name)) == Set(ParkTopics.standard.all + MotorsportTopics.standard.all + ParkingTopics.standard.all))
+        // Both ways: every topic the code names is in the catalog, and the code knows every topic of the catalog.
+        #expect(catalog.topics.map(\.name).sorted() == Topic.allCases.map(\.baseName).sorted())
+        let prefixed = TopicNames(prefix: "x.")
+        #expect(prefixed.all == Topic.allCases.map { "x." + $0.baseName })
+        #expect(Topic.allCases.allSatisfy { prefixed.topic(named: prefixed[$0]) == $0 })
+        #expect(prefixed.topic(named: "parks.wait-times") == nil)
         // The crowd fold reads both topics under the park key: they must be co-partitioned.
-        #expect(catalog[ParkTopics.standard.attractionUpdates]?.partitions == catalog[ParkTopics.standard.schedules]?.partitions)
-        #expect(catalog[ParkTopics.standard.waitTimes]?.eventTypes.map(\.type) == [WaitTimeObserved.eventType])
+        #expect(catalog[TopicNames.standard[.parksAttractionUpdates]]?.partitions == catalog[TopicNames.standard[.parksSchedules]]?.partitions)
+        #expect(catalog[TopicNames.standard[.parksWaitTimes]]?.eventTypes.map(\.type) == [WaitTimeObserved.eventType])
         #expect(catalog.prefixed("x.").topics.allSatisfy { $0.name.hasPrefix("x.parks.") || $0.name.hasPrefix("x.motorsport.") || $0.name.hasPrefix("x.parking.") })
         // Every raw type the router accepts is listed on the topic it is routed to.
         let router = RawEventRouter()
@@ -56,8 +61,8 @@ import Testing
             let topics = catalog.topics.filter { $0.eventTypes.contains { $0.type == type } }
             #expect(topics.count == 1, "\(type) is listed on \(topics.map(\.name))")
         }
-        #expect(catalog[MotorsportTopics.standard.timing]?.eventTypes.count == 6)
-        #expect(catalog[ParkingTopics.standard.sensors]?.eventTypes.count == 5)
+        #expect(catalog[TopicNames.standard[.motorsportTiming]]?.eventTypes.count == 6)
+        #expect(catalog[TopicNames.standard[.parkingSensors]]?.eventTypes.count == 5)
     }
 
     @Test func badDefinitionsAreRefusedWithTheField() {

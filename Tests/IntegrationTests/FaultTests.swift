@@ -50,12 +50,12 @@ struct FaultTests {
         let events = ParkSimulator(.init(seed: 11, parks: 4, attractionsPerPark: 15)).events(count: 30_000)
         let expected = ExpectedParks(events)
         let produced = try await PipelineRun.produce(events, ns: ns)
-        let total = Int64(produced[ns.topics.waitTimes] ?? 0)
+        let total = Int64(produced[ns.topics[.parksWaitTimes]] ?? 0)
         let db = Reconnecting(url: ns.databaseURL)
 
         let p = try ProcessorProcess(ns: ns, name: "restart-db")
         let started = try await eventually(timeout: .seconds(120)) {
-            db.check { try PipelineRun.folded($0, projection: "parks_wait_times", topic: ns.topics.waitTimes) >= total / 5 }
+            db.check { try PipelineRun.folded($0, projection: "parks_wait_times", topic: ns.topics[.parksWaitTimes]) >= total / 5 }
         }
         #expect(started, "no progress before the restart; log: \(p.log.suffix(2000))")
         try Self.stack("restart-db")

@@ -58,7 +58,7 @@ struct IngestHTTPTests {
                 #expect(errors.first?["field"] == .string("payload.status"))
             }
         }
-        let records = try TopicReader.readAll(ns.topics.waitTimes, ns: ns)
+        let records = try TopicReader.readAll(ns.topics[.parksWaitTimes], ns: ns)
         #expect(records.count == 2)
         #expect(Set(records.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }) == ["p1/r1", "p1/r3"])
         for r in records {
@@ -249,7 +249,7 @@ struct IdReadBackTests {
             #expect(status == .accepted)
             let outcome = try await ServiceRun.run(ns: ns, projections: ["parks_wait_times"]) { _ in
                 try await eventually(timeout: .seconds(60)) {
-                    try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == 1
+                    try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics[.parksWaitTimes]) == 1
                 }
             }
             #expect(outcome.value)

@@ -25,7 +25,7 @@ struct MotorsportPipelineTests {
 
     /// The same lines computed by folding the events in memory (a replay of the whole session).
     static func expectedLeaderboard(_ events: [EventEnvelope]) throws -> (lines: [String], laps: Int, derived: Set<String>, stints: [String]) {
-        let projection = SessionProjection(topics: MotorsportTopics(prefix: ""))
+        let projection = SessionProjection(topics: TopicNames(prefix: ""))
         var state: SessionState?
         var laps = 0
         var derived = Set<String>()
@@ -63,7 +63,7 @@ struct MotorsportPipelineTests {
     @Test func killedMidRaceTheLeaderboardEqualsAReplayOfTheWholeSession() async throws {
         let ns = try TestNamespace.make()
         defer { ns.drop() }
-        let motorsport = MotorsportTopics(prefix: ns.topics.prefix)
+        let motorsport = ns.topics
         let events = RaceSimulator(.init(seed: 3, sessionID: "race-\(ns.id)", cars: 20, laps: 60)).events()
         let expected = try Self.expectedLeaderboard(events)
         // The race's last 40 % is produced only after the kill: the processor is mid-race when it dies however
@@ -71,7 +71,7 @@ struct MotorsportPipelineTests {
         let cut = events.count * 3 / 5
         let total = Int64(events.count)
         let firstPart = try await PipelineRun.produce(Array(events[..<cut]), ns: ns)
-        #expect(firstPart[motorsport.timing] == cut)
+        #expect(firstPart[motorsport[.motorsportTiming]] == cut)
         let s = try ns.session()
         defer { s.close() }
 
@@ -79,19 +79,19 @@ struct MotorsportPipelineTests {
         let arguments = ["--projection", "motorsport_session", "--max-batch", "10"]
         let first = try ProcessorProcess(ns: ns, name: "race-kill", extraArguments: arguments)
         let reached = try await eventually(timeout: .seconds(120), every: .milliseconds(2)) {
-            try PipelineRun.folded(s, projection: "motorsport_session", topic: motorsport.timing) >= total * 2 / 5
+            try PipelineRun.folded(s, projection: "motorsport_session", topic: motorsport[.motorsportTiming]) >= total * 2 / 5
         }
         first.kill9()
         #expect(reached, "no progress before the kill; log: \(first.log.suffix(2000))")
-        let atKill = try PipelineRun.folded(s, projection: "motorsport_session", topic: motorsport.timing)
+        let atKill = try PipelineRun.folded(s, projection: "motorsport_session", topic: motorsport[.motorsportTiming])
         #expect(atKill < total, "the whole race was folded before the kill: the test proves nothing")
         let rest = try await PipelineRun.produce(Array(events[cut...]), ns: ns)
-        #expect(rest[motorsport.timing] == events.count - cut)
+        #expect(rest[motorsport[.motorsportTiming]] == events.count - cut)
 
         let second = try ProcessorProcess(ns: ns, name: "race-final", extraArguments: arguments)
         let done = try await eventually(timeout: .seconds(120)) {
             let outbox = try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) ?? -1
-            return try PipelineRun.folded(s, projection: "motorsport_session", topic: motorsport.timing) == total && outbox == 0
+            return try PipelineRun.folded(s, projection: "motorsport_session", topic: motorsport[.motorsportTiming]) == total && outbox == 0
         }
         let status = second.terminate()
         #expect(done, "did not catch up; log: \(second.log.suffix(2000))")
@@ -114,7 +114,7 @@ struct MotorsportPipelineTests {
         #expect(try laps.int(0, 0) == Int64(expected.laps), "laps written twice or lost")
         #expect(try laps.int(0, 1) == Int64(expected.laps))
         // Race events: every one the replay derives, published (repeats only from a relay killed mid-send).
-        let published = try TopicReader.readAll(motorsport.raceEvents, ns: ns)
+        let published = try TopicReader.readAll(motorsport[.motorsportRaceEvents], ns: ns)
         let ids = Set(try published.map { try EventEnvelope.decode($0.value).id })
         #expect(ids == expected.derived)
         let stored = try s.execute("SELECT count(*), count(DISTINCT event_id) FROM race_events")
@@ -126,17 +126,17 @@ struct MotorsportPipelineTests {
     @Test func telemetryRollupSumsUpEverySampleOnceWhateverTheBatches() async throws {
         let ns = try TestNamespace.make()
         defer { ns.drop() }
-        let motorsport = MotorsportTopics(prefix: ns.topics.prefix)
+        let motorsport = ns.topics
         let race = RaceSimulator(.init(seed: 5, sessionID: "tel-\(ns.id)", cars: 3, laps: 3, telemetryHz: 4)).events()
         let samples = race.filter { $0.type == CarSample.eventType }
         // The feed repeats some samples: they must count once.
         let produced = try await PipelineRun.produce(samples + samples.prefix(100), ns: ns)
-        let total = Int64(produced[motorsport.carData] ?? 0)
+        let total = Int64(produced[motorsport[.motorsportCarData]] ?? 0)
         let s = try ns.session()
         defer { s.close() }
         let p = try ProcessorProcess(ns: ns, name: "telemetry", extraArguments: ["--projection", "motorsport_telemetry", "--max-batch", "300"])
         let done = try await eventually(timeout: .seconds(120)) {
-            try PipelineRun.folded(s, projection: "motorsport_telemetry", topic: motorsport.carData) == total
+            try PipelineRun.folded(s, projection: "motorsport_telemetry", topic: motorsport[.motorsportCarData]) == total
         }
         let status = p.terminate()
         #expect(done, "did not fold the telemetry; log: \(p.log.suffix(2000))")
@@ -181,7 +181,7 @@ struct MotorsportPipelineTests {
     static func commitsOfTwoBursts(lingerMs: Int) async throws -> [Int] {
         let ns = try TestNamespace.make()
         defer { ns.drop() }
-        let motorsport = MotorsportTopics(prefix: ns.topics.prefix)
+        let motorsport = ns.topics
         let samples = RaceSimulator(.init(seed: 9, sessionID: "linger-\(ns.id)", cars: 1, laps: 2, telemetryHz: 4)).events()
             .filter { $0.type == CarSample.eventType }
         #expect(samples.count >= 41)
@@ -207,7 +207,7 @@ struct MotorsportPipelineTests {
         let s = try ns.session()
         defer { s.close() }
         #expect(try await eventually(timeout: .seconds(60)) {
-            try PipelineRun.folded(s, projection: "motorsport_telemetry", topic: motorsport.carData) == 41
+            try PipelineRun.folded(s, projection: "motorsport_telemetry", topic: motorsport[.motorsportCarData]) == 41
         })
         worker.stop()
         _ = try await task.value

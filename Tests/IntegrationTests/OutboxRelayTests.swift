@@ -13,7 +13,7 @@ struct OutboxRelayTests {
     @Test func bundlesAndSingleRowsAreRelayedInOrderAndDeleted() throws {
         let ns = try TestNamespace.make()
         defer { ns.drop() }
-        let topic = ns.topics.deadLetters  // one partition: one total order to check
+        let topic = ns.topics[.parksDeadLetters]  // one partition: one total order to check
         let table = "turnstile_outbox"
         func record(_ n: Int, key: String? = nil, headers: [KafkaHeader] = []) -> OutboxRecord {
             OutboxRecord(topic: topic, key: key.map { Array($0.utf8) }, value: Array("v\(n)".utf8), headers: headers)

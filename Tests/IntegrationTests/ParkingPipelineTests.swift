@@ -52,7 +52,7 @@ struct ParkingPipelineTests {
     @Test func killedMidStreamEveryTableEqualsAnUninterruptedFold() async throws {
         let ns = try TestNamespace.make()
         defer { ns.drop() }
-        let parking = ParkingTopics(prefix: ns.topics.prefix)
+        let parking = ns.topics
         // One spot-based garage with flapping, dead, repeated and late sensors; one counted by its gates.
         let run = GarageSimulator(.init(
             seed: 11, facilities: 2, levelsPerFacility: 2, zonesPerLevel: 2, spotsPerZone: 12,
@@ -67,26 +67,26 @@ struct ParkingPipelineTests {
         let cut = events.count * 3 / 5
         let total = Int64(events.count)
         let firstPart = try await PipelineRun.produce(Array(events[..<cut]), ns: ns)
-        #expect(firstPart[parking.sensors] == cut)
+        #expect(firstPart[parking[.parkingSensors]] == cut)
         let s = try ns.session()
         defer { s.close() }
 
         let arguments = ["--projection", "parking_occupancy", "--max-batch", "20"]
         let first = try ProcessorProcess(ns: ns, name: "parking-kill", extraArguments: arguments)
         let reached = try await eventually(timeout: .seconds(120), every: .milliseconds(2)) {
-            try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking.sensors) >= total * 2 / 5
+            try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking[.parkingSensors]) >= total * 2 / 5
         }
         first.kill9()
         #expect(reached, "no progress before the kill; log: \(first.log.suffix(2000))")
-        let atKill = try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking.sensors)
+        let atKill = try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking[.parkingSensors])
         #expect(atKill < total, "everything was folded before the kill: the test proves nothing")
         let rest = try await PipelineRun.produce(Array(events[cut...]), ns: ns)
-        #expect(rest[parking.sensors] == events.count - cut)
+        #expect(rest[parking[.parkingSensors]] == events.count - cut)
 
         let second = try ProcessorProcess(ns: ns, name: "parking-final", extraArguments: arguments)
         let done = try await eventually(timeout: .seconds(120)) {
             let outbox = try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) ?? -1
-            return try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking.sensors) == total && outbox == 0
+            return try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking[.parkingSensors]) == total && outbox == 0
         }
         let status = second.terminate()
         #expect(done, "did not catch up; log: \(second.log.suffix(2000))")
@@ -135,7 +135,7 @@ struct ParkingPipelineTests {
         #expect(try alerts.int(0, 0) == Int64(expected.alerts.count))
         #expect(try alerts.int(0, 1) == Int64(expected.alerts.count))
         var published = Set<String>()
-        for topic in [parking.alerts, parking.forecasts] {
+        for topic in [parking[.parkingAlerts], parking[.parkingForecasts]] {
             for m in try TopicReader.readAll(topic, ns: ns) { published.insert(try EventEnvelope.decode(m.value).id) }
         }
         #expect(published == expected.derived)
@@ -152,7 +152,7 @@ struct ParkingPipelineTests {
     @Test func malformedParkingRecordsGoToItsDeadLetterTopicWithTheField() async throws {
         let ns = try TestNamespace.make(partitions: 1)
         defer { ns.drop() }
-        let parking = ParkingTopics(prefix: ns.topics.prefix)
+        let parking = ns.topics
         let valid = GarageSimulator(.init(seed: 4, facilities: 1, levelsPerFacility: 1, zonesPerLevel: 1, spotsPerZone: 6, hours: 2)).events()
         let t = "2024-05-20T10:00:00Z"
         let bad: [(value: String, field: String)] = [
@@ -166,9 +166,9 @@ struct ParkingPipelineTests {
         for (i, e) in valid.enumerated() {
             if i % 20 == 10, badOffsets.count < bad.count {
                 badOffsets.append(messages.count)
-                messages.append(KafkaOutgoingMessage(topic: parking.sensors, key: Array("garage-1".utf8), value: Array(bad[badOffsets.count - 1].value.utf8)))
+                messages.append(KafkaOutgoingMessage(topic: parking[.parkingSensors], key: Array("garage-1".utf8), value: Array(bad[badOffsets.count - 1].value.utf8)))
             }
-            messages.append(KafkaOutgoingMessage(topic: parking.sensors, key: Array(e.key.utf8), value: e.encoded()))
+            messages.append(KafkaOutgoingMessage(topic: parking[.parkingSensors], key: Array(e.key.utf8), value: e.encoded()))
         }
         #expect(badOffsets.count == bad.count)
         let producer = try KafkaProducer(config: ns.kafka, logger: TestStack.logger)
@@ -179,7 +179,7 @@ struct ParkingPipelineTests {
         defer { s.close() }
         let p = try ProcessorProcess(ns: ns, name: "parking-dlq", extraArguments: ["--projection", "parking_occupancy"])
         let done = try await eventually(timeout: .seconds(120)) {
-            try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking.sensors) == Int64(messages.count)
+            try PipelineRun.folded(s, projection: "parking_occupancy", topic: parking[.parkingSensors]) == Int64(messages.count)
         }
         #expect(p.terminate() == 0)
         #expect(done, "log: \(p.log.suffix(2000))")
@@ -188,7 +188,7 @@ struct ParkingPipelineTests {
         let text = try #require(try s.execute("SELECT state::text FROM parking_state WHERE facility_id = 'garage-1'").string(0, 0))
         #expect(try FacilityState(json: try JSONParser.parse(text)) == expected.states["garage-1"])
 
-        let dead = try TopicReader.readAll(parking.deadLetters, ns: ns)
+        let dead = try TopicReader.readAll(parking[.parkingDeadLetters], ns: ns)
         #expect(dead.count == bad.count)
         for (record, (offset, original)) in zip(dead.sorted { $0.offset < $1.offset }, zip(badOffsets, bad)) {
             func header(_ key: String) -> String? {
@@ -197,7 +197,7 @@ struct ParkingPipelineTests {
             #expect(record.value == Array(original.value.utf8))
             #expect(header("turnstile.dlq.field") == original.field)
             #expect(!(header("turnstile.dlq.reason") ?? "").isEmpty)
-            #expect(header("turnstile.dlq.topic") == parking.sensors)
+            #expect(header("turnstile.dlq.topic") == parking[.parkingSensors])
             #expect(header("turnstile.dlq.offset") == String(offset))
         }
     }

@@ -13,7 +13,7 @@ struct ParksPipelineTests {
     /// Derived crowd events, read back from their topic, deduplicated by id: per park each one must follow
     /// the previous (nothing lost, nothing applied twice) and the last must be the park's current level.
     static func checkCrowdEventChain(ns: TestNamespace, session: PGSession) throws {
-        let records = try TopicReader.readAll(ns.topics.crowdLevels, ns: ns)
+        let records = try TopicReader.readAll(ns.topics[.parksCrowdLevels], ns: ns)
         var seen = Set<String>()
         var chains: [String: [CrowdLevelChanged]] = [:]
         for r in records.sorted(by: { ($0.partition, $0.offset) < ($1.partition, $1.offset) }) {
@@ -56,14 +56,14 @@ struct ParksPipelineTests {
         let events = ParkSimulator(.init(seed: 7, parks: 4, attractionsPerPark: 15)).events(count: 20_000)
         let expected = ExpectedParks(events)
         let produced = try await PipelineRun.produce(events, ns: ns)
-        let total = Int64(produced[ns.topics.waitTimes] ?? 0)
+        let total = Int64(produced[ns.topics[.parksWaitTimes]] ?? 0)
         let s = try ns.session()
         defer { s.close() }
         // Kill at three points of the stream, each time a bit further.
         for (round, fraction) in [0.15, 0.4, 0.7].enumerated() {
             let p = try ProcessorProcess(ns: ns, name: "kill\(round)")
             let reached = try await eventually(timeout: .seconds(120), every: .milliseconds(2)) {
-                try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) >= Int64(Double(total) * fraction)
+                try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics[.parksWaitTimes]) >= Int64(Double(total) * fraction)
             }
             p.kill9()
             #expect(reached, "round \(round) made no progress; log: \(p.log.suffix(2000))")
@@ -132,9 +132,9 @@ struct ParksPipelineTests {
         for (i, e) in valid.enumerated() {
             if i % 40 == 20, badOffsets.count < bad.count {
                 badOffsets.append(messages.count)
-                messages.append(KafkaOutgoingMessage(topic: ns.topics.waitTimes, key: Array("k".utf8), value: Array(bad[badOffsets.count - 1].value.utf8)))
+                messages.append(KafkaOutgoingMessage(topic: ns.topics[.parksWaitTimes], key: Array("k".utf8), value: Array(bad[badOffsets.count - 1].value.utf8)))
             }
-            messages.append(KafkaOutgoingMessage(topic: ns.topics.waitTimes, key: Array(e.key.utf8), value: e.encoded()))
+            messages.append(KafkaOutgoingMessage(topic: ns.topics[.parksWaitTimes], key: Array(e.key.utf8), value: e.encoded()))
         }
         #expect(badOffsets.count == bad.count)
         let producer = try KafkaProducer(config: ns.kafka, logger: TestStack.logger)
@@ -145,12 +145,12 @@ struct ParksPipelineTests {
         let s = try ns.session()
         defer { s.close() }
         let done = try await PipelineRun.runInProcess(ns: ns, timeout: .seconds(120)) {
-            try PipelineRun.caughtUp(s, ns: ns, produced: [ns.topics.waitTimes: messages.count], expected: expected)
+            try PipelineRun.caughtUp(s, ns: ns, produced: [ns.topics[.parksWaitTimes]: messages.count], expected: expected)
         }
         #expect(done)
         #expect(try ProjectionSnapshot(s).differences(from: expected) == [])
 
-        let dead = try TopicReader.readAll(ns.topics.deadLetters, ns: ns)
+        let dead = try TopicReader.readAll(ns.topics[.parksDeadLetters], ns: ns)
         #expect(dead.count == bad.count)
         for (record, (offset, original)) in zip(dead.sorted { $0.offset < $1.offset }, zip(badOffsets, bad)) {
             func header(_ key: String) -> String? {
@@ -159,7 +159,7 @@ struct ParksPipelineTests {
             #expect(record.value == Array(original.value.utf8))
             #expect(header("turnstile.dlq.field") == original.field)
             #expect(!(header("turnstile.dlq.reason") ?? "").isEmpty)
-            #expect(header("turnstile.dlq.topic") == ns.topics.waitTimes)
+            #expect(header("turnstile.dlq.topic") == ns.topics[.parksWaitTimes])
             #expect(header("turnstile.dlq.partition") == "0")
             #expect(header("turnstile.dlq.offset") == String(offset))
         }

@@ -143,7 +143,7 @@ struct PoisonRecordTests {
             .filter { $0.type == WaitTimeObserved.eventType }
         let sample = try #require(valid.first)
         let planted = Self.interleave(valid, Self.hostile(sample, strings: ["park_id", "attraction_id", "attraction_name", "time_zone"], number: ("wait_minutes", "601")))
-        try await Self.check("parks_wait_times", topic: ns.topics.waitTimes, deadLetters: ns.topics.deadLetters, planted: planted, ns: ns)
+        try await Self.check("parks_wait_times", topic: ns.topics[.parksWaitTimes], deadLetters: ns.topics[.parksDeadLetters], planted: planted, ns: ns)
         let s = try ns.session()
         defer { s.close() }
         #expect(try s.execute("SELECT count(*) FROM wait_times").int(0, 0) == Int64(valid.count))
@@ -161,34 +161,34 @@ struct PoisonRecordTests {
                 id: "u\(i)", source: "test", eventTime: t0.adding(seconds: Int64(i) * 60))
         }
         let planted = Self.interleave(valid, Self.hostile(valid[0], strings: ["park_id", "attraction_id"], number: ("wait_minutes", "9223372036854775807")))
-        try await Self.check("parks_crowd", topic: ns.topics.attractionUpdates, deadLetters: ns.topics.deadLetters, planted: planted, ns: ns)
+        try await Self.check("parks_crowd", topic: ns.topics[.parksAttractionUpdates], deadLetters: ns.topics[.parksDeadLetters], planted: planted, ns: ns)
     }
 
     @Test func hostileTimingAndTelemetryAreDeadLetteredAndTheRestFolded() async throws {
         let ns = try TestNamespace.make(partitions: 1)
         defer { ns.drop() }
-        let motorsport = MotorsportTopics(prefix: ns.topics.prefix)
+        let motorsport = ns.topics
         let race = RaceSimulator(.init(seed: 2, sessionID: "race-\(ns.id)", cars: 3, laps: 4, telemetryHz: 1)).events()
         let timing = race.filter { $0.type != CarSample.eventType }
         let samples = Array(race.filter { $0.type == CarSample.eventType }.prefix(150))
         let lap = try #require(timing.first { $0.type == LapCompleted.eventType })
         try await Self.check(
-            "motorsport_session", topic: motorsport.timing, deadLetters: motorsport.deadLetters,
+            "motorsport_session", topic: motorsport[.motorsportTiming], deadLetters: motorsport[.motorsportDeadLetters],
             planted: Self.interleave(timing, Self.hostile(lap, strings: ["session_id"], number: ("lap_number", "5000"))), ns: ns)
         let sample = try #require(samples.first)
         try await Self.check(
-            "motorsport_telemetry", topic: motorsport.carData, deadLetters: motorsport.deadLetters,
+            "motorsport_telemetry", topic: motorsport[.motorsportCarData], deadLetters: motorsport[.motorsportDeadLetters],
             planted: Self.interleave(samples, Self.hostile(sample, strings: ["session_id"], number: ("speed", "100000"))), ns: ns)
     }
 
     @Test func hostileParkingSensorsAreDeadLetteredAndTheRestFolded() async throws {
         let ns = try TestNamespace.make(partitions: 1)
         defer { ns.drop() }
-        let parking = ParkingTopics(prefix: ns.topics.prefix)
+        let parking = ns.topics
         let valid = GarageSimulator(.init(seed: 6, facilities: 1, levelsPerFacility: 1, zonesPerLevel: 2, spotsPerZone: 4, hours: 2)).events()
         let reading = try #require(valid.first { $0.type == SpotReading.eventType })
         try await Self.check(
-            "parking_occupancy", topic: parking.sensors, deadLetters: parking.deadLetters,
+            "parking_occupancy", topic: parking[.parkingSensors], deadLetters: parking[.parkingDeadLetters],
             planted: Self.interleave(valid, Self.hostile(reading, strings: ["facility_id", "spot_id", "level", "zone"], number: ("battery_percent", "101"))),
             ns: ns)
     }
@@ -211,10 +211,10 @@ struct PoisonRecordTests {
                 id: "w\(i)", source: "test", eventTime: t0.adding(seconds: Int64(i) * 30))
             planted.append(Planted(key: Array(e.key.utf8), value: e.encoded(), hostile: poison, field: ""))
         }
-        try await Self.check("parks_wait_times", topic: ns.topics.waitTimes, deadLetters: ns.topics.deadLetters, planted: planted, ns: ns)
+        try await Self.check("parks_wait_times", topic: ns.topics[.parksWaitTimes], deadLetters: ns.topics[.parksDeadLetters], planted: planted, ns: ns)
         #expect(try s.execute("SELECT count(*) FROM wait_times").int(0, 0) == Int64(planted.filter { !$0.hostile }.count))
         #expect(try s.execute("SELECT count(*) FROM attraction_current WHERE attraction_id = 'poison'").int(0, 0) == 0)
-        let reasons = try TopicReader.readAll(ns.topics.deadLetters, ns: ns).compactMap { record in
+        let reasons = try TopicReader.readAll(ns.topics[.parksDeadLetters], ns: ns).compactMap { record in
             record.headers.first { $0.key == "turnstile.dlq.reason" }?.value.map { String(decoding: $0, as: UTF8.self) }
         }
         #expect(!reasons.isEmpty && reasons.allSatisfy { $0.contains("refused by the database") && $0.contains("no_poison") }, "\(reasons)")
@@ -239,7 +239,7 @@ struct PoisonRecordTests {
         let policy = RestartPolicy(maxFailures: 1_000, initialDelay: .milliseconds(100), maxDelay: .milliseconds(400), healthyAfter: .seconds(120))
         let outcome = try await ServiceRun.run(ns: ns, projections: ["parks_wait_times"], policy: policy) { health in
             let first = try await eventually(timeout: .seconds(60)) {
-                try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == 100
+                try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics[.parksWaitTimes]) == 100
             }
             #expect(first)
             #expect(health.snapshot["parks_wait_times"]?.up == true)
@@ -272,7 +272,7 @@ struct PoisonRecordTests {
             _ = try s.execute("ALTER TABLE wait_times_away RENAME TO wait_times")
             try await PipelineRun.produce(events(200..<300), ns: ns)
             let recovered = try await eventually(timeout: .seconds(60)) {
-                try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == 300
+                try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics[.parksWaitTimes]) == 300
             }
             #expect(recovered)
             // Up again once it committed (the supervisor looks every 50 ms).
@@ -321,7 +321,7 @@ struct PoisonRecordTests {
             _ = try locker.execute("COMMIT")
             return try await eventually(timeout: .seconds(60)) {
                 if !health.allUp { stayedUp.withLock { $0 = false } }
-                return try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == 100
+                return try PipelineRun.folded(s, projection: "parks_wait_times", topic: ns.topics[.parksWaitTimes]) == 100
             }
         }
         #expect(outcome.value, "the batch was not retried to a commit")
@@ -329,7 +329,7 @@ struct PoisonRecordTests {
         #expect(stayedUp.withLock { $0 }, "a transient error took the worker down")
         #expect(health.snapshot["parks_wait_times"]?.restarts == 0, "the worker was restarted instead of retrying")
         #expect(try s.execute("SELECT count(*) FROM wait_times").int(0, 0) == 100)
-        #expect(try TopicReader.readAll(ns.topics.deadLetters, ns: ns).isEmpty, "a transient error was dead-lettered")
+        #expect(try TopicReader.readAll(ns.topics[.parksDeadLetters], ns: ns).isEmpty, "a transient error was dead-lettered")
     }
 
     /// A worker that fails again and again at the same offset stops the service with an error naming it.

@@ -74,7 +74,7 @@ import Testing
         let passes = try events.filter { $0.type == PositionChanged.eventType }.map { try $0.decode(PositionChanged.self) }
         #expect(passes.map { [$0.driverNumber, $0.from, $0.to] } == [[2, 2, 1]])
         #expect(passes.first?.passed == [1])
-        #expect(derived.allSatisfy { $0.topic == MotorsportTopics.standard.raceEvents && $0.key == "s" })
+        #expect(derived.allSatisfy { $0.topic == TopicNames.standard[.motorsportRaceEvents] && $0.key == "s" })
         #expect(Set(derived.map(\.id)).count == derived.count)
 
         // Every derived event is also a row for "events since" queries.

@@ -47,7 +47,7 @@ import Testing
         #expect(update.baselineP50 == 30)
         #expect(update.parkID == "4")
         #expect(try r1.derived[0].envelope().key == "4")
-        #expect(r1.derived[0].topic == ParkTopics.standard.attractionUpdates)
+        #expect(r1.derived[0].topic == TopicNames.standard[.parksAttractionUpdates])
         #expect(try r1.derived[0].envelope().id == EventID.derived("parks_wait_times", "e1"))
 
         // 2. The feed re-posts the same reading: nothing changes, nothing is written.

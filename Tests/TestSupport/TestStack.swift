@@ -30,7 +30,7 @@ public struct TestNamespace: Sendable {
     public let id: String
     public let database: ScratchDatabase
     public var databaseURL: String { database.url }
-    public let topics: ParkTopics
+    public let topics: TopicNames
     public let kafka: KafkaConfig
 
     public static func make(partitions: Int? = nil) throws -> TestNamespace {
@@ -40,7 +40,7 @@ public struct TestNamespace: Sendable {
             baseURL: base, name: "turnstile_t\(id)", migrationsDirectory: TestStack.repository + "/projections/migrations",
             logger: TestStack.logger)
 
-        let topics = ParkTopics(prefix: "t\(id).")
+        let topics = TopicNames(prefix: "t\(id).")
         let kafka = try TestStack.kafka()
         let kafkaAdmin = try KafkaAdmin(config: kafka, logger: TestStack.logger)
         defer { kafkaAdmin.close() }
@@ -55,7 +55,7 @@ public struct TestNamespace: Sendable {
     public func settings(maxBatch: Int = 2_000, stopWhenIdleMs: Int? = nil) -> ProcessorSettings {
         ProcessorSettings(
             databaseURL: databaseURL, kafka: kafka, groupPrefix: "t\(id)", maxBatch: maxBatch,
-            deadLetterTopic: topics.deadLetters, stopWhenIdleMs: stopWhenIdleMs)
+            deadLetterTopic: topics[.parksDeadLetters], stopWhenIdleMs: stopWhenIdleMs)
     }
 
     /// Drops the database (topics are left: the broker's data lives in memory and dies with the stack).

@@ -18,10 +18,10 @@ public struct SessionProjection: Projection {
     }
 
     public let name = "motorsport_session"
-    public let topics: MotorsportTopics
-    public var inputTopics: [String] { [topics.timing] }
+    public let topics: TopicNames
+    public var inputTopics: [String] { [topics[.motorsportTiming]] }
 
-    public init(topics: MotorsportTopics = .standard) { self.topics = topics }
+    public init(topics: TopicNames = .standard) { self.topics = topics }
 
     public func decode(_ envelope: EventEnvelope) throws(EventValidationError) -> Input {
         let meta = EventMeta(envelope)
@@ -33,7 +33,7 @@ public struct SessionProjection: Projection {
         case IntervalReported.eventType: return .interval(meta, try envelope.decode(IntervalReported.self))
         case DriverRetired.eventType: return .retired(meta, try envelope.decode(DriverRetired.self))
         default:
-            throw EventValidationError(field: "type", reason: "'\(envelope.type)' does not belong on \(topics.timing)")
+            throw EventValidationError(field: "type", reason: "'\(envelope.type)' does not belong on \(topics[.motorsportTiming])")
         }
     }
 
@@ -79,7 +79,7 @@ public struct SessionProjection: Projection {
 
         mutating func emit<P: EventPayload>(_ payload: P, _ meta: EventMeta, _ cause: String, time: Timestamp, driver: Int) {
             let event = DerivedEvent(
-                topic: projection.topics.raceEvents, payload: payload,
+                topic: projection.topics[.motorsportRaceEvents], payload: payload,
                 id: EventID.derived(projection.name, meta.id, cause), source: projection.name, eventTime: time,
                 ingestTime: meta.ingestTime)
             derived.append(event)

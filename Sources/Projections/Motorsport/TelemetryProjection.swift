@@ -9,13 +9,13 @@ public struct TelemetryProjection: Projection {
     public typealias Input = (meta: EventMeta, sample: CarSample)
 
     public let name = "motorsport_telemetry"
-    public let topics: MotorsportTopics
-    public var inputTopics: [String] { [topics.carData] }
+    public let topics: TopicNames
+    public var inputTopics: [String] { [topics[.motorsportCarData]] }
     /// Telemetry is the volume (20 cars × 4 Hz and up): a few transactions a second instead of one per poll
     /// keeps the database free for the leaderboard's; its 1-second rollup stays fresh within a second.
     public var batchLingerMs: Int { 200 }
 
-    public init(topics: MotorsportTopics = .standard) { self.topics = topics }
+    public init(topics: TopicNames = .standard) { self.topics = topics }
 
     public func decode(_ envelope: EventEnvelope) throws(EventValidationError) -> Input {
         (EventMeta(envelope), try envelope.decode(CarSample.self))

@@ -30,10 +30,10 @@ public struct ParkingProjection: Projection {
     }
 
     public let name = "parking_occupancy"
-    public let topics: ParkingTopics
-    public var inputTopics: [String] { [topics.sensors] }
+    public let topics: TopicNames
+    public var inputTopics: [String] { [topics[.parkingSensors]] }
 
-    public init(topics: ParkingTopics = .standard) { self.topics = topics }
+    public init(topics: TopicNames = .standard) { self.topics = topics }
 
     public func decode(_ envelope: EventEnvelope) throws(EventValidationError) -> Input {
         let meta = EventMeta(envelope)
@@ -44,7 +44,7 @@ public struct ParkingProjection: Projection {
         case OccupancyCounted.eventType: return .counted(meta, try envelope.decode(OccupancyCounted.self))
         case FacilityLayout.eventType: return .layout(meta, try envelope.decode(FacilityLayout.self))
         default:
-            throw EventValidationError(field: "type", reason: "'\(envelope.type)' does not belong on \(topics.sensors)")
+            throw EventValidationError(field: "type", reason: "'\(envelope.type)' does not belong on \(topics[.parkingSensors])")
         }
     }
 
@@ -101,7 +101,7 @@ public struct ParkingProjection: Projection {
                 topic: topic, payload: payload, id: EventID.derived([projection.name, facility] + cause),
                 source: projection.name, eventTime: time, ingestTime: meta.ingestTime)
             derived.append(event)
-            if topic == projection.topics.alerts {
+            if topic == projection.topics[.parkingAlerts] {
                 rows.append(.alert(AlertRow(time: time, facilityID: facility, sensorID: sensor, event: event)))
             }
         }
@@ -134,7 +134,7 @@ public struct ParkingProjection: Projection {
                 spot.offlineSince = nil
                 state.nextDue.note(spot.lastSeen.microseconds + allowance + 1)
                 emit(SensorRecovered(facilityID: facility, sensorID: r.spotID, offlineSince: since),
-                     topic: projection.topics.alerts, cause: ["recovered", r.spotID, String(since.microseconds)], time: time, sensor: r.spotID)
+                     topic: projection.topics[.parkingAlerts], cause: ["recovered", r.spotID, String(since.microseconds)], time: time, sensor: r.spotID)
             }
             let wanted: SpotStatus = r.occupied ? .occupied : .free
             if wanted == spot.status {
@@ -161,7 +161,7 @@ public struct ParkingProjection: Projection {
                     spot.offlineSince = nil
                     state.nextDue.note(spot.lastSeen.microseconds + Int64(state.settings.heartbeatAllowanceSeconds) * 1_000_000 + 1)
                     emit(SensorRecovered(facilityID: facility, sensorID: h.sensorID, offlineSince: since),
-                         topic: projection.topics.alerts, cause: ["recovered", h.sensorID, String(since.microseconds)], time: time, sensor: h.sensorID)
+                         topic: projection.topics[.parkingAlerts], cause: ["recovered", h.sensorID, String(since.microseconds)], time: time, sensor: h.sensorID)
                 }
                 state.spots[h.sensorID] = spot
                 changedSpots.insert(h.sensorID)
@@ -182,7 +182,7 @@ public struct ParkingProjection: Projection {
             gate.offlineSince = nil
             state.nextDue.note(gate.lastSeen.microseconds + Int64(state.settings.heartbeatAllowanceSeconds) * 1_000_000 + 1)
             emit(SensorRecovered(facilityID: facility, sensorID: id, offlineSince: since),
-                 topic: projection.topics.alerts, cause: ["recovered", id, String(since.microseconds)], time: time, sensor: id)
+                 topic: projection.topics[.parkingAlerts], cause: ["recovered", id, String(since.microseconds)], time: time, sensor: id)
         }
 
         mutating func apply(_ g: GatePassed, _ time: Timestamp) {
@@ -286,7 +286,7 @@ public struct ParkingProjection: Projection {
                     spot.pendingSince = nil
                     spot.stayStart = nil  // whoever is there now, the stay is no longer observed
                     emit(SensorOffline(facilityID: facility, sensorID: id, level: spot.level, zone: spot.zone, lastSeen: spot.lastSeen),
-                         topic: projection.topics.alerts, cause: ["offline", id, String(spot.lastSeen.microseconds)], time: at, sensor: id)
+                         topic: projection.topics[.parkingAlerts], cause: ["offline", id, String(spot.lastSeen.microseconds)], time: at, sensor: id)
                     touched = true
                 }
                 if let since = spot.pendingSince { next = min(next, since.microseconds + debounce) }
@@ -308,7 +308,7 @@ public struct ParkingProjection: Projection {
                 }
                 gate.offlineSince = Timestamp(microseconds: deadline)
                 emit(SensorOffline(facilityID: facility, sensorID: id, level: gate.level, zone: gate.zone, lastSeen: gate.lastSeen),
-                     topic: projection.topics.alerts, cause: ["offline", id, String(gate.lastSeen.microseconds)],
+                     topic: projection.topics[.parkingAlerts], cause: ["offline", id, String(gate.lastSeen.microseconds)],
                      time: gate.offlineSince!, sensor: id)
                 state.gates[id] = gate
                 changedGates.insert(id)
@@ -341,7 +341,7 @@ public struct ParkingProjection: Projection {
             emit(OccupancyThresholdCrossed(
                     facilityID: facility, direction: crossed, occupied: total.occupied, capacity: total.capacity,
                     thresholdPercent: crossed == .up ? s.alertUpPercent : s.alertDownPercent),
-                 topic: projection.topics.alerts, cause: ["threshold", crossed.rawValue, String(time.microseconds)], time: time, sensor: nil)
+                 topic: projection.topics[.parkingAlerts], cause: ["threshold", crossed.rawValue, String(time.microseconds)], time: time, sensor: nil)
         }
 
         /// At a quarter hour: forecast the next hour, then add the quarter's occupancy to the profile.
@@ -358,7 +358,7 @@ public struct ParkingProjection: Projection {
                     occupied: Int((s * Double(total.capacity)).rounded()))
             }
             emit(OccupancyForecast(facilityID: facility, capacity: total.capacity, occupied: total.occupied, steps: steps, profileWeight: weight),
-                 topic: projection.topics.forecasts, cause: ["forecast", String(quarter)], time: time, sensor: nil)
+                 topic: projection.topics[.parkingForecasts], cause: ["forecast", String(quarter)], time: time, sensor: nil)
             rows.append(.forecast(facilityID: facility, issuedAt: time, capacity: total.capacity, steps: steps))
             state.profile.record(share: share, slot: slot)
             state.previousShare = share

@@ -10,12 +10,12 @@ public struct CrowdProjection: Projection {
     }
 
     public let name = "parks_crowd"
-    public let topics: ParkTopics
-    public var inputTopics: [String] { [topics.attractionUpdates, topics.schedules] }
+    public let topics: TopicNames
+    public var inputTopics: [String] { [topics[.parksAttractionUpdates], topics[.parksSchedules]] }
     /// The history gets a point at every level change and at least this often while readings arrive.
     public let sampleInterval: Int64
 
-    public init(topics: ParkTopics = .standard, sampleIntervalSeconds: Int64 = 300) {
+    public init(topics: TopicNames = .standard, sampleIntervalSeconds: Int64 = 300) {
         self.topics = topics
         self.sampleInterval = sampleIntervalSeconds
     }
@@ -70,7 +70,7 @@ public struct CrowdProjection: Projection {
                 openAttractions: reading.open)
             derived.append(
                 DerivedEvent(
-                    topic: topics.crowdLevels, payload: event, id: EventID.derived(name, meta.id), source: name,
+                    topic: topics[.parksCrowdLevels], payload: event, id: EventID.derived(name, meta.id), source: name,
                     eventTime: time, ingestTime: meta.ingestTime))
             state.levelSince = time
         }

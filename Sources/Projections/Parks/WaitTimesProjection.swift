@@ -7,19 +7,19 @@ public struct WaitTimesProjection: Projection {
     public typealias Input = (meta: EventMeta, observation: WaitTimeObserved)
 
     public let name = "parks_wait_times"
-    public let topics: ParkTopics
-    public var inputTopics: [String] { [topics.waitTimes] }
+    public let topics: TopicNames
+    public var inputTopics: [String] { [topics[.parksWaitTimes]] }
     /// Feeds post waits every few minutes; 10 ms more per batch is invisible to their readers, and at 5 000
     /// events/s it halves the transactions and the fetches. Measured (`ops/bench`, 5 000/s): p99 produce →
     /// visible 56–75 ms with it, 79–118 ms without.
     public var batchLingerMs: Int { 10 }
 
-    /// `topics.attractionUpdates`, joined once: it is named on every derived event.
+    /// `topics[.parksAttractionUpdates]`, joined once: it is named on every derived event.
     private let attractionUpdatesTopic: String
 
-    public init(topics: ParkTopics = .standard) {
+    public init(topics: TopicNames = .standard) {
         self.topics = topics
-        attractionUpdatesTopic = topics.attractionUpdates
+        attractionUpdatesTopic = topics[.parksAttractionUpdates]
     }
 
     public func decode(_ envelope: EventEnvelope) throws(EventValidationError) -> Input {

@@ -38,13 +38,13 @@ enum PipelineRun {
     /// records: the crowd projection is caught up when it has folded all of them, counted by reading the topic.
     static func caughtUp(_ s: PGSession, ns: TestNamespace, produced: [String: Int], expected: ExpectedParks) throws -> Bool {
         let outbox = try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) ?? -1
-        let derivedFolded = try folded(s, projection: "parks_crowd", topic: ns.topics.attractionUpdates)
-        guard try folded(s, projection: "parks_wait_times", topic: ns.topics.waitTimes) == Int64(produced[ns.topics.waitTimes] ?? 0),
-            try folded(s, projection: "parks_crowd", topic: ns.topics.schedules) == Int64(produced[ns.topics.schedules] ?? 0),
+        let derivedFolded = try folded(s, projection: "parks_crowd", topic: ns.topics[.parksAttractionUpdates])
+        guard try folded(s, projection: "parks_wait_times", topic: ns.topics[.parksWaitTimes]) == Int64(produced[ns.topics[.parksWaitTimes]] ?? 0),
+            try folded(s, projection: "parks_crowd", topic: ns.topics[.parksSchedules]) == Int64(produced[ns.topics[.parksSchedules]] ?? 0),
             derivedFolded >= Int64(expected.derivedUpdates), outbox == 0
         else { return false }
-        let published = try TopicReader.readAll(ns.topics.attractionUpdates, ns: ns, quiet: .seconds(1)).count
-        return try folded(s, projection: "parks_crowd", topic: ns.topics.attractionUpdates) == Int64(published)
+        let published = try TopicReader.readAll(ns.topics[.parksAttractionUpdates], ns: ns, quiet: .seconds(1)).count
+        return try folded(s, projection: "parks_crowd", topic: ns.topics[.parksAttractionUpdates]) == Int64(published)
     }
 
     /// Runs both parks projections and the relay in this process until `condition` holds, then stops them

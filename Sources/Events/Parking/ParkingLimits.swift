@@ -1,24 +1,3 @@
-/// Names of the parking topics (settings in `topics/`). Every raw event of a facility shares its key, so one
-/// fold sees a facility's sensors, gates and layout in order: its clock (for debouncing and silent sensors)
-/// is the event time of the facility's own stream, the same live and in a replay.
-public struct ParkingTopics: Sendable, Equatable {
-    public var prefix: String
-
-    public init(prefix: String = "") { self.prefix = prefix }
-
-    public static let standard = ParkingTopics()
-
-    /// Spot readings, heartbeats, gate passages, counted totals and layouts, keyed by facility.
-    public var sensors: String { prefix + "parking.sensors" }
-    /// Derived: sensors going offline and recovering, occupancy thresholds crossed.
-    public var alerts: String { prefix + "parking.alerts" }
-    /// Derived: occupancy forecasts, one per facility every 15 minutes of its clock.
-    public var forecasts: String { prefix + "parking.forecasts" }
-    public var deadLetters: String { prefix + "parking.dead-letters" }
-
-    public var all: [String] { [sensors, alerts, forecasts, deadLetters] }
-}
-
 /// Limits shared by the parking events: a value outside them is a feed error.
 enum ParkingLimits {
     static let percent: ClosedRange<Int64> = 0...100

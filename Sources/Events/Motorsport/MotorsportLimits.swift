@@ -1,22 +1,3 @@
-/// Names of the motorsport topics (settings in `topics/`). Timing events are keyed by session, so one fold
-/// sees a whole field in order (a leaderboard needs every car); telemetry, the volume, is keyed by car.
-public struct MotorsportTopics: Sendable, Equatable {
-    public var prefix: String
-
-    public init(prefix: String = "") { self.prefix = prefix }
-
-    public static let standard = MotorsportTopics()
-
-    /// Laps, pit stops, stints, positions, intervals and retirements of every session, in arrival order.
-    public var timing: String { prefix + "motorsport.timing" }
-    public var carData: String { prefix + "motorsport.car-data" }
-    /// Derived race events: fastest lap, personal bests, pit stops completed, position changes.
-    public var raceEvents: String { prefix + "motorsport.race-events" }
-    public var deadLetters: String { prefix + "motorsport.dead-letters" }
-
-    public var all: [String] { [timing, carData, raceEvents, deadLetters] }
-}
-
 /// Limits shared by the motorsport events: a value outside them is a feed error, not a fast lap.
 enum MotorsportLimits {
     static let driverNumber: ClosedRange<Int64> = 1...99
