@@ -1,9 +1,11 @@
 /// Builds the input of `COPY ... FROM STDIN (FORMAT binary)`: the fastest way to load rows.
 ///
-/// Call `beginRow(columns:)`, then one appender per column in the COPY's column order, and `finish()`
-/// after the last row; hand the bytes to `PGSession.copyIn`. Each appender must match its column's type
-/// exactly (binary COPY does no casting: an `int64` into an `int4` column is an error), and every row
-/// must have as many fields as it announced (checked in debug builds).
+/// Call `beginRow()` (or `beginRow(columns:)` on a writer made without a column count), then one appender
+/// per column in the COPY's column order, and `finish()` after the last row; hand the bytes to
+/// `PGSession.copyIn`. Each appender must match its column's type exactly (binary COPY does no casting: an
+/// `int64` into an `int4` column is an error). Every row must have as many fields as it announced: counted in
+/// every build, and `PGSession` refuses to send rows that are not (`isWellFormed`), since the server would
+/// call the bytes bad data and the processor would dead-letter good events for a bug.
 ///
 /// Layout (all integers big-endian): the 11-byte signature `PGCOPY\n\xFF\r\n\0`, flags (int32 0) and
 /// header-extension length (int32 0); per row an int16 field count, then per field an int32 byte length
@@ -18,8 +20,12 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
     // two threads is never written in place.
     @usableFromInline var storage: Storage
     @usableFromInline var rows = 0
-    /// Fields still expected in the current row (debug check only).
+    /// Fields still expected in the current row (negative: too many).
     @usableFromInline var fieldsLeftInRow = 0
+    /// Rows that ended with more or fewer fields than they announced.
+    @usableFromInline var misshapenRows = 0
+    /// Fields of every row, for `beginRow()`; nil when each row announces its own.
+    public let columns: Int16?
     /// The trailer has been written: the data is complete until `removeAllRows()`.
     @usableFromInline var isFinished = false
 
@@ -33,9 +39,20 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
 
     /// - Parameter capacity: bytes to reserve up front; a good guess avoids regrowing the buffer.
     public init(reservingCapacity capacity: Int = 64 * 1024) {
+        columns = nil
         storage = Storage(capacity: max(capacity, Self.header.count + 2))
         storage.append(Self.header)
     }
+
+    /// A writer whose rows all have `columns` fields (`beginRow()`).
+    public init(columns: Int16, reservingCapacity capacity: Int = 64 * 1024) {
+        self.columns = columns
+        storage = Storage(capacity: max(capacity, Self.header.count + 2))
+        storage.append(Self.header)
+    }
+
+    /// Every row so far has exactly the fields it announced.
+    public var isWellFormed: Bool { misshapenRows == 0 && fieldsLeftInRow == 0 }
 
     /// Rows begun so far.
     public var rowCount: Int { rows }
@@ -52,7 +69,6 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
     /// `withUnsafeBytes`, which does not copy them like `finish` does.
     public mutating func appendTrailer() {
         guard !isFinished else { return }
-        assert(fieldsLeftInRow == 0, "the last row is missing \(fieldsLeftInRow) field(s)")
         reserve(2).storeBytes(of: Int16(-1).bigEndian, as: Int16.self)
         isFinished = true
     }
@@ -63,6 +79,7 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
         storage.count = Self.header.count
         rows = 0
         fieldsLeftInRow = 0
+        misshapenRows = 0
         isFinished = false
     }
 
@@ -98,9 +115,16 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
 
     // MARK: - Rows and fields
 
+    /// Starts a row of the writer's `columns` fields.
+    @inlinable
+    public mutating func beginRow() {
+        precondition(columns != nil, "beginRow() on a writer made without a column count: use beginRow(columns:)")
+        beginRow(columns: columns!)
+    }
+
     @inlinable
     public mutating func beginRow(columns: Int16) {
-        assert(fieldsLeftInRow == 0, "the previous row is missing \(fieldsLeftInRow) field(s)")
+        if fieldsLeftInRow != 0 { misshapenRows &+= 1 }
         assert(!isFinished, "rows added after the trailer: call removeAllRows() first")
         fieldsLeftInRow = Int(columns)
         rows += 1
@@ -248,7 +272,6 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
     /// Reserves a whole field (`total` bytes), writes its length word and returns where it starts.
     @inlinable
     mutating func field(length: Int32, total: Int) -> UnsafeMutableRawPointer {
-        assert(fieldsLeftInRow > 0, "more fields than the row announced (or beginRow not called)")
         fieldsLeftInRow &-= 1
         let start = reserve(total)
         start.storeBytes(of: length.bigEndian, as: Int32.self)

@@ -15,6 +15,9 @@ public struct PGError: Error, Sendable, CustomStringConvertible {
         case `protocol`
         /// A value could not be decoded as the requested type.
         case decoding
+        /// The caller's own mistake, caught before anything was sent (e.g. rows that do not match their
+        /// columns): a bug to fix, never the data's fault.
+        case misuse
     }
 
     /// The longest SQL text kept in an error: enough to recognise the statement, small enough for logs.

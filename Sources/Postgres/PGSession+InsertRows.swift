@@ -49,5 +49,7 @@ extension PGSession {
     }
 
     /// The session-private table large upserts into `table` are staged in.
-    public static func stagingTable(for table: String) -> String { "turnstile_stage_\(table)" }
+    public static func stagingTable(for table: String) -> String {
+        "turnstile_stage_" + String(table.map { $0 == "." ? "_" : $0 })
+    }
 }

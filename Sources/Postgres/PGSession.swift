@@ -163,6 +163,7 @@ public final class PGSession {
     /// type's binary format, exactly as binary COPY requires. See `insertRows`.
     @discardableResult
     public func execute(_ sql: String, fieldsOf rows: PGBinaryCopyWriter) throws(PGError) -> PGResult {
+        try Self.checkShape(of: rows, sql: sql)
         let connection = try liveConnection(sql)
         let result = rows.withUnsafeBytes { bytes -> OpaquePointer? in
             var values: [UnsafePointer<CChar>?] = []
@@ -241,6 +242,7 @@ public final class PGSession {
     /// is emptied, keeping its buffer for the next batch; on failure it keeps the rows for a retry.
     @discardableResult
     public func copyIn(_ copySQL: String, rows writer: inout PGBinaryCopyWriter) throws(PGError) -> Int {
+        try Self.checkShape(of: writer, sql: copySQL)
         writer.appendTrailer()
         let copied = try writer.withUnsafeBytes { (bytes) throws(PGError) -> Int in try copyIn(copySQL, bytes: bytes) }
         writer.removeAllRows()
@@ -412,4 +414,18 @@ public final class PGSession {
 
 /// `PGSession` must stay on one thread at a time; this keeps it from being sent across isolation domains.
 @available(*, unavailable)
-extension PGSession: Sendable {}
+extension PGSession: Sendable {
+}
+
+extension PGSession {
+    /// Rows with more or fewer fields than they announced would reach the server as bad data (and a caller
+    /// that dead-letters what the server refuses would blame the events): refused here, as the bug it is.
+    static func checkShape(of rows: PGBinaryCopyWriter, sql: String) throws(PGError) {
+        guard !rows.isWellFormed else { return }
+        throw PGError(
+            kind: .misuse,
+            message: "rows do not match their columns: a row wrote more or fewer fields than it announced"
+                + (rows.columns.map { " (\($0) columns)" } ?? "") + "; fix the code that encodes them",
+            sql: sql)
+    }
+}

@@ -5,21 +5,30 @@ import Projections
 
 /// Applies the ordered SQL migrations of `projections/migrations` once each, recording them in a table.
 ///
-/// Files are templates: `{{name}}` is a table name from `RuntimeTables`/`ParksTables`/`MotorsportTables`/`ParkingTables`, and a line
-/// `--! hypertable TABLE COLUMN INTERVAL` makes TABLE a hypertable when TimescaleDB is installed (on plain
-/// PostgreSQL the table stays an ordinary table: detected, not failed).
+/// Files are templates: `{{name}}` is a runtime table (`RuntimeTables`) or the logical name of a registered
+/// projection's table, resolved through the placement; a line `--! hypertable TABLE COLUMN INTERVAL` makes
+/// TABLE a hypertable when TimescaleDB is installed (on plain PostgreSQL the table stays an ordinary table:
+/// detected, not failed). After migrating, every declared table is checked against its declaration
+/// (`verify`): a migration and a declaration that disagree stop the processor before it writes a row.
 public struct Migrator: Sendable {
     public var directory: String
     public var placeholders: [String: String]
     public var migrationsTable: String
+    /// The declared tables, with the placement that names them.
+    public let tables: [TableDefinition]
+    public let placement: TablePlacement
     let logger: Logger
 
-    public init(directory: String, runtime: RuntimeTables = RuntimeTables(), parks: ParksTables = ParksTables(),
-                motorsport: MotorsportTables = MotorsportTables(), parking: ParkingTables = ParkingTables(), logger: Logger) {
+    public init(
+        directory: String, runtime: RuntimeTables = RuntimeTables(), placement: TablePlacement = .live,
+        projections: [ProjectionDefinition] = ProjectionRegistry.all, logger: Logger
+    ) {
         self.directory = directory
-        self.placeholders = runtime.placeholders.merging(parks.placeholders) { a, _ in a }
-            .merging(motorsport.placeholders) { a, _ in a }
-            .merging(parking.placeholders) { a, _ in a }
+        self.tables = projections.flatMap(\.tables)
+        self.placement = placement
+        var placeholders = runtime.placeholders
+        for table in tables { placeholders[table.name] = placement[table] }
+        self.placeholders = placeholders
         self.migrationsTable = runtime.migrations
         self.logger = logger
     }
@@ -93,7 +102,80 @@ public struct Migrator: Sendable {
             logger.info("applied migration", metadata: ["file": "\(file)"])
             report.applied.append(file)
         }
+        try verify(session, timescale: report.timescale)
         return report
+    }
+
+    /// Checks every declared table against the database: each declared column exists with its type and
+    /// nullability, the key is the primary key, and a declared hypertable is one (when TimescaleDB is on).
+    /// Undeclared columns are allowed only when generated (the table computes them) or when they have a
+    /// default (nothing the processor writes).
+    public func verify(_ session: PGSession, timescale: Bool) throws {
+        var problems: [String] = []
+        for table in tables {
+            let name = placement[table]
+            let columns = try session.execute(
+                """
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, a.attgenerated <> '', a.atthasdef
+                FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+                ORDER BY a.attnum
+                """, [.text(name)])
+            guard columns.rowCount > 0 else {
+                problems.append("\(name): missing (no migration creates {{\(table.name)}})")
+                continue
+            }
+            var actual: [String: (type: String, nullable: Bool, generated: Bool, hasDefault: Bool)] = [:]
+            for row in 0..<columns.rowCount {
+                actual[columns.string(row, 0) ?? ""] = (
+                    columns.string(row, 1) ?? "", try columns.bool(row, 2) ?? false, try columns.bool(row, 3) ?? false,
+                    try columns.bool(row, 4) ?? false)
+            }
+            for column in table.columns {
+                guard let found = actual.removeValue(forKey: column.name) else {
+                    problems.append("\(name).\(column.name): declared, but the table has no such column")
+                    continue
+                }
+                if found.type != column.type.sql {
+                    problems.append("\(name).\(column.name): declared \(column.type.sql), the table has \(found.type)")
+                }
+                if found.nullable != column.nullable {
+                    problems.append("\(name).\(column.name): declared \(column.nullable ? "nullable" : "NOT NULL"), the table's is \(found.nullable ? "nullable" : "NOT NULL")")
+                }
+            }
+            for (column, found) in actual where !found.generated && !found.hasDefault && !found.nullable {
+                problems.append("\(name).\(column): NOT NULL without a default, but not declared (the processor never writes it)")
+            }
+            if !table.key.isEmpty {
+                let key = try session.execute(
+                    """
+                    SELECT a.attname FROM pg_index i
+                    JOIN unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) ON true
+                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                    WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY k.n
+                    """, [.text(name)])
+                let primary = (0..<key.rowCount).map { key.string($0, 0) ?? "" }
+                if Set(primary) != Set(table.key) {
+                    problems.append("\(name): declared key (\(table.key.joined(separator: ", "))), primary key (\(primary.joined(separator: ", ")))")
+                }
+            }
+            if timescale, let hypertable = table.hypertable {
+                let found = try session.execute(
+                    """
+                    SELECT d.column_name FROM timescaledb_information.dimensions d
+                    WHERE format('%I.%I', d.hypertable_schema, d.hypertable_name)::regclass = to_regclass($1)
+                    """, [.text(name)])
+                let time = (0..<found.rowCount).map { found.string($0, 0) ?? "" }
+                if !time.contains(hypertable.timeColumn) {
+                    problems.append("\(name): declared a hypertable on \(hypertable.timeColumn), but it is not one (add '--! hypertable {{\(table.name)}} \(hypertable.timeColumn) \(hypertable.chunkInterval)' to its migration)")
+                }
+            }
+        }
+        guard problems.isEmpty else {
+            throw MigrationError(
+                file: directory,
+                reason: "the tables do not match their declarations; write a migration that brings them in line:\n  "
+                    + problems.joined(separator: "\n  "))
+        }
     }
 
     /// The script as one statement, plus a `create_hypertable` call after each directive when Timescale is on.

@@ -416,7 +416,8 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         return CommitJob(
             write: { s in
                 let started = ContinuousClock.now
-                try store.write(folded, session: s)
+                var projectionTables = TableWriter(session: s, placement: store.placement)
+                try store.write(folded, to: &projectionTables)
                 let wroteRows = ContinuousClock.now
                 if let outbox { try OutboxRecord.insert(bundle: outbox.bytes, count: outbox.count, table: tables.outbox, session: s) }
                 try offsets.advance(moves, session: s)

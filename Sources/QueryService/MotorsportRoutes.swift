@@ -5,10 +5,10 @@ import Projections
 
 /// The motorsport read endpoints: a session's leaderboard, one driver's laps, the fastest laps.
 ///
-/// Table names come from `MotorsportTables`; request values travel as statement parameters.
+/// Table names come from the projections' declarations under a placement; request values travel as statement parameters.
 struct MotorsportRoutes: Sendable {
     let pool: PGPool
-    let tables: MotorsportTables
+    let placement: TablePlacement
 
     static let leaderboardColumns = ResultJSON([
         ("driver_number", .int), ("position", .int), ("laps_completed", .int), ("gap_to_leader", .double),
@@ -75,7 +75,7 @@ struct MotorsportRoutes: Sendable {
                    min(speed_min), max(speed_max), sum(speed_sum)::float8 / sum(samples),
                    sum(throttle_sum)::float8 / sum(samples), sum(brake_samples)::float8 / sum(samples), max(gear_max),
                    sum(drs_open_samples)::float8 / sum(samples)
-            FROM \(tables.telemetry1s)
+            FROM \(placement[TelemetryTables.telemetry1s])
             WHERE session_id = $1 AND driver_number = $2 AND time >= $3 AND time < $4
             GROUP BY bucket ORDER BY bucket
             """,
@@ -99,7 +99,7 @@ struct MotorsportRoutes: Sendable {
         }
         let r = try await pool.query(
             """
-            SELECT event::text FROM \(tables.raceEvents)
+            SELECT event::text FROM \(placement[SessionTables.raceEvents])
             WHERE session_id = $1 AND ($2::timestamptz IS NULL OR time > $2)
             ORDER BY time, event_id LIMIT \(Self.maxEvents)
             """, [.text(session), .timestamp(since?.microseconds)])
@@ -121,7 +121,7 @@ struct MotorsportRoutes: Sendable {
         let session = try IDParameter.path("session_id", context)
         let r = try await pool.query(
             """
-            SELECT \(Self.stintColumns.selectList) FROM \(tables.stints)
+            SELECT \(Self.stintColumns.selectList) FROM \(placement[SessionTables.stints])
             WHERE session_id = $1 ORDER BY driver_number, stint_number
             """, [.text(session)])
         guard r.rowCount > 0 else { throw Self.unknownSession(session) }
@@ -132,7 +132,7 @@ struct MotorsportRoutes: Sendable {
         let session = try IDParameter.path("session_id", context)
         let r = try await pool.query(
             """
-            SELECT \(Self.leaderboardColumns.selectList) FROM \(tables.sessionLeaderboard)
+            SELECT \(Self.leaderboardColumns.selectList) FROM \(placement[SessionTables.sessionLeaderboard])
             WHERE session_id = $1 ORDER BY position NULLS LAST, driver_number
             """, [.text(session)])
         guard r.rowCount > 0 else { throw Self.unknownSession(session) }
@@ -140,10 +140,10 @@ struct MotorsportRoutes: Sendable {
         let best = try await pool.query(
             """
             SELECT s.sector, s.seconds, min(l.driver_number)
-            FROM (SELECT 1 AS sector, min(best_sector_1) AS seconds FROM \(tables.sessionLeaderboard) WHERE session_id = $1
-                  UNION ALL SELECT 2, min(best_sector_2) FROM \(tables.sessionLeaderboard) WHERE session_id = $1
-                  UNION ALL SELECT 3, min(best_sector_3) FROM \(tables.sessionLeaderboard) WHERE session_id = $1) s
-            LEFT JOIN \(tables.sessionLeaderboard) l ON l.session_id = $1 AND s.seconds IS NOT NULL
+            FROM (SELECT 1 AS sector, min(best_sector_1) AS seconds FROM \(placement[SessionTables.sessionLeaderboard]) WHERE session_id = $1
+                  UNION ALL SELECT 2, min(best_sector_2) FROM \(placement[SessionTables.sessionLeaderboard]) WHERE session_id = $1
+                  UNION ALL SELECT 3, min(best_sector_3) FROM \(placement[SessionTables.sessionLeaderboard]) WHERE session_id = $1) s
+            LEFT JOIN \(placement[SessionTables.sessionLeaderboard]) l ON l.session_id = $1 AND s.seconds IS NOT NULL
               AND s.seconds = CASE s.sector WHEN 1 THEN l.best_sector_1 WHEN 2 THEN l.best_sector_2 ELSE l.best_sector_3 END
             GROUP BY s.sector, s.seconds ORDER BY s.sector
             """, [.text(session)])
@@ -159,7 +159,7 @@ struct MotorsportRoutes: Sendable {
         let driver = try Self.driverNumber(context)
         let r = try await pool.query(
             """
-            SELECT \(Self.lapColumns.selectList) FROM \(tables.lapTimes)
+            SELECT \(Self.lapColumns.selectList) FROM \(placement[SessionTables.lapTimes])
             WHERE session_id = $1 AND driver_number = $2 ORDER BY lap_number, time
             """, [.text(session), .int(Int64(driver))])
         if r.rowCount == 0 {
@@ -182,7 +182,7 @@ struct MotorsportRoutes: Sendable {
         }
         let r = try await pool.query(
             """
-            SELECT \(Self.fastestColumns.selectList) FROM \(tables.lapTimes)
+            SELECT \(Self.fastestColumns.selectList) FROM \(placement[SessionTables.lapTimes])
             WHERE session_id = $1 AND lap_duration IS NOT NULL ORDER BY lap_duration, time LIMIT $2
             """, [.text(session), .int(Int64(limit))])
         if r.rowCount == 0 {
@@ -201,7 +201,7 @@ struct MotorsportRoutes: Sendable {
 
     /// 404 unless the session has a leaderboard (an empty answer for a known session is just empty).
     func requireSession(_ session: String) async throws {
-        let known = try await pool.query("SELECT 1 FROM \(tables.sessionLeaderboard) WHERE session_id = $1 LIMIT 1", [.text(session)])
+        let known = try await pool.query("SELECT 1 FROM \(placement[SessionTables.sessionLeaderboard]) WHERE session_id = $1 LIMIT 1", [.text(session)])
         if known.rowCount == 0 { throw Self.unknownSession(session) }
     }
 

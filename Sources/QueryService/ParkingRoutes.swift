@@ -6,10 +6,10 @@ import Projections
 /// The parking read endpoints: a facility's occupancy now (with levels and zones) and over time, its
 /// forecast, active alerts, offline sensors and the distribution of parking stays.
 ///
-/// Table names come from `ParkingTables`; request values travel as statement parameters.
+/// Table names come from the projections' declarations under a placement; request values travel as statement parameters.
 struct ParkingRoutes: Sendable {
     let pool: PGPool
-    let tables: ParkingTables
+    let placement: TablePlacement
 
     static let areaColumns = ResultJSON([
         ("scope", .text), ("level", .text), ("zone", .text), ("occupied", .int), ("free", .int), ("unknown", .int),
@@ -40,7 +40,7 @@ struct ParkingRoutes: Sendable {
         let f = try await facilityRow(facility)
         let r = try await pool.query(
             """
-            SELECT \(Self.areaColumns.selectList) FROM \(tables.occupancyCurrent)
+            SELECT \(Self.areaColumns.selectList) FROM \(placement[ParkingTables.occupancyCurrent])
             WHERE facility_id = $1 AND scope <> 'facility' ORDER BY scope, level, zone
             """, [.text(facility)])
         return try Self.areaColumns.listResponse(idName: "facility_id", id: facility, key: "areas", r, bytesPerRow: 160) { json in
@@ -57,7 +57,7 @@ struct ParkingRoutes: Sendable {
     /// The facility's summary row; 404 when the facility is unknown.
     func facilityRow(_ facility: String) async throws -> PGResult {
         let r = try await pool.query(
-            "SELECT \(Self.facilityColumns.selectList) FROM \(tables.facilities) WHERE facility_id = $1", [.text(facility)])
+            "SELECT \(Self.facilityColumns.selectList) FROM \(placement[ParkingTables.facilities]) WHERE facility_id = $1", [.text(facility)])
         guard r.rowCount > 0 else { throw QueryError.notFound("unknown facility '\(facility)'", field: "facility_id") }
         return r
     }
@@ -77,7 +77,7 @@ struct ParkingRoutes: Sendable {
         _ = try await facilityRow(facility)
         let area: [PGValue] = [.text(facility), .text(scope.rawValue), .text(level), .text(zone ?? "")]
         let known = try await pool.query(
-            "SELECT 1 FROM \(tables.occupancyCurrent) WHERE facility_id = $1 AND scope = $2 AND level = $3 AND zone = $4", area)
+            "SELECT 1 FROM \(placement[ParkingTables.occupancyCurrent]) WHERE facility_id = $1 AND scope = $2 AND level = $3 AND zone = $4", area)
         guard known.rowCount > 0 else {
             throw QueryError.notFound(
                 "facility '\(facility)' has no \(scope.rawValue) '\([level, zone ?? ""].filter { !$0.isEmpty }.joined(separator: "/"))'",
@@ -90,13 +90,13 @@ struct ParkingRoutes: Sendable {
                    (array_agg(occupied ORDER BY time DESC))[1], (array_agg(free ORDER BY time DESC))[1],
                    (array_agg(unknown ORDER BY time DESC))[1], (array_agg(capacity ORDER BY time DESC))[1],
                    min(occupied), max(occupied)
-            FROM \(tables.occupancyHistory)
+            FROM \(placement[ParkingTables.occupancyHistory])
             WHERE facility_id = $1 AND scope = $2 AND level = $3 AND zone = $4 AND time >= $5 AND time < $6
             GROUP BY bucket ORDER BY bucket
             """, area + [.timestamp(range.from.microseconds), .timestamp(range.to.microseconds), .int(width)])
         let before = try await pool.query(
             """
-            SELECT occupied, free, unknown, capacity FROM \(tables.occupancyHistory)
+            SELECT occupied, free, unknown, capacity FROM \(placement[ParkingTables.occupancyHistory])
             WHERE facility_id = $1 AND scope = $2 AND level = $3 AND zone = $4 AND time < $5 ORDER BY time DESC LIMIT 1
             """, area + [.timestamp(range.from.microseconds)])
         var last: [Int64]? = before.rowCount > 0 ? try (0..<4).map { try before.int(0, $0) ?? 0 } : nil
@@ -146,8 +146,8 @@ struct ParkingRoutes: Sendable {
         // One query: the newest issue's steps, each row carrying its issue time.
         let r = try await pool.query(
             """
-            SELECT target_time AS time, occupied, capacity, issued_at FROM \(tables.forecasts)
-            WHERE facility_id = $1 AND issued_at = (SELECT max(issued_at) FROM \(tables.forecasts) WHERE facility_id = $1)
+            SELECT target_time AS time, occupied, capacity, issued_at FROM \(placement[ParkingTables.forecasts])
+            WHERE facility_id = $1 AND issued_at = (SELECT max(issued_at) FROM \(placement[ParkingTables.forecasts]) WHERE facility_id = $1)
             ORDER BY target_time
             """, [.text(facility)])
         let issuedAt = r.rowCount > 0 ? try r.timestamp(0, 3).map(Timestamp.init(microseconds:)) : nil
@@ -170,7 +170,7 @@ struct ParkingRoutes: Sendable {
         let offline = try await offlineSensorRows(facility)
         let raised = try await pool.query(
             """
-            SELECT event::text FROM \(tables.alerts)
+            SELECT event::text FROM \(placement[ParkingTables.alerts])
             WHERE facility_id = $1 AND ($2::timestamptz IS NULL OR time > $2)
             ORDER BY time DESC, event_id LIMIT \(Self.maxAlerts)
             """, [.text(facility), .timestamp(since?.microseconds)])
@@ -203,7 +203,7 @@ struct ParkingRoutes: Sendable {
     func offlineSensorRows(_ facility: String) async throws -> PGResult {
         try await pool.query(
             """
-            SELECT \(Self.sensorColumns.selectList) FROM \(tables.sensors)
+            SELECT \(Self.sensorColumns.selectList) FROM \(placement[ParkingTables.sensors])
             WHERE facility_id = $1 AND offline_since IS NOT NULL ORDER BY offline_since, sensor_id
             """, [.text(facility)])
     }
@@ -219,12 +219,12 @@ struct ParkingRoutes: Sendable {
             SELECT count(*), avg(duration_seconds)::float8,
                    percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_seconds),
                    percentile_disc(0.9) WITHIN GROUP (ORDER BY duration_seconds)
-            FROM \(tables.stays) WHERE facility_id = $1 AND ended_at >= $2 AND ended_at < $3
+            FROM \(placement[ParkingTables.stays]) WHERE facility_id = $1 AND ended_at >= $2 AND ended_at < $3
             """, bounds)
         let buckets = try await pool.query(
             """
             SELECT width_bucket(duration_seconds, $4::bigint[]) AS b, count(*)
-            FROM \(tables.stays) WHERE facility_id = $1 AND ended_at >= $2 AND ended_at < $3
+            FROM \(placement[ParkingTables.stays]) WHERE facility_id = $1 AND ended_at >= $2 AND ended_at < $3
             GROUP BY b ORDER BY b
             """, bounds + [.intArray(Self.stayEdges)])
         var counts = [Int64](repeating: 0, count: Self.stayEdges.count)

@@ -5,18 +5,18 @@ import Synchronization
 
 /// The read-side SQL over the parks projection tables.
 ///
-/// Table names always come from `ParksTables` (a blue/green rebuild switches them); everything from the
+/// Table names always come from the projections' declarations under a placement (a blue/green rebuild switches it); everything from the
 /// request travels as a statement parameter.
 final class ParksReadStore: Sendable {
     let pool: PGPool
-    let tables: ParksTables
+    let placement: TablePlacement
     /// Whether the database has TimescaleDB, found on first use (nil until then).
     private let timescale: Mutex<Bool?>
 
     /// `timescale` forces the bucketing SQL (tests run the plain-PostgreSQL form on a TimescaleDB server).
-    init(pool: PGPool, tables: ParksTables, timescale: Bool? = nil) {
+    init(pool: PGPool, placement: TablePlacement = .live, timescale: Bool? = nil) {
         self.pool = pool
-        self.tables = tables
+        self.placement = placement
         self.timescale = Mutex(timescale)
     }
 
@@ -37,7 +37,7 @@ final class ParksReadStore: Sendable {
         let r = try await pool.query(
             """
             SELECT attraction_id, attraction_name, status, wait_minutes, observed_at, status_changed_at
-            FROM \(tables.attractionCurrent) WHERE park_id = $1 ORDER BY attraction_id COLLATE "C"
+            FROM \(placement[WaitTimesTables.attractionCurrent]) WHERE park_id = $1 ORDER BY attraction_id COLLATE "C"
             """, [.text(park)])
         return try (0..<r.rowCount).map { i throws(PGError) in
             AttractionWait(
@@ -50,7 +50,7 @@ final class ParksReadStore: Sendable {
     func presence(park: String, attraction: String) async throws -> Presence {
         // NULL: no attraction of the park at all; false: the park exists without this attraction.
         let r = try await pool.query(
-            "SELECT bool_or(attraction_id = $2) FROM \(tables.attractionCurrent) WHERE park_id = $1",
+            "SELECT bool_or(attraction_id = $2) FROM \(placement[WaitTimesTables.attractionCurrent]) WHERE park_id = $1",
             [.text(park), .text(attraction)])
         switch try r.bool(0, 0) {
         case nil: return .unknownPark
@@ -63,8 +63,8 @@ final class ParksReadStore: Sendable {
     func parkExists(_ park: String) async throws -> Bool {
         let r = try await pool.query(
             """
-            SELECT EXISTS (SELECT 1 FROM \(tables.attractionCurrent) WHERE park_id = $1)
-                OR EXISTS (SELECT 1 FROM \(tables.parkCrowdCurrent) WHERE park_id = $1)
+            SELECT EXISTS (SELECT 1 FROM \(placement[WaitTimesTables.attractionCurrent]) WHERE park_id = $1)
+                OR EXISTS (SELECT 1 FROM \(placement[CrowdTables.parkCrowdCurrent]) WHERE park_id = $1)
             """, [.text(park)])
         return try r.bool(0, 0) ?? false
     }
@@ -90,7 +90,7 @@ final class ParksReadStore: Sendable {
                    max(wait_minutes) FILTER (WHERE status = $6),
                    count(*),
                    count(*) FILTER (WHERE status = $6)
-            FROM \(tables.waitTimes)
+            FROM \(placement[WaitTimesTables.waitTimes])
             WHERE park_id = $2 AND attraction_id = $3 AND time >= $4 AND time < $5
             GROUP BY 1 ORDER BY 1
             """,
@@ -111,7 +111,7 @@ final class ParksReadStore: Sendable {
         let r = try await pool.query(
             """
             SELECT attraction_id, day_of_week, hour, samples, p50_minutes, p90_minutes
-            FROM \(tables.attractionBaselines)
+            FROM \(placement[WaitTimesTables.attractionBaselines])
             WHERE park_id = $1 AND ($2::text IS NULL OR attraction_id = $2::text)
             ORDER BY attraction_id COLLATE "C", day_of_week, hour
             """, [.text(park), .text(attraction)])
@@ -126,7 +126,7 @@ final class ParksReadStore: Sendable {
 
     func crowdNow(park: String) async throws -> ParkCrowd? {
         let r = try await pool.query(
-            "SELECT level, ratio, level_since, updated_at FROM \(tables.parkCrowdCurrent) WHERE park_id = $1",
+            "SELECT level, ratio, level_since, updated_at FROM \(placement[CrowdTables.parkCrowdCurrent]) WHERE park_id = $1",
             [.text(park)])
         guard r.rowCount > 0 else { return nil }
         return ParkCrowd(
@@ -139,7 +139,7 @@ final class ParksReadStore: Sendable {
         let r = try await pool.query(
             """
             SELECT time, level, ratio, mean_wait_minutes, baseline_mean_minutes, open_attractions
-            FROM \(tables.crowdLevels)
+            FROM \(placement[CrowdTables.crowdLevels])
             WHERE park_id = $1 AND time >= $2 AND time < $3
             ORDER BY time LIMIT $4
             """,

@@ -19,12 +19,12 @@ public struct QueryService: Sendable {
     let parking: ParkingRoutes
 
     public init(
-        pool: PGPool, tables: ParksTables = ParksTables(), motorsportTables: MotorsportTables = MotorsportTables(),
-        parkingTables: ParkingTables = ParkingTables(), readiness: @escaping ReadinessCheck, metrics: @escaping MetricsExporter
+        pool: PGPool, placement: TablePlacement = .live, readiness: @escaping ReadinessCheck,
+        metrics: @escaping MetricsExporter
     ) {
         self.init(
-            store: ParksReadStore(pool: pool, tables: tables), motorsport: MotorsportRoutes(pool: pool, tables: motorsportTables),
-            parking: ParkingRoutes(pool: pool, tables: parkingTables), readiness: readiness, metrics: metrics)
+            store: ParksReadStore(pool: pool, placement: placement), motorsport: MotorsportRoutes(pool: pool, placement: placement),
+            parking: ParkingRoutes(pool: pool, placement: placement), readiness: readiness, metrics: metrics)
     }
 
     init(

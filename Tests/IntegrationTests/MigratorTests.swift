@@ -36,9 +36,41 @@ struct MigratorTests {
         ])
     }
 
+    /// The migrations and the declarations must agree; when they do not, migrating says where and how.
+    @Test func tablesThatDoNotMatchTheirDeclarationsAreReported() throws {
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        let s = try ns.session()
+        defer { s.close() }
+        let migrator = Migrator(directory: TestStack.repository + "/projections/migrations", logger: TestStack.logger)
+        try migrator.verify(s, timescale: true)
+        _ = try s.execute("ALTER TABLE wait_times ALTER COLUMN wait_minutes TYPE bigint")
+        _ = try s.execute("ALTER TABLE park_schedules ALTER COLUMN time_zone SET NOT NULL")
+        _ = try s.execute("ALTER TABLE stints DROP COLUMN clean_laps")
+        _ = try s.execute("ALTER TABLE parking_state ADD COLUMN extra text NOT NULL")
+        _ = try s.execute("ALTER TABLE session_leaderboard DROP CONSTRAINT session_leaderboard_pkey")
+        _ = try s.execute("DROP TABLE telemetry_1s")
+        let error = #expect(throws: MigrationError.self) { try migrator.migrate(s) }
+        let reason = error?.reason ?? ""
+        for expected in [
+            "wait_times.wait_minutes: declared integer, the table has bigint",
+            "park_schedules.time_zone: declared nullable, the table's is NOT NULL",
+            "stints.clean_laps: declared, but the table has no such column",
+            "parking_state.extra: NOT NULL without a default, but not declared",
+            "session_leaderboard: declared key (session_id, driver_number), primary key ()",
+            "telemetry_1s: missing",
+        ] {
+            #expect(reason.contains(expected), "\(expected)\nnot in: \(reason)")
+        }
+    }
+
     @Test func templatesResolveTableNamesAndRefuseUnknownOnes() throws {
-        let m = Migrator(directory: "/nonexistent", parks: ParksTables(suffix: "_v2"), logger: TestStack.logger)
+        let m = Migrator(directory: "/nonexistent", placement: TablePlacement(suffix: "_v2"), logger: TestStack.logger)
         #expect(try m.render("SELECT * FROM {{wait_times}} JOIN {{ attraction_current }}", file: "f") == "SELECT * FROM wait_times_v2 JOIN attraction_current_v2")
+        // Every registered projection's tables, and the runtime's (which a placement does not move).
+        #expect(try m.render("{{session_state}} {{parking_state}} {{telemetry_1s}} {{outbox}}", file: "f") == "session_state_v2 parking_state_v2 telemetry_1s_v2 turnstile_outbox")
+        let schema = Migrator(directory: "/nonexistent", placement: TablePlacement(schema: "rebuild"), logger: TestStack.logger)
+        #expect(try schema.render("{{crowd_levels}}", file: "f") == "rebuild.crowd_levels")
         #expect(throws: MigrationError.self) { try m.render("SELECT * FROM {{wait_tims}}", file: "f") }
         #expect(throws: MigrationError.self) { try m.render("SELECT {{wait_times", file: "f") }
     }

@@ -393,8 +393,9 @@ struct QueryServiceTests {
             }
             let rowsToWrite = rows, final = try #require(state)
             try s.transaction { session in
-                try ParkingStore().write(rowsToWrite, session: session)
-                try ParkingStore().writeStates([facility: final], session: session)
+                var tables = TableWriter(session: session, placement: .live)
+                try ParkingStore().write(rowsToWrite, to: &tables)
+                try ParkingStore().writeStates([facility: final], to: &tables)
             }
 
             let (status, now) = try await app.get("/v1/facilities/\(facility)/occupancy")
@@ -486,7 +487,6 @@ struct QueryServiceTests {
 enum QueryServiceStack {
     static var url: String? { TestEnvironment.databaseURL }
     static let logger = Logger(label: "turnstile.query.tests")
-    static let tables = ParksTables()
 
     /// Runs once per process (a static `let` initialises once, thread-safely): concurrent
     /// `CREATE ... IF NOT EXISTS` statements can collide.
@@ -508,9 +508,9 @@ enum QueryServiceStack {
         let park = "qs-test-\(UUID().uuidString.lowercased())"
         let pool = PGPool(url: url, maxConnections: 2, logger: logger)
         let service = QueryService(
-            store: ParksReadStore(pool: pool, tables: tables, timescale: timescale),
-            motorsport: MotorsportRoutes(pool: pool, tables: MotorsportTables()),
-            parking: ParkingRoutes(pool: pool, tables: ParkingTables()), readiness: { [:] }, metrics: { "" })
+            store: ParksReadStore(pool: pool, timescale: timescale),
+            motorsport: MotorsportRoutes(pool: pool, placement: .live),
+            parking: ParkingRoutes(pool: pool, placement: .live), readiness: { [:] }, metrics: { "" })
         let app = buildQueryApplication(service, logger: logger)
         do {
             try await seed(park, pool)
@@ -529,7 +529,6 @@ enum QueryServiceStack {
     }
 
     private static func seed(_ park: String, _ pool: PGPool) async throws {
-        let t = tables
         let current: [(String, String, String, Int64?, Timestamp, Timestamp)] = [
             ("space", #"Space "Mountain""#, "CLOSED", nil, time("10:20:00.5"), time("09:30:00")),
             ("alpha", "Alpha Coaster", "OPERATING", 25, time("10:20:00"), time("08:00:00")),
@@ -537,7 +536,7 @@ enum QueryServiceStack {
         for (id, name, status, wait, observed, changed) in current {
             try await pool.query(
                 """
-                INSERT INTO \(t.attractionCurrent)
+                INSERT INTO \(WaitTimesTables.attractionCurrent.name)
                     (park_id, attraction_id, attraction_name, time_zone, wait_minutes, status, observed_at, status_changed_at)
                 VALUES ($1, $2, $3, 'UTC', $4, $5, $6, $7)
                 """,
@@ -557,7 +556,7 @@ enum QueryServiceStack {
         ]
         for (at, id, status, wait) in waits {
             try await pool.query(
-                "INSERT INTO \(t.waitTimes) (time, park_id, attraction_id, wait_minutes, status) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO \(WaitTimesTables.waitTimes.name) (time, park_id, attraction_id, wait_minutes, status) VALUES ($1, $2, $3, $4, $5)",
                 [.timestamp(time(at).microseconds), .text(park), .text(id), .int(wait), .text(status)])
         }
         let baselines: [(String, Int64, Int64, Int64, Int64?, Int64?)] = [
@@ -566,14 +565,14 @@ enum QueryServiceStack {
         for (id, day, hour, samples, p50, p90) in baselines {
             try await pool.query(
                 """
-                INSERT INTO \(t.attractionBaselines)
+                INSERT INTO \(WaitTimesTables.attractionBaselines.name)
                     (park_id, attraction_id, day_of_week, hour, samples, p50_minutes, p90_minutes, wait_values, wait_counts)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, '{}', '{}')
                 """, [.text(park), .text(id), .int(day), .int(hour), .int(samples), .int(p50), .int(p90)])
         }
         try await pool.query(
             """
-            INSERT INTO \(t.parkCrowdCurrent) (park_id, level, ratio, level_since, updated_at, last_sample_at)
+            INSERT INTO \(CrowdTables.parkCrowdCurrent.name) (park_id, level, ratio, level_since, updated_at, last_sample_at)
             VALUES ($1, 'high', 1.2, $2, $3, $3)
             """, [.text(park), .timestamp(time("09:00:00").microseconds), .timestamp(time("10:20:00").microseconds)])
         let crowd: [(String, String, Double, Double)] = [
@@ -583,7 +582,7 @@ enum QueryServiceStack {
         for (at, level, ratio, mean) in crowd {
             try await pool.query(
                 """
-                INSERT INTO \(t.crowdLevels)
+                INSERT INTO \(CrowdTables.crowdLevels.name)
                     (time, park_id, level, ratio, mean_wait_minutes, baseline_mean_minutes, open_attractions)
                 VALUES ($1, $2, $3, $4, $5, 20, 1)
                 """, [.timestamp(time(at).microseconds), .text(park), .text(level), .double(ratio), .double(mean)])
@@ -591,8 +590,7 @@ enum QueryServiceStack {
     }
 
     private static func remove(_ park: String, _ pool: PGPool) async throws {
-        let t = tables
-        for table in [t.attractionCurrent, t.waitTimes, t.attractionBaselines, t.parkCrowdCurrent, t.crowdLevels] {
+        for table in [WaitTimesTables.attractionCurrent, WaitTimesTables.waitTimes, WaitTimesTables.attractionBaselines, CrowdTables.parkCrowdCurrent, CrowdTables.crowdLevels].map(\.name) {
             try await pool.query("DELETE FROM \(table) WHERE park_id = $1", [.text(park)])
         }
     }

@@ -109,4 +109,32 @@ struct PGInsertRowsTests {
         #expect(throws: PGError.self) { try session.insertRows(into: "narrow", columns: ["n"], rows: &w) }
         #expect(w.rowCount == 1)
     }
+
+    /// A row with more or fewer fields than its columns is the encoder's bug: refused before anything is sent,
+    /// as `.misuse`, never as the server's "bad data" (which the processor would blame on the events).
+    @Test(arguments: [2, 600])
+    func rowsThatDoNotMatchTheirColumnsAreRefusedBeforeSending(count: Int) throws {
+        let session = try TestDatabase.session()
+        try session.execute("CREATE TEMP TABLE pairs (a int4, b int4)")
+        for missing in [true, false] {
+            var w = PGBinaryCopyWriter(columns: 2)
+            for i in 0..<count {
+                w.beginRow()
+                w.int32(Int32(i))
+                if !(missing && i == count / 2) { w.int32(1) }
+                if !missing && i == count - 1 { w.int32(2) }  // one too many in the last row
+            }
+            #expect(!w.isWellFormed)
+            let error = #expect(throws: PGError.self) { try session.insertRows(into: "pairs", columns: ["a", "b"], rows: &w) }
+            #expect(error?.kind == .misuse)
+            #expect(error?.isDataError == false)
+        }
+        #expect(try session.execute("SELECT count(*) FROM pairs").int(0, 0) == 0)
+        var good = PGBinaryCopyWriter(columns: 2)
+        good.beginRow()
+        good.int32(1)
+        good.int32(2)
+        #expect(good.isWellFormed)
+        #expect(try session.insertRows(into: "pairs", columns: ["a", "b"], rows: &good) == 1)
+    }
 }

@@ -5,46 +5,54 @@ import Projections
 /// Reads and writes the tables of `TelemetryProjection`.
 public struct TelemetryStore: ProjectionStore {
     public let projection: TelemetryProjection
-    public let tables: MotorsportTables
+    public let placement: TablePlacement
 
-    public init(projection: TelemetryProjection = TelemetryProjection(), tables: MotorsportTables = MotorsportTables()) {
+    public init(projection: TelemetryProjection = TelemetryProjection(), placement: TablePlacement = .live) {
         self.projection = projection
-        self.tables = tables
+        self.placement = placement
     }
 
-    /// The repeat filter restarts from the newest stored samples of each car.
+    /// The repeat filter restarts from the newest stored samples of each car: one statement for every car of
+    /// the batch (each car's newest samples through its index).
     public func loadStates(_ keys: [String], session: PGSession) throws -> [String: CarTelemetryState] {
-        var states: [String: CarTelemetryState] = [:]
+        var sessions: [String?] = [], drivers: [Int64] = []
         for key in keys {
-            guard let slash = key.lastIndex(of: "/"), let driver = Int(key[key.index(after: slash)...]) else { continue }
-            let sessionID = String(key[..<slash])
-            let r = try session.execute(
-                """
-                SELECT (extract(epoch FROM time) * 1000000)::bigint FROM \(tables.telemetry)
-                WHERE session_id = $1 AND driver_number = $2 ORDER BY time DESC LIMIT \(CarTelemetryState.recentTimesKept)
-                """, [.text(sessionID), .int(Int64(driver))])
-            guard r.rowCount > 0 else { continue }
-            var s = CarTelemetryState(sessionID: sessionID, driverNumber: driver)
-            s.recentTimes = try (0..<r.rowCount).compactMap { try r.int($0, 0) }.sorted()
-            states[key] = s
+            guard let slash = key.lastIndex(of: "/"), let driver = Int64(key[key.index(after: slash)...]) else { continue }
+            sessions.append(String(key[..<slash]))
+            drivers.append(driver)
         }
+        guard !sessions.isEmpty else { return [:] }
+        let r = try session.execute(
+            """
+            SELECT k.session_id, k.driver_number, t.us
+            FROM unnest($1::text[], $2::bigint[]) AS k(session_id, driver_number)
+            CROSS JOIN LATERAL (
+                SELECT (extract(epoch FROM time) * 1000000)::bigint AS us FROM \(placement[TelemetryTables.telemetry])
+                WHERE session_id = k.session_id AND driver_number = k.driver_number
+                ORDER BY time DESC LIMIT \(CarTelemetryState.recentTimesKept)) t
+            """, [.textArray(sessions), .intArray(drivers)])
+        var states: [String: CarTelemetryState] = [:]
+        for row in 0..<r.rowCount {
+            guard let sessionID = r.string(row, 0), let driver = try r.int(row, 1), let time = try r.int(row, 2) else { continue }
+            states["\(sessionID)/\(driver)", default: CarTelemetryState(sessionID: sessionID, driverNumber: Int(driver))]
+                .recentTimes.append(time)
+        }
+        for key in states.keys { states[key]!.recentTimes.sort() }
         return states
     }
 
     /// Its state is stored as the rows it writes.
-    public func write(_ batch: FoldedBatch<CarTelemetryState, TelemetryRow>, session: PGSession) throws {
-        try write(batch.rows, session: session)
+    public func write(_ batch: FoldedBatch<CarTelemetryState, TelemetryRow>, to tables: inout TableWriter) throws {
+        try write(batch.rows, to: &tables)
     }
 
-    public func write(_ rows: [TelemetryRow], session: PGSession) throws {
-        var samples = PGBinaryCopyWriter(reservingCapacity: rows.count * 48)
-        var sampleCount = 0
+    public func write(_ rows: [TelemetryRow], to tables: inout TableWriter) throws {
+        var samples = TelemetryTables.telemetry.rows(reservingCapacity: rows.count * 48)
         var seconds: [String: TelemetrySecond] = [:]
         for row in rows {
             switch row {
             case .sample(let time, let s):
-                sampleCount += 1
-                samples.beginRow(columns: 9)
+                samples.beginRow()
                 samples.timestamptz(microsecondsSinceUnixEpoch: time.microseconds)
                 samples.text(s.sessionID)
                 for v in [s.driverNumber, s.speed, s.throttle, s.brake, s.gear, s.rpm, s.drs] { samples.int32(Int32(v)) }
@@ -58,16 +66,10 @@ public struct TelemetryStore: ProjectionStore {
                 }
             }
         }
-        if sampleCount > 0 {
-            try session.insertRows(
-                into: tables.telemetry,
-                columns: ["time", "session_id", "driver_number", "speed", "throttle", "brake", "gear", "rpm", "drs"],
-                rows: &samples)
-        }
-        guard !seconds.isEmpty else { return }
-        var w = PGBinaryCopyWriter(reservingCapacity: seconds.count * 80)
+        try tables.write(&samples, into: TelemetryTables.telemetry)
+        var w = TelemetryTables.telemetry1s.rows(reservingCapacity: seconds.count * 80)
         for p in seconds.values {
-            w.beginRow(columns: 11)
+            w.beginRow()
             w.timestamptz(microsecondsSinceUnixEpoch: p.second.microseconds)
             w.text(p.sessionID)
             for v in [p.driverNumber, p.samples, p.speedMin, p.speedMax] { w.int32(Int32(v)) }
@@ -75,20 +77,7 @@ public struct TelemetryStore: ProjectionStore {
             w.int64(Int64(p.throttleSum))
             for v in [p.brakeSamples, p.gearMax, p.drsOpenSamples] { w.int32(Int32(v)) }
         }
-        // Partials merge: a second split over batches sums up exactly.
-        let t = tables.telemetry1s
-        try session.insertRows(
-            into: t,
-            columns: ["time", "session_id", "driver_number", "samples", "speed_min", "speed_max", "speed_sum",
-                      "throttle_sum", "brake_samples", "gear_max", "drs_open_samples"],
-            rows: &w,
-            suffix: """
-                ON CONFLICT (session_id, driver_number, time) DO UPDATE SET samples = \(t).samples + EXCLUDED.samples,
-                  speed_min = least(\(t).speed_min, EXCLUDED.speed_min), speed_max = greatest(\(t).speed_max, EXCLUDED.speed_max),
-                  speed_sum = \(t).speed_sum + EXCLUDED.speed_sum, throttle_sum = \(t).throttle_sum + EXCLUDED.throttle_sum,
-                  brake_samples = \(t).brake_samples + EXCLUDED.brake_samples,
-                  gear_max = greatest(\(t).gear_max, EXCLUDED.gear_max),
-                  drs_open_samples = \(t).drs_open_samples + EXCLUDED.drs_open_samples
-                """)
+        // Partials merge (the table's declared conflict): a second split over batches sums up exactly.
+        try tables.write(&w, into: TelemetryTables.telemetry1s)
     }
 }

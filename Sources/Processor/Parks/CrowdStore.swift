@@ -5,11 +5,11 @@ import Projections
 /// Reads and writes the tables of `CrowdProjection`.
 public struct CrowdStore: ProjectionStore {
     public let projection: CrowdProjection
-    public let tables: ParksTables
+    public let placement: TablePlacement
 
-    public init(projection: CrowdProjection = CrowdProjection(), tables: ParksTables = ParksTables()) {
+    public init(projection: CrowdProjection = CrowdProjection(), placement: TablePlacement = .live) {
         self.projection = projection
-        self.tables = tables
+        self.placement = placement
     }
 
     public func loadStates(_ keys: [String], session: PGSession) throws -> [String: ParkCrowdState] {
@@ -17,7 +17,7 @@ public struct CrowdStore: ProjectionStore {
         let r = try session.execute(
             """
             SELECT park_id, level, ratio, level_since, updated_at, last_sample_at, attractions::text
-            FROM \(tables.parkCrowdCurrent) WHERE park_id = ANY($1::text[])
+            FROM \(placement[CrowdTables.parkCrowdCurrent]) WHERE park_id = ANY($1::text[])
             """, [.textArray(keys)])
         var states: [String: ParkCrowdState] = [:]
         for row in 0..<r.rowCount {
@@ -59,20 +59,19 @@ public struct CrowdStore: ProjectionStore {
     }
 
     /// Its state is stored as the rows it writes.
-    public func write(_ batch: FoldedBatch<ParkCrowdState, CrowdRow>, session: PGSession) throws {
-        try write(batch.rows, session: session)
+    public func write(_ batch: FoldedBatch<ParkCrowdState, CrowdRow>, to tables: inout TableWriter) throws {
+        try write(batch.rows, to: &tables)
     }
 
-    public func write(_ rows: [CrowdRow], session: PGSession) throws {
-        var samples = PGBinaryCopyWriter(reservingCapacity: rows.count * 80)
-        var sampleCount = 0
+    public func write(_ rows: [CrowdRow], to tables: inout TableWriter) throws {
+        var samples = CrowdTables.crowdLevels.rows(reservingCapacity: rows.count * 80)
+        // Current-state tables take the last row of each key in the batch.
         var current: [String: ParkCrowdState] = [:]
         var schedules: [String: ParkScheduleUpdated] = [:]
         for row in rows {
             switch row {
             case .sample(let s):
-                sampleCount += 1
-                samples.beginRow(columns: 7)
+                samples.beginRow()
                 samples.timestamptz(microsecondsSinceUnixEpoch: s.time.microseconds)
                 samples.text(s.parkID)
                 samples.text(s.level.rawValue)
@@ -86,37 +85,35 @@ public struct CrowdStore: ProjectionStore {
                 schedules["\(s.parkID)/\(s.date)"] = s
             }
         }
-        if sampleCount > 0 {
-            try session.insertRows(
-                into: tables.crowdLevels,
-                columns: ["time", "park_id", "level", "ratio", "mean_wait_minutes", "baseline_mean_minutes",
-                          "open_attractions"],
-                rows: &samples)
-        }
+        try tables.write(&samples, into: CrowdTables.crowdLevels)
+
+        var w = CrowdTables.parkCrowdCurrent.rows(reservingCapacity: current.count * 256)
+        func time(_ t: Timestamp?) { if let t { w.timestamptz(microsecondsSinceUnixEpoch: t.microseconds) } else { w.null() } }
         for s in current.values {
-            _ = try session.execute(
-                """
-                INSERT INTO \(tables.parkCrowdCurrent) (park_id, level, ratio, level_since, updated_at, last_sample_at, attractions)
-                VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
-                ON CONFLICT (park_id) DO UPDATE SET level = EXCLUDED.level, ratio = EXCLUDED.ratio,
-                  level_since = EXCLUDED.level_since, updated_at = EXCLUDED.updated_at,
-                  last_sample_at = EXCLUDED.last_sample_at, attractions = EXCLUDED.attractions
-                """,
-                [
-                    .text(s.parkID), .text(s.level?.rawValue), .double(s.ratio), .timestamp(s.levelSince?.microseconds),
-                    .timestamp(s.updatedAt?.microseconds), .timestamp(s.lastSampleAt?.microseconds),
-                    .json(Self.attractionsJSON(s)),
-                ])
+            w.beginRow()
+            w.text(s.parkID)
+            if let v = s.level { w.text(v.rawValue) } else { w.null() }
+            if let v = s.ratio { w.float8(v) } else { w.null() }
+            time(s.levelSince)
+            time(s.updatedAt)
+            time(s.lastSampleAt)
+            w.jsonb(Self.attractionsJSON(s))
         }
+        try tables.write(&w, into: CrowdTables.parkCrowdCurrent)
+
+        var d = CrowdTables.parkSchedules.rows(reservingCapacity: schedules.count * 80)
         for s in schedules.values {
-            _ = try session.execute(
-                """
-                INSERT INTO \(tables.parkSchedules) (park_id, date, opens_at, closes_at, time_zone)
-                VALUES ($1, $2::date, $3, $4, $5)
-                ON CONFLICT (park_id, date) DO UPDATE SET opens_at = EXCLUDED.opens_at,
-                  closes_at = EXCLUDED.closes_at, time_zone = EXCLUDED.time_zone
-                """,
-                [.text(s.parkID), .text(s.date), .timestamp(s.opensAt.microseconds), .timestamp(s.closesAt.microseconds), .text(s.timeZone)])
+            d.beginRow()
+            d.text(s.parkID)
+            // Validated as a calendar date when decoded: anything else here is a bug, not data.
+            guard let day = Timestamp(iso8601: s.date) else {
+                throw PGError(kind: .misuse, message: "park schedule date '\(s.date)' passed validation but is not a date")
+            }
+            d.date(daysSinceUnixEpoch: Int32(Timestamp.floorDivision(day.microseconds, 86_400_000_000)))
+            d.timestamptz(microsecondsSinceUnixEpoch: s.opensAt.microseconds)
+            d.timestamptz(microsecondsSinceUnixEpoch: s.closesAt.microseconds)
+            if let z = s.timeZone { d.text(z) } else { d.null() }
         }
+        try tables.write(&d, into: CrowdTables.parkSchedules)
     }
 }

@@ -5,11 +5,11 @@ import Projections
 /// Reads and writes the tables of `WaitTimesProjection`.
 public struct WaitTimesStore: ProjectionStore {
     public let projection: WaitTimesProjection
-    public let tables: ParksTables
+    public let placement: TablePlacement
 
-    public init(projection: WaitTimesProjection = WaitTimesProjection(), tables: ParksTables = ParksTables()) {
+    public init(projection: WaitTimesProjection = WaitTimesProjection(), placement: TablePlacement = .live) {
         self.projection = projection
-        self.tables = tables
+        self.placement = placement
     }
 
     public func loadStates(_ keys: [String], session: PGSession) throws -> [String: AttractionState] {
@@ -25,7 +25,7 @@ public struct WaitTimesStore: ProjectionStore {
             """
             SELECT c.park_id, c.attraction_id, attraction_name, time_zone, wait_minutes, status, observed_at,
                    status_changed_at, recent_times::text, published_baseline_p50
-            FROM \(tables.attractionCurrent) c
+            FROM \(placement[WaitTimesTables.attractionCurrent]) c
             JOIN unnest($1::text[], $2::text[]) AS k(park_id, attraction_id) USING (park_id, attraction_id)
             """, [.textArray(parks), .textArray(attractions)])
         for row in 0..<current.rowCount {
@@ -44,7 +44,7 @@ public struct WaitTimesStore: ProjectionStore {
         let baselines = try session.execute(
             """
             SELECT b.park_id, b.attraction_id, day_of_week, hour, wait_values::text, wait_counts::text
-            FROM \(tables.attractionBaselines) b
+            FROM \(placement[WaitTimesTables.attractionBaselines]) b
             JOIN unnest($1::text[], $2::text[]) AS k(park_id, attraction_id) USING (park_id, attraction_id)
             """, [.textArray(parks), .textArray(attractions)])
         for row in 0..<baselines.rowCount {
@@ -62,17 +62,15 @@ public struct WaitTimesStore: ProjectionStore {
 
     /// Appends the batch's observations, then upserts the current state of every attraction it touched and
     /// each baseline it changed, as the batch left them.
-    public func write(_ batch: FoldedBatch<AttractionState, WaitTimesRow>, session: PGSession) throws {
-        var observations = PGBinaryCopyWriter(reservingCapacity: batch.rows.count * 64)
-        var observationCount = 0
+    public func write(_ batch: FoldedBatch<AttractionState, WaitTimesRow>, to tables: inout TableWriter) throws {
+        var observations = WaitTimesTables.waitTimes.rows(reservingCapacity: batch.rows.count * 64)
         // Each changed baseline once, with the histogram the batch left.
         var baselines: [(state: AttractionState, slot: BaselineSlot)] = []
         var seen: Set<BaselineSlot> = []
         for row in batch.rows {
             switch row {
             case .observation(let o):
-                observationCount += 1
-                observations.beginRow(columns: 5)
+                observations.beginRow()
                 observations.timestamptz(microsecondsSinceUnixEpoch: o.time.microseconds)
                 observations.text(o.parkID)
                 observations.text(o.attractionID)
@@ -85,20 +83,15 @@ public struct WaitTimesStore: ProjectionStore {
                 baselines.append((state, slot))
             }
         }
-        if observationCount > 0 {
-            try session.insertRows(
-                into: tables.waitTimes, columns: ["time", "park_id", "attraction_id", "wait_minutes", "status"],
-                rows: &observations)
-        }
-        try writeCurrent(batch.touched.values, session: session)
-        try writeBaselines(baselines, session: session)
+        try tables.write(&observations, into: WaitTimesTables.waitTimes)
+        try writeCurrent(batch.touched.values, to: &tables)
+        try writeBaselines(baselines, to: &tables)
     }
 
-    private func writeCurrent(_ states: Dictionary<String, AttractionState>.Values, session: PGSession) throws {
-        guard !states.isEmpty else { return }
-        var w = PGBinaryCopyWriter(reservingCapacity: states.count * 200)
+    private func writeCurrent(_ states: Dictionary<String, AttractionState>.Values, to tables: inout TableWriter) throws {
+        var w = WaitTimesTables.attractionCurrent.rows(reservingCapacity: states.count * 200)
         for s in states {
-            w.beginRow(columns: 10)
+            w.beginRow()
             w.text(s.parkID)
             w.text(s.attractionID)
             if let v = s.attractionName { w.text(v) } else { w.null() }
@@ -110,19 +103,14 @@ public struct WaitTimesStore: ProjectionStore {
             w.int64Array(s.recentTimes)
             if let v = s.publishedBaselineP50 { w.int32(Int32(v)) } else { w.null() }
         }
-        try session.upsertRows(
-            into: tables.attractionCurrent,
-            columns: ["park_id", "attraction_id", "attraction_name", "time_zone", "wait_minutes", "status", "observed_at",
-                      "status_changed_at", "recent_times", "published_baseline_p50"],
-            key: ["park_id", "attraction_id"], rows: &w)
+        try tables.write(&w, into: WaitTimesTables.attractionCurrent)
     }
 
-    private func writeBaselines(_ changed: [(state: AttractionState, slot: BaselineSlot)], session: PGSession) throws {
-        guard !changed.isEmpty else { return }
-        var w = PGBinaryCopyWriter(reservingCapacity: changed.count * 160)
+    private func writeBaselines(_ changed: [(state: AttractionState, slot: BaselineSlot)], to tables: inout TableWriter) throws {
+        var w = WaitTimesTables.attractionBaselines.rows(reservingCapacity: changed.count * 160)
         for (state, slot) in changed {
             let histogram = state.baselines[slot.index] ?? WaitHistogram()
-            w.beginRow(columns: 9)
+            w.beginRow()
             w.text(slot.parkID)
             w.text(slot.attractionID)
             w.int16(Int16(slot.dayOfWeek))
@@ -133,10 +121,6 @@ public struct WaitTimesStore: ProjectionStore {
             w.int32Array(histogram.values)
             w.int32Array(histogram.counts)
         }
-        try session.upsertRows(
-            into: tables.attractionBaselines,
-            columns: ["park_id", "attraction_id", "day_of_week", "hour", "samples", "p50_minutes", "p90_minutes",
-                      "wait_values", "wait_counts"],
-            key: ["park_id", "attraction_id", "day_of_week", "hour"], rows: &w)
+        try tables.write(&w, into: WaitTimesTables.attractionBaselines)
     }
 }

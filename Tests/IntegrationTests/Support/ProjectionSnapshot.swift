@@ -12,25 +12,25 @@ struct ProjectionSnapshot {
     /// Crowd history rows per park, in time order: (level, ratio).
     var crowdHistory: [String: [String]] = [:]
 
-    init(_ s: PGSession, tables: ParksTables = ParksTables()) throws {
-        observations = Int(try s.execute("SELECT count(*) FROM \(tables.waitTimes)").int(0, 0) ?? -1)
+    init(_ s: PGSession, placement: TablePlacement = .live) throws {
+        observations = Int(try s.execute("SELECT count(*) FROM \(placement[WaitTimesTables.waitTimes])").int(0, 0) ?? -1)
         let c = try s.execute(
-            "SELECT park_id, attraction_id, status, wait_minutes, observed_at, status_changed_at FROM \(tables.attractionCurrent)")
+            "SELECT park_id, attraction_id, status, wait_minutes, observed_at, status_changed_at FROM \(placement[WaitTimesTables.attractionCurrent])")
         for r in 0..<c.rowCount {
             current["\(c.string(r, 0)!)/\(c.string(r, 1)!)"] = .init(
                 status: c.string(r, 2) ?? "?", wait: try c.int(r, 3).map { Int($0) }, observedAt: try c.timestamp(r, 4) ?? -1,
                 statusChangedAt: try c.timestamp(r, 5) ?? -1)
         }
         let b = try s.execute(
-            "SELECT park_id, attraction_id, day_of_week, hour, samples, p50_minutes, p90_minutes FROM \(tables.attractionBaselines)")
+            "SELECT park_id, attraction_id, day_of_week, hour, samples, p50_minutes, p90_minutes FROM \(placement[WaitTimesTables.attractionBaselines])")
         for r in 0..<b.rowCount {
             baselines["\(b.string(r, 0)!)/\(b.string(r, 1)!)/\(try b.int(r, 2)!)/\(try b.int(r, 3)!)"] = .init(
                 samples: Int(try b.int(r, 4) ?? -1), p50: Int(try b.int(r, 5) ?? -1), p90: Int(try b.int(r, 6) ?? -1))
         }
-        schedules = Int(try s.execute("SELECT count(*) FROM \(tables.parkSchedules)").int(0, 0) ?? -1)
-        let k = try s.execute("SELECT park_id, level, ratio FROM \(tables.parkCrowdCurrent)")
+        schedules = Int(try s.execute("SELECT count(*) FROM \(placement[CrowdTables.parkSchedules])").int(0, 0) ?? -1)
+        let k = try s.execute("SELECT park_id, level, ratio FROM \(placement[CrowdTables.parkCrowdCurrent])")
         for r in 0..<k.rowCount { crowd[k.string(r, 0)!] = (k.string(r, 1), try k.double(r, 2)) }
-        let h = try s.execute("SELECT park_id, level FROM \(tables.crowdLevels) ORDER BY park_id, time")
+        let h = try s.execute("SELECT park_id, level FROM \(placement[CrowdTables.crowdLevels]) ORDER BY park_id, time")
         for r in 0..<h.rowCount { crowdHistory[h.string(r, 0)!, default: []].append(h.string(r, 1)!) }
     }
 

@@ -1,0 +1,8 @@
+import Projections
+
+extension ProjectionDefinition {
+    public static let motorsportSession = ProjectionDefinition(
+        summary: "a session's laps, live leaderboard, stints with tyre degradation, and race events",
+        derivedTopics: [.motorsportRaceEvents], deadLetterTopic: .motorsportDeadLetters, tables: SessionTables.all,
+        store: { topics, placement in SessionStore(projection: SessionProjection(topics: topics), placement: placement) })
+}

@@ -1,0 +1,8 @@
+import Projections
+
+extension ProjectionDefinition {
+    public static let motorsportTelemetry = ProjectionDefinition(
+        summary: "car telemetry and its 1-second rollup",
+        derivedTopics: [], deadLetterTopic: .motorsportDeadLetters, tables: TelemetryTables.all,
+        store: { topics, placement in TelemetryStore(projection: TelemetryProjection(topics: topics), placement: placement) })
+}

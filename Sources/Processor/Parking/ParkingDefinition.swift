@@ -1,0 +1,8 @@
+import Projections
+
+extension ProjectionDefinition {
+    public static let parkingOccupancy = ProjectionDefinition(
+        summary: "parking occupancy now and over time, sensor states, stays, forecasts and alerts",
+        derivedTopics: [.parkingAlerts, .parkingForecasts], deadLetterTopic: .parkingDeadLetters, tables: ParkingTables.all,
+        store: { topics, placement in ParkingStore(projection: ParkingProjection(topics: topics), placement: placement) })
+}

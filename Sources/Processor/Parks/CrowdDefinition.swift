@@ -1,0 +1,8 @@
+import Projections
+
+extension ProjectionDefinition {
+    public static let parksCrowd = ProjectionDefinition(
+        summary: "each park's crowd level from its attractions' waits against their baselines, and its opening hours",
+        derivedTopics: [.parksCrowdLevels], deadLetterTopic: .parksDeadLetters, tables: CrowdTables.all,
+        store: { topics, placement in CrowdStore(projection: CrowdProjection(topics: topics), placement: placement) })
+}

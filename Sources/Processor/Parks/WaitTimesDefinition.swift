@@ -1,0 +1,8 @@
+import Projections
+
+extension ProjectionDefinition {
+    public static let parksWaitTimes = ProjectionDefinition(
+        summary: "each attraction's wait history, current state and hour-of-week baselines",
+        derivedTopics: [.parksAttractionUpdates], deadLetterTopic: .parksDeadLetters, tables: WaitTimesTables.all,
+        store: { topics, placement in WaitTimesStore(projection: WaitTimesProjection(topics: topics), placement: placement) })
+}

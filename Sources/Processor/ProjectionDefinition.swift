@@ -1,0 +1,62 @@
+import Events
+import Logging
+import Projections
+
+/// One projection, declared once: its name, what it reads and writes (topics, tables), and how to run it.
+/// Everything that works on "every projection" (the CLI, the migrator's checks, benchmarks, tests, and the
+/// rebuilds to come) reads it from here, so adding a projection changes no signature elsewhere.
+///
+/// The fold (`Projection`) stays pure, and the store holds its I/O; the definition ties them to their tables
+/// and topics, and makes a worker for any deployment (topic prefix) and placement (where its tables live).
+public struct ProjectionDefinition: Sendable {
+    /// Stable name: the consumer group, the offsets' owner.
+    public let name: String
+    /// One line for `--help` and listings.
+    public let summary: String
+    /// The topics it folds.
+    public let inputTopics: [Topic]
+    /// The topics its derived events go to.
+    public let derivedTopics: [Topic]
+    /// Where its undecodable or refused records go.
+    public let deadLetterTopic: Topic
+    /// Its tables, every one it writes.
+    public let tables: [TableDefinition]
+    private let makeWorker: @Sendable (_ topics: TopicNames, _ placement: TablePlacement, _ settings: ProcessorSettings,
+                                       _ runtime: RuntimeTables, _ logger: Logger) -> any BlockingRunner
+
+    /// - Parameter store: the projection's store for a deployment's topic names and a table placement.
+    public init<Store: ProjectionStore>(
+        summary: String, derivedTopics: [Topic], deadLetterTopic: Topic, tables: [TableDefinition],
+        store: @escaping @Sendable (TopicNames, TablePlacement) -> Store
+    ) {
+        let standard = store(.standard, .live).projection
+        self.name = standard.name
+        self.summary = summary
+        // Read from the fold itself, so the two can never disagree.
+        self.inputTopics = standard.inputTopics.map { name in
+            guard let topic = TopicNames.standard.topic(named: name) else {
+                preconditionFailure("projection \(standard.name) reads '\(name)', which is not in the topic catalog")
+            }
+            return topic
+        }
+        self.derivedTopics = derivedTopics
+        self.deadLetterTopic = deadLetterTopic
+        self.tables = tables
+        self.makeWorker = { topics, placement, settings, runtime, logger in
+            var settings = settings
+            settings.deadLetterTopic = topics[deadLetterTopic]
+            return ProjectionWorker(store: store(topics, placement), settings: settings, tables: runtime, logger: logger)
+        }
+    }
+
+    /// A worker folding this projection for the deployment `topics` into the tables at `placement`.
+    public func worker(
+        topics: TopicNames, placement: TablePlacement = .live, settings: ProcessorSettings,
+        runtime: RuntimeTables = RuntimeTables(), logger: Logger
+    ) -> any BlockingRunner {
+        makeWorker(topics, placement, settings, runtime, logger)
+    }
+
+    /// The table of this projection with the logical name `name`.
+    public func table(_ name: String) -> TableDefinition? { tables.first { $0.name == name } }
+}

@@ -1,0 +1,41 @@
+import Events
+import Processor
+import Projections
+import Testing
+
+/// The registry is the one list of projections: what every other part discovers them from.
+@Suite struct ProjectionRegistryTests {
+    @Test func namesAndTablesAreUnique() {
+        let names = ProjectionRegistry.names
+        #expect(Set(names).count == names.count)
+        #expect(names == ["parks_wait_times", "parks_crowd", "motorsport_session", "motorsport_telemetry", "parking_occupancy"])
+        let tables = ProjectionRegistry.tables.map(\.name)
+        #expect(Set(tables).count == tables.count, "two projections declare the same table")
+        // Nor may a projection table take a runtime table's name.
+        #expect(Set(tables).isDisjoint(with: RuntimeTables().placeholders.values))
+    }
+
+    @Test func everyProjectionDeclaresWhatItReadsAndWrites() throws {
+        for p in ProjectionRegistry.all {
+            #expect(!p.inputTopics.isEmpty, "\(p.name)")
+            #expect(!p.tables.isEmpty, "\(p.name)")
+            #expect(!p.summary.isEmpty, "\(p.name)")
+            #expect(p.deadLetterTopic.baseName.hasSuffix(".dead-letters"), "\(p.name)")
+            // A fold never reads what it writes: that would loop.
+            #expect(Set(p.inputTopics).isDisjoint(with: p.derivedTopics), "\(p.name)")
+            // Its state must be somewhere: in at least one table that mirrors it.
+            #expect(p.tables.contains { $0.mirrorsState }, "\(p.name) mirrors its fold state in no table")
+            #expect(try ProjectionRegistry.named(p.name).name == p.name)
+        }
+        #expect(throws: UnknownProjection.self) { try ProjectionRegistry.named("nope") }
+    }
+
+    @Test func workersAreMadeForADeploymentAndPlacement() throws {
+        let settings = ProcessorSettings(databaseURL: "postgres://unused", kafka: .init(brokers: "127.0.0.1:1"), deadLetterTopic: "unused")
+        let workers = try ProjectionRegistry.workers([], settings: settings, topics: TopicNames(prefix: "x."), logger: .init(label: "t"))
+        #expect(workers.map(\.healthName) == ProjectionRegistry.names)
+        #expect(throws: UnknownProjection.self) {
+            _ = try ProjectionRegistry.workers(["parks_crowd", "nope"], settings: settings, logger: .init(label: "t"))
+        }
+    }
+}
