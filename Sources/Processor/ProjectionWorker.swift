@@ -26,6 +26,9 @@ import Synchronization
 /// once as ever. Transient errors (connection, serialization, deadlock) are retried, never dead-lettered.
 /// Anything else is thrown to the `ProcessorService`, which reports it and restarts the worker.
 ///
+/// Its decisions (positions, cache, linger, idle, what a failure calls for, isolation bookkeeping) are a
+/// `WorkerStateMachine`, tested without I/O; this class executes them against Kafka and PostgreSQL.
+///
 /// Runs on its own thread: `run()` blocks. Rebalance callbacks arrive inside `poll`, on the same thread.
 // @unchecked Sendable: every mutable property is touched only by the thread running `run()` (rebalance
 // callbacks are invoked by librdkafka inside `poll` on that thread); `stopRequested` is atomic.
@@ -44,23 +47,10 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     private var session: PGSession?
     private var consumer: KafkaConsumer?
     private var committer: BatchCommitter?
-    /// Next offset per assigned partition after the last batch handed to the committer; nil value = no row
-    /// yet (start of topic). Equal to PostgreSQL's once the committer has drained.
-    private var positions: [KafkaTopicPartition: Int64?] = [:]
-    /// Fold state of recently seen keys, as of the last batch handed to the committer.
-    private var cache: [String: State] = [:]
-    /// A commit failure reported inside a rebalance callback, handled once the callback has returned (seeking
-    /// is not allowed inside it).
-    private var deferredFailure: (any Error)?
-    /// Per partition, the end (exclusive) of a batch the database refused for its data: records below it are
-    /// folded in isolation (`isolate`) until the partition's position has passed it.
-    private var suspects: [KafkaTopicPartition: Int64] = [:]
-    /// Transient failures in a row (reset by a batch that commits), for the retry's backoff and its limit.
-    private var transientFailures = 0
+    private var machine: WorkerStateMachine<State>
     /// Batches committed since the worker was made: the supervisor tells a worker that fails again and again
     /// at the same offset from one that fails now and then (`RestartPolicy`).
     private let committedBatches = ProgressCounter()
-    private var lastRecordAt = ContinuousClock.now
 
     private let consumedCounters = CounterCache(label: "turnstile_events_consumed_total")
     private let deadLetterCounters = CounterCache(label: "turnstile_dead_letters_total")
@@ -84,6 +74,11 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         self.batchSize = Recorder(label: "turnstile_batch_size", dimensions: dims, aggregate: true)
         self.commitTimer = Metrics.Timer(label: "turnstile_commit_seconds", dimensions: dims)
         self.visibleLatency = Metrics.Timer(label: "turnstile_ingest_to_visible_seconds", dimensions: dims)
+        self.machine = WorkerStateMachine(
+            configuration: .init(
+                lingerMs: settings.batchLingerMs ?? store.projection.batchLingerMs, maxBatch: settings.maxBatch,
+                pollTimeoutMs: settings.pollTimeoutMs, stopWhenIdleMs: settings.stopWhenIdleMs),
+            now: .now)
     }
 
     public var groupID: String { "\(settings.groupPrefix).\(store.projection.name)" }
@@ -98,11 +93,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
 
     public func run() throws {
         // A restart after a failure begins from what PostgreSQL holds, like a new process.
-        positions.removeAll()
-        cache.removeAll()
-        suspects.removeAll()
-        deferredFailure = nil
-        transientFailures = 0
+        machine.started(now: .now)
         logger.info("starting", metadata: ["group": "\(groupID)", "topics": "\(store.projection.inputTopics)"])
         session = try connectWithRetry()
         var config = settings.kafka
@@ -113,7 +104,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         // arrive (Tansu) then adds that to every event's latency. Measured: p50 217 → 89 ms at 5 k/s (10 ms).
         // Latency-bound folds (no batch linger) wait 5 ms: a live leaderboard's race-rate budget is 50 ms,
         // at the price of ~200 empty fetches a second per idle consumer. Folds that linger anyway ask less often.
-        let linger = settings.batchLingerMs ?? store.projection.batchLingerMs
+        let linger = machine.configuration.lingerMs
         if config["fetch.wait.max.ms"] == nil { config["fetch.wait.max.ms"] = linger > 0 ? String(min(100, linger)) : "5" }
         let committer = BatchCommitter { [self] in try connectWithRetry() }
         committer.start(name: "commit-\(store.projection.name)")
@@ -127,39 +118,38 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             logger.info("stopped")
         }
         try consumer.subscribe(store.projection.inputTopics)
-        lastRecordAt = .now
         // Records of one batch share one buffer, kept from batch to batch (folds read the envelope in the
         // value; dead letters carry their own headers, the reason).
         var messages = KafkaRecordBatch()
-        while !stopRequested.load(ordering: .relaxed) {
-            if let failure = deferredFailure {
-                deferredFailure = nil
+        turns: while !stopRequested.load(ordering: .relaxed) {
+            if let failure = machine.takeDeferredFailure() {
                 try recover { throw failure }
             }
             // A batch that failed while nothing new arrived must not wait for the next record to be seen.
             try recover { try committer.throwIfFailed() }
             messages.removeAll()
-            try consumer.poll(into: &messages, maxRecords: settings.maxBatch, timeoutMs: settings.pollTimeoutMs)
-            if linger > 0, !messages.isEmpty {
-                let deadline = ContinuousClock.now + .milliseconds(linger)
-                while messages.count < settings.maxBatch, !stopRequested.load(ordering: .relaxed) {
-                    let left = deadline - ContinuousClock.now
-                    guard left > .zero else { break }
-                    let ms = Int32(clamping: max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
-                    try consumer.poll(into: &messages, maxRecords: settings.maxBatch - messages.count, timeoutMs: ms)
+            var action = machine.firstPoll
+            gathering: while true {
+                switch action {
+                case .poll(let maxRecords, let timeoutMs):
+                    try consumer.poll(into: &messages, maxRecords: maxRecords, timeoutMs: timeoutMs)
+                    guard !stopRequested.load(ordering: .relaxed) || messages.isEmpty else {
+                        action = .process(isolated: machine.hasSuspects && messages.records.contains(where: isSuspect))
+                        continue gathering
+                    }
+                    action = machine.polled(
+                        gathered: messages.count,
+                        suspect: machine.hasSuspects && messages.records.contains(where: isSuspect), now: .now)
+                case .process(let isolated):
+                    try recover { try process(messages, isolated: isolated) }
+                    break gathering
+                case .idle:
+                    break gathering
+                case .stop:
+                    logger.info("idle, stopping", metadata: ["idle_ms": "\(settings.stopWhenIdleMs ?? 0)"])
+                    break turns
                 }
             }
-            if messages.isEmpty {
-                if let idle = settings.stopWhenIdleMs, !positions.isEmpty,
-                    ContinuousClock.now - lastRecordAt > .milliseconds(idle)
-                {
-                    logger.info("idle, stopping", metadata: ["idle_ms": "\(idle)"])
-                    break
-                }
-                continue
-            }
-            lastRecordAt = .now
-            try recover { try process(messages) }
         }
         // Finish the batch in flight before leaving the group.
         try recover { try committer.drain() }
@@ -176,50 +166,43 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             try body()
         } catch {
             let failed = error as? CommitFailure
-            switch failed?.cause ?? error {
-            case let conflict as OffsetConflict:
-                logger.warning("fenced: reloading offsets", metadata: ["reason": "\(conflict)"])
+            let cause = failed?.cause ?? error
+            let action = machine.failed(cause, batchOffsets: failed?.offsets)
+            switch action {
+            case .resynchronize:
+                if let pg = cause as? PGError, pg.isDataError, let failed {
+                    logger.warning("the database refused a batch for its data; folding its records in isolation", metadata: [
+                        "error": "\(pg.message)", "sqlstate": "\(pg.sqlState ?? "")",
+                        "partitions": "\(failed.offsets.keys.map(\.description).sorted())",
+                    ])
+                } else {
+                    logger.warning("fenced: reloading offsets", metadata: ["reason": "\(cause)"])
+                }
                 try resynchronize()
-            case let pg as PGError where pg.isConnectionLost:
-                logger.error("database connection lost; reconnecting", metadata: ["error": "\(pg)"])
+            case .reconnectAndResynchronize:
+                logger.error("database connection lost; reconnecting", metadata: ["error": "\(cause)"])
                 try reconnect()
                 try resynchronize()
-            case let pg as PGError where pg.isTransient:
-                transientFailures += 1
-                guard transientFailures <= Self.maxTransientRetries else { throw error }
-                let delay = min(0.05 * Double(1 << min(transientFailures, 6)), 2.0)
+            case .retry(let delay):
+                let pg = cause as? PGError
                 logger.warning("transient database error; retrying the batch", metadata: [
-                    "error": "\(pg.message)", "sqlstate": "\(pg.sqlState ?? "")", "attempt": "\(transientFailures)",
+                    "error": "\(pg?.message ?? "\(cause)")", "sqlstate": "\(pg?.sqlState ?? "")",
+                    "attempt": "\(machine.transientFailures)", "in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
                 ])
-                Thread.sleep(forTimeInterval: delay)
+                Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
                 try resynchronize()
-            case let pg as PGError where pg.isDataError && failed != nil:
-                for (tp, end) in failed!.offsets { suspects[tp] = max(end, suspects[tp] ?? end) }
-                logger.warning("the database refused a batch for its data; folding its records in isolation", metadata: [
-                    "error": "\(pg.message)", "sqlstate": "\(pg.sqlState ?? "")",
-                    "partitions": "\(failed!.offsets.keys.map(\.description).sorted())",
-                ])
-                try resynchronize()
-            default:
+            case .fail:
                 throw error
             }
         }
     }
 
-    /// Transient database errors in a row before the worker gives up and lets its supervisor restart it.
-    static var maxTransientRetries: Int { 20 }
-
     /// Folds one polled batch and commits it.
-    func process(_ messages: KafkaRecordBatch) throws {
-        if !suspects.isEmpty, messages.records.contains(where: isSuspect) {
+    func process(_ messages: KafkaRecordBatch, isolated: Bool) throws {
+        if isolated {
             try drainCommitter()
             try isolate(messages, messages.records[...])
-            // Isolation ends for a partition once its position has passed the refused batch's end.
-            suspects = suspects.filter { tp, end in
-                guard let position = positions[tp] else { return false }  // not ours any more
-                guard let position else { return true }  // nothing of it committed yet
-                return position < end
-            }
+            machine.isolationFinished()
             return
         }
         let prepared = prepare(messages, messages.records[...])
@@ -268,7 +251,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
                 endRun()
                 let tp = message.topicPartition
                 // Not ours any more (revoked while the batch was being polled): its new owner folds it.
-                guard let known = positions[tp] else {
+                guard let known = machine.position(of: tp) else {
                     run = nil
                     continue
                 }
@@ -299,11 +282,9 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     private func foldAndSubmit(_ prepared: consuming Prepared, records: Int) throws {
         guard let session else { throw PGError(kind: .connection, message: "no database session", connectionBroken: true) }
         let projection = store.projection
-        let missing = Array(Set(prepared.inputs.lazy.map(\.key).filter { self.cache[$0] == nil }))
-        // Take the states out of the cache: uniquely owned, folds mutate them in place. A failed batch leaves
-        // the cache empty, which is right: the database is the truth again.
-        var states = cache
-        cache.removeAll()
+        let missing = machine.uncached(prepared.inputs.lazy.map(\.key))
+        // The states leave the cache while folded: uniquely owned, folds mutate them in place.
+        var states = machine.takeCache()
         for (key, state) in try store.loadStates(missing, session: session) { states[key] = state }
 
         let folded = projection.fold(batch: prepared.inputs, states: &states)
@@ -317,18 +298,15 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         let bundle = outbox.isEmpty ? nil : (bytes: outbox.encoded(), count: outbox.count)
 
         let nextOffsets = prepared.nextOffsets
-        let moves = nextOffsets.map { tp, next in (tp, expected: positions[tp] ?? nil, next: next) }
         let foldedAt = ContinuousClock.now
+        // Optimistically the new truth: a failed commit is reported by the next submit or drain, and then
+        // both are thrown away (`resynchronize`).
+        let moves = machine.submitted(states: states, nextOffsets: nextOffsets)
         let job = commitJob(
             folded, outbox: bundle, ingestTimes: prepared.ingestTimes, moves: moves, nextOffsets: nextOffsets,
             polledAt: prepared.polledAt, polledAtWall: prepared.polledAtWall, foldedAt: foldedAt, records: records)
-        // Optimistically the new truth: a failed commit is reported by the next submit or drain, and then
-        // both are thrown away (`resynchronize`).
-        cache = states
-        for (tp, next) in nextOffsets { positions[tp] = next }
         guard let committer else { throw PGError(kind: .connection, message: "no committer", connectionBroken: true) }
         try committer.submit(job)
-        transientFailures = 0
         batchSize.record(records)
         for (topic, n) in prepared.consumedPerTopic { consumedCounters.increment(topic, by: n) }
         updateLag()
@@ -340,8 +318,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     // MARK: Poison records
 
     private func isSuspect(_ record: KafkaRecordBatch.Record) -> Bool {
-        guard let end = suspects[record.topicPartition] else { return false }
-        return record.offset < end
+        machine.isSuspect(record.topicPartition, offset: record.offset)
     }
 
     private func drainCommitter() throws {
@@ -356,7 +333,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     /// transactions; everything else commits as usual.
     private func isolate(_ messages: KafkaRecordBatch, _ records: ArraySlice<KafkaRecordBatch.Record>) throws {
         guard !records.isEmpty else { return }
-        let before = positions
+        let checkpoint = machine.checkpoint
         do {
             let prepared = prepare(messages, records)
             guard !prepared.nextOffsets.isEmpty else { return }
@@ -365,8 +342,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         } catch {
             guard let refusal = ((error as? CommitFailure)?.cause ?? error) as? PGError, refusal.isDataError else { throw error }
             // Nothing of this attempt committed: back to what PostgreSQL holds.
-            positions = before
-            cache.removeAll()
+            machine.refused(restoring: checkpoint)
             guard records.count > 1 else {
                 try deadLetter(messages, records.first!, refusedWith: refusal)
                 return
@@ -380,8 +356,8 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     /// Commits `record` as a dead letter (and its partition's move past it), alone.
     private func deadLetter(_ messages: KafkaRecordBatch, _ record: KafkaRecordBatch.Record, refusedWith refusal: PGError) throws {
         let tp = record.topicPartition
-        guard let position = positions[tp] else { return }  // revoked meanwhile: its new owner decides
-        if let position, record.offset < position { return }
+        // Revoked meanwhile (its new owner decides), or already past it.
+        guard machine.ownsUnfolded(tp, offset: record.offset), let position = machine.position(of: tp) else { return }
         var reason = "refused by the database [\(refusal.sqlState ?? "")]: \(refusal.message)"
         if let detail = refusal.detail { reason += " (\(detail))" }
         var outbox = OutboxBundle.Builder(capacity: 1)
@@ -397,7 +373,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             committed: { _ in progress.increment() },
             offsets: [tp: record.offset + 1]))
         try drainCommitter()
-        positions[tp] = record.offset + 1
+        machine.deadLettered(tp, offset: record.offset)
         deadLetterCounters.increment(record.topic)
         logger.warning("record refused by the database: dead-lettered", metadata: [
             "topic": "\(record.topic)", "partition": "\(record.partition)", "offset": "\(record.offset)", "reason": "\(reason)",
@@ -447,7 +423,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
 
     private func updateLag() {
         guard let consumer else { return }
-        for (tp, position) in positions {
+        for (tp, position) in machine.positions {
             guard let position, let high = consumer.highWatermark(tp) else { continue }
             Gauge(label: "turnstile_consumer_lag", dimensions: [
                 ("projection", store.projection.name), ("topic", tp.topic), ("partition", String(tp.partition)),
@@ -483,13 +459,9 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     private func resynchronize() throws {
         // Whatever was in flight has either committed or failed; either way PostgreSQL is the truth now.
         try? committer?.drain()
-        cache.removeAll()
         guard let session, let consumer else { return }
-        let stored = try offsets.load(Array(positions.keys), session: session)
-        for tp in positions.keys {
-            positions.updateValue(stored[tp], forKey: tp)
-            try consumer.seek(tp, to: stored[tp] ?? KafkaOffset.beginning)
-        }
+        let stored = try offsets.load(Array(machine.positions.keys), session: session)
+        for (tp, offset) in machine.resynchronized(stored: stored) { try consumer.seek(tp, to: offset) }
     }
 
     // MARK: KafkaRebalanceListener (called inside poll, on the worker thread)
@@ -504,15 +476,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             try reconnect()
             stored = try offsets.load(partitions, session: session!)
         }
-        var start: [KafkaTopicPartition: Int64] = [:]
-        for tp in partitions {
-            positions.updateValue(stored[tp], forKey: tp)
-            // No stored offset: this projection has never folded the partition; start at its beginning,
-            // whatever Kafka's committed offset says (the tables may have been dropped for a rebuild).
-            start[tp] = stored[tp] ?? KafkaOffset.beginning
-        }
-        // Idle time counts from when there is something to read.
-        lastRecordAt = .now
+        let start = machine.assigned(stored: stored, partitions: partitions, now: .now)
         logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description).sorted())"])
         return start
     }
@@ -520,12 +484,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     public func partitionsRevoked(_ partitions: [KafkaTopicPartition], assignmentLost: Bool) {
         // The new owner reads our offsets from PostgreSQL: the batch in flight must land first.
         drainForRebalance()
-        for tp in partitions {
-            positions.removeValue(forKey: tp)
-            suspects.removeValue(forKey: tp)
-        }
-        // State of keys of revoked partitions may be changed by their new owner.
-        cache.removeAll()
+        machine.revoked(partitions)
         logger.info("partitions revoked", metadata: [
             "partitions": "\(partitions.map(\.description).sorted())", "lost": "\(assignmentLost)",
         ])
@@ -540,7 +499,7 @@ extension ProjectionWorker {
             try committer?.drain()
         } catch {
             logger.warning("batch in flight failed during a rebalance; resynchronizing", metadata: ["error": "\(error)"])
-            deferredFailure = error
+            machine.commitFailedDuringRebalance(error)
         }
     }
 }
