@@ -74,11 +74,19 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict),
+        // The projections this build runs: one definition each (topics, tables, store, read routes), in one list.
+        .target(
+            name: "Registry",
+            dependencies: [
+                "Events", "Projections", "Postgres", "Processor", "QueryService",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "TurnstileCLI",
             dependencies: [
                 "Events", "Projections", "Catalog", "Kafka", "Postgres", "Processor", "Ingest",
-                "QueryService",
+                "QueryService", "Registry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -93,7 +101,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Events", "Catalog", "Kafka", "Postgres", "Processor", "Projections",
+                "Events", "Catalog", "Kafka", "Postgres", "Processor", "Projections", "Registry",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport", swiftSettings: strict),
@@ -112,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "ProcessorTests",
             dependencies: [
-                "Processor", "Postgres", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "Processor", "Postgres", "Registry", "TestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
@@ -122,7 +130,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Events", "Projections", "Catalog", "Kafka", "Postgres", "Processor", "Ingest",
-                "QueryService", "TestSupport",
+                "QueryService", "Registry", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -5,8 +5,8 @@ import Projections
 
 /// Applies the ordered SQL migrations of `projections/migrations` once each, recording them in a table.
 ///
-/// Files are templates: `{{name}}` is a runtime table (`RuntimeTables`) or the logical name of a registered
-/// projection's table, resolved through the placement; a line `--! hypertable TABLE COLUMN INTERVAL` makes
+/// Files are templates: `{{name}}` is a runtime table (`RuntimeTables`) or the logical name of a declared table
+/// (every registered projection's, in practice), resolved through the placement; a line `--! hypertable TABLE COLUMN INTERVAL` makes
 /// TABLE a hypertable when TimescaleDB is installed (on plain PostgreSQL the table stays an ordinary table:
 /// detected, not failed). After migrating, every declared table is checked against its declaration
 /// (`verify`): a migration and a declaration that disagree stop the processor before it writes a row.
@@ -20,11 +20,11 @@ public struct Migrator: Sendable {
     let logger: Logger
 
     public init(
-        directory: String, runtime: RuntimeTables = RuntimeTables(), placement: TablePlacement = .live,
-        projections: [ProjectionDefinition] = ProjectionRegistry.all, logger: Logger
+        directory: String, tables: [TableDefinition], runtime: RuntimeTables = RuntimeTables(),
+        placement: TablePlacement = .live, logger: Logger
     ) {
         self.directory = directory
-        self.tables = projections.flatMap(\.tables)
+        self.tables = tables
         self.placement = placement
         var placeholders = runtime.placeholders
         for table in tables { placeholders[table.name] = placement[table] }
@@ -213,5 +213,10 @@ public struct Migrator: Sendable {
 public struct MigrationError: Error, CustomStringConvertible {
     public var file: String
     public var reason: String
+
+    public init(file: String, reason: String) {
+        self.file = file
+        self.reason = reason
+    }
     public var description: String { "migration \(file): \(reason)" }
 }

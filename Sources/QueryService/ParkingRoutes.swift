@@ -3,13 +3,18 @@ import Hummingbird
 import Postgres
 import Projections
 
-/// The parking read endpoints: a facility's occupancy now (with levels and zones) and over time, its
+/// The read endpoints of `parking_occupancy`: a facility's occupancy now (with levels and zones) and over time, its
 /// forecast, active alerts, offline sensors and the distribution of parking stays.
 ///
 /// Table names come from the projections' declarations under a placement; request values travel as statement parameters.
-struct ParkingRoutes: Sendable {
+public struct ParkingRoutes: ReadRoutes {
     let pool: PGPool
     let placement: TablePlacement
+
+    public init(pool: PGPool, placement: TablePlacement) {
+        self.pool = pool
+        self.placement = placement
+    }
 
     static let areaColumns = ResultJSON([
         ("scope", .text), ("level", .text), ("zone", .text), ("occupied", .int), ("free", .int), ("unknown", .int),
@@ -24,7 +29,7 @@ struct ParkingRoutes: Sendable {
     /// Stay-length histogram edges, seconds: under 15 min, 15–30 min, 30 min–1 h, 1–2 h, 2–4 h, 4–8 h, 8 h and more.
     static let stayEdges: [Int64] = [0, 900, 1_800, 3_600, 7_200, 14_400, 28_800]
 
-    func add<Context: RequestContext>(to router: Router<Context>) {
+    public func add<Context: RequestContext>(to router: Router<Context>) {
         router.group("/v1/facilities/:facility_id")
             .get("occupancy", use: occupancy)
             .get("occupancy/history", use: history)

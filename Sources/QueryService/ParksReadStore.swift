@@ -8,6 +8,14 @@ import Synchronization
 /// Table names always come from the projections' declarations under a placement (a blue/green rebuild switches it); everything from the
 /// request travels as a statement parameter.
 final class ParksReadStore: Sendable {
+    static func unknownPark(_ park: String) -> QueryError {
+        .notFound("unknown park '\(park)'", field: "park_id")
+    }
+
+    static func unknownAttraction(_ attraction: String, park: String) -> QueryError {
+        .notFound("unknown attraction '\(attraction)' in park '\(park)'", field: "attraction_id")
+    }
+
     let pool: PGPool
     let placement: TablePlacement
     /// Whether the database has TimescaleDB, found on first use (nil until then).

@@ -28,6 +28,10 @@ public struct QueryError: HTTPResponseError, Sendable, CustomStringConvertible {
         QueryError(status: .notFound, code: "not_found", message: message, field: field)
     }
 
+    static func unknownSession(_ session: String) -> QueryError {
+        .notFound("unknown session '\(session)'", field: "session_id")
+    }
+
     static func unavailable(_ message: String) -> QueryError {
         QueryError(status: .serviceUnavailable, code: "unavailable", message: message)
     }

@@ -2,11 +2,12 @@ import Hummingbird
 import Postgres
 import Projections
 
-/// The HTTP read API: each domain's routes (`ParksRoutes`, `MotorsportRoutes`, `ParkingRoutes`) and the
-/// operational endpoints (`OperationsRoutes`), mounted on one router behind the JSON error middleware.
+/// The HTTP read API: the operational endpoints (`OperationsRoutes`) and the read routes of every projection
+/// (each projection's definition makes its own `ReadRoutes`), mounted on one router behind the JSON error
+/// middleware.
 ///
-/// Everything it needs is injected, so the CLI wires the real pool, broker check and Prometheus registry,
-/// and tests wire their own.
+/// Everything it needs is injected, so the CLI wires the registered projections, the real pool, broker check
+/// and Prometheus registry, and tests wire their own.
 public struct QueryService: Sendable {
     /// Named checks (e.g. `database`, `broker`); ready when all are true.
     public typealias ReadinessCheck = @Sendable () async -> [String: Bool]
@@ -14,27 +15,11 @@ public struct QueryService: Sendable {
     public typealias MetricsExporter = @Sendable () async -> String
 
     let operations: OperationsRoutes
-    let parks: ParksRoutes
-    let motorsport: MotorsportRoutes
-    let parking: ParkingRoutes
+    let routes: [any ReadRoutes]
 
-    public init(
-        pool: PGPool, placement: TablePlacement = .live, readiness: @escaping ReadinessCheck,
-        metrics: @escaping MetricsExporter
-    ) {
-        self.init(
-            store: ParksReadStore(pool: pool, placement: placement), motorsport: MotorsportRoutes(pool: pool, placement: placement),
-            parking: ParkingRoutes(pool: pool, placement: placement), readiness: readiness, metrics: metrics)
-    }
-
-    init(
-        store: ParksReadStore, motorsport: MotorsportRoutes, parking: ParkingRoutes, readiness: @escaping ReadinessCheck,
-        metrics: @escaping MetricsExporter
-    ) {
+    public init(routes: [any ReadRoutes], readiness: @escaping ReadinessCheck, metrics: @escaping MetricsExporter) {
         self.operations = OperationsRoutes(readiness: readiness, metrics: metrics)
-        self.parks = ParksRoutes(store: store)
-        self.motorsport = motorsport
-        self.parking = parking
+        self.routes = routes
     }
 
     /// Registers the endpoints on `router`.
@@ -44,8 +29,6 @@ public struct QueryService: Sendable {
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         router.add(middleware: JSONErrorMiddleware<Context>())
         operations.add(to: router)
-        parks.add(to: router)
-        motorsport.add(to: router)
-        parking.add(to: router)
+        for collection in routes { collection.add(to: router) }
     }
 }

@@ -8,6 +8,7 @@ import Logging
 import Postgres
 import Processor
 import Projections
+import Registry
 import Synchronization
 
 struct BenchCommand: AsyncParsableCommand {

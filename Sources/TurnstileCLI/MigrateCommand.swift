@@ -1,6 +1,7 @@
 import ArgumentParser
 import Postgres
 import Processor
+import Registry
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -7,6 +7,7 @@ import Logging
 import Postgres
 import Processor
 import Projections
+import Registry
 
 /// The parking benchmark: simulated garages (bay sensors with heartbeats, flapping, dead, repeated and late
 /// readings; one facility counted at its gates) through `parking_occupancy`. Throughput against the raw

@@ -3,6 +3,7 @@ import Events
 import Logging
 import Processor
 import Projections
+import Registry
 
 /// What to process and how; shared by `process` and `serve --process`.
 struct ProcessorOptions: ParsableArguments {

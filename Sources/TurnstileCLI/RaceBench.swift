@@ -7,6 +7,7 @@ import Logging
 import Postgres
 import Processor
 import Projections
+import Registry
 import Synchronization
 
 /// The motorsport latency benchmark: timing event produced → leaderboard row committed, with telemetry

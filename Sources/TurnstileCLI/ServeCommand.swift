@@ -7,6 +7,7 @@ import Logging
 import Postgres
 import Processor
 import QueryService
+import Registry
 import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {

@@ -7,6 +7,7 @@ import Kafka
 import Postgres
 import Processor
 import QueryService
+import Registry
 import TestSupport
 import Testing
 

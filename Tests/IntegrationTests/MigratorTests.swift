@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import Processor
 import Projections
+import Registry
 import TestSupport
 import Testing
 

@@ -7,6 +7,7 @@ import Postgres
 import Processor
 import Projections
 @testable import QueryService
+import Registry
 import Testing
 import TestSupport
 
@@ -507,10 +508,11 @@ enum QueryServiceStack {
         try migration.get()
         let park = "qs-test-\(UUID().uuidString.lowercased())"
         let pool = PGPool(url: url, maxConnections: 2, logger: logger)
-        let service = QueryService(
-            store: ParksReadStore(pool: pool, timescale: timescale),
-            motorsport: MotorsportRoutes(pool: pool, placement: .live),
-            parking: ParkingRoutes(pool: pool, placement: .live), readiness: { [:] }, metrics: { "" })
+        // The registered routes, the parks ones over a store whose bucketing SQL the test chooses.
+        let parks = ParksReadStore(pool: pool, timescale: timescale)
+        let routes: [any ReadRoutes] = [WaitTimesRoutes(store: parks), CrowdRoutes(store: parks)]
+            + ProjectionRegistry.routes(pool: pool).filter { !($0 is WaitTimesRoutes || $0 is CrowdRoutes) }
+        let service = QueryService(routes: routes, readiness: { [:] }, metrics: { "" })
         let app = buildQueryApplication(service, logger: logger)
         do {
             try await seed(park, pool)

@@ -1,6 +1,8 @@
 import Events
+import Postgres
 import Processor
 import Projections
+import Registry
 import Testing
 
 /// The registry is the one list of projections: what every other part discovers them from.
@@ -37,5 +39,14 @@ import Testing
         #expect(throws: UnknownProjection.self) {
             _ = try ProjectionRegistry.workers(["parks_crowd", "nope"], settings: settings, logger: .init(label: "t"))
         }
+    }
+
+    @Test func everyProjectionServesItsTablesOverTheQueryService() async {
+        let pool = PGPool(url: "postgres://unused@127.0.0.1:1/unused", maxConnections: 1)
+        for p in ProjectionRegistry.all {
+            #expect(p.routes(pool: pool, placement: TablePlacement(suffix: "_v2")) != nil, "\(p.name) serves no read routes")
+        }
+        #expect(ProjectionRegistry.routes(pool: pool).count == ProjectionRegistry.all.count)
+        await pool.close()
     }
 }

@@ -6,6 +6,7 @@ import Logging
 import Postgres
 import Processor
 import Projections
+import Registry
 
 /// The real broker and database of `ops/stack`, and a private namespace on them for one test: its own
 /// database (migrated) and its own topic prefix, so tests never see each other's data.

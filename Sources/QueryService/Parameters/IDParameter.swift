@@ -22,6 +22,15 @@ enum IDParameter {
         return try validID(name, value)
     }
 
+    /// A car number in the path (`{driver_number}`).
+    static func driverNumber(_ context: some RequestContext) throws(QueryError) -> Int {
+        let text = try path("driver_number", context)
+        guard let driver = Int(text), (1...99).contains(driver) else {
+            throw .invalidParameter("driver_number", "'driver_number' must be a car number from 1 to 99")
+        }
+        return driver
+    }
+
     private static func validID(_ name: String, _ value: String?) throws(QueryError) -> String {
         guard let value, !value.isEmpty else {
             throw .invalidParameter(name, "'\(name)' must not be empty")

@@ -4,6 +4,7 @@ import Ingest
 import Kafka
 import Postgres
 import Processor
+import Registry
 import Synchronization
 import TestSupport
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Processor
+import Registry
 import ServiceLifecycle
 import TestSupport
 

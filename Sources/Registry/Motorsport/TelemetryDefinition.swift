@@ -1,8 +1,11 @@
+import Processor
 import Projections
+import QueryService
 
 extension ProjectionDefinition {
     public static let motorsportTelemetry = ProjectionDefinition(
         summary: "car telemetry and its 1-second rollup",
         derivedTopics: [], deadLetterTopic: .motorsportDeadLetters, tables: TelemetryTables.all,
-        store: { topics, placement in TelemetryStore(projection: TelemetryProjection(topics: topics), placement: placement) })
+        store: { topics, placement in TelemetryStore(projection: TelemetryProjection(topics: topics), placement: placement) },
+        routes: { pool, placement in TelemetryRoutes(pool: pool, placement: placement) })
 }

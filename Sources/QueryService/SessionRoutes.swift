@@ -3,12 +3,18 @@ import Hummingbird
 import Postgres
 import Projections
 
-/// The motorsport read endpoints: a session's leaderboard, one driver's laps, the fastest laps.
+/// The read endpoints of `motorsport_session`: a session's leaderboard, one driver's laps, the fastest laps,
+/// stints and race events.
 ///
 /// Table names come from the projections' declarations under a placement; request values travel as statement parameters.
-struct MotorsportRoutes: Sendable {
+public struct SessionRoutes: ReadRoutes {
     let pool: PGPool
     let placement: TablePlacement
+
+    public init(pool: PGPool, placement: TablePlacement) {
+        self.pool = pool
+        self.placement = placement
+    }
 
     static let leaderboardColumns = ResultJSON([
         ("driver_number", .int), ("position", .int), ("laps_completed", .int), ("gap_to_leader", .double),
@@ -33,58 +39,13 @@ struct MotorsportRoutes: Sendable {
     static let maxFastestLaps = 100
     static let maxEvents = 1_000
 
-    func add<Context: RequestContext>(to router: Router<Context>) {
+    public func add<Context: RequestContext>(to router: Router<Context>) {
         router.group("/v1/sessions/:session_id")
             .get("leaderboard", use: leaderboard)
             .get("drivers/:driver_number/laps", use: laps)
             .get("fastest-laps", use: fastestLaps)
             .get("stints", use: stints)
             .get("events", use: events)
-            .get("drivers/:driver_number/telemetry", use: telemetry)
-    }
-
-    static let telemetryColumns = ResultJSON([
-        ("time", .time), ("samples", .int), ("speed_min", .int), ("speed_max", .int), ("speed_mean", .double),
-        ("throttle_mean", .double), ("brake_share", .double), ("gear_max", .int), ("drs_open_share", .double),
-    ])
-    /// Most buckets one answer holds: a dashboard asks for a coarser resolution over a longer window.
-    static let maxTelemetryBuckets = 10_000
-
-    /// A car's telemetry over `[from, to)`, from the 1-second rollup, in buckets of `resolution` seconds.
-    @Sendable func telemetry(_ request: Request, context: some RequestContext) async throws -> Response {
-        let session = try IDParameter.path("session_id", context)
-        let driver = try Self.driverNumber(context)
-        let query = request.uri.queryParameters
-        let range = try TimeRange(query: query)
-        var resolution = 1
-        if let text = query.get("resolution") {
-            guard let n = Int(text), (1...3_600).contains(n) else {
-                throw QueryError.invalidParameter("resolution", "'resolution' must be whole seconds from 1 to 3600")
-            }
-            resolution = n
-        }
-        let buckets = (range.to.microseconds - range.from.microseconds) / (Int64(resolution) * 1_000_000)
-        guard buckets <= Self.maxTelemetryBuckets else {
-            throw QueryError.invalidParameter(
-                "resolution", "\(buckets) buckets of \(resolution) s exceed \(Self.maxTelemetryBuckets): use a coarser resolution")
-        }
-        // Buckets aligned on whole multiples of the resolution since the epoch (plain SQL: no TimescaleDB needed).
-        let r = try await pool.query(
-            """
-            SELECT to_timestamp(floor(extract(epoch FROM time) / $5) * $5) AS bucket, sum(samples)::bigint,
-                   min(speed_min), max(speed_max), sum(speed_sum)::float8 / sum(samples),
-                   sum(throttle_sum)::float8 / sum(samples), sum(brake_samples)::float8 / sum(samples), max(gear_max),
-                   sum(drs_open_samples)::float8 / sum(samples)
-            FROM \(placement[TelemetryTables.telemetry1s])
-            WHERE session_id = $1 AND driver_number = $2 AND time >= $3 AND time < $4
-            GROUP BY bucket ORDER BY bucket
-            """,
-            [.text(session), .int(Int64(driver)), .timestamp(range.from.microseconds), .timestamp(range.to.microseconds),
-             .int(Int64(resolution))])
-        return try Self.rowsResponse(session: session, key: "buckets", r, Self.telemetryColumns, bytesPerRow: 200) { json in
-            json.key("driver_number"); json.int(driver)
-            json.key("resolution_seconds"); json.int(resolution)
-        }
     }
 
     /// Race events since a time (exclusive), oldest first: what a dashboard polls for.
@@ -124,7 +85,7 @@ struct MotorsportRoutes: Sendable {
             SELECT \(Self.stintColumns.selectList) FROM \(placement[SessionTables.stints])
             WHERE session_id = $1 ORDER BY driver_number, stint_number
             """, [.text(session)])
-        guard r.rowCount > 0 else { throw Self.unknownSession(session) }
+        guard r.rowCount > 0 else { throw QueryError.unknownSession(session) }
         return try Self.rowsResponse(session: session, key: "stints", r, Self.stintColumns, bytesPerRow: 260)
     }
 
@@ -135,7 +96,7 @@ struct MotorsportRoutes: Sendable {
             SELECT \(Self.leaderboardColumns.selectList) FROM \(placement[SessionTables.sessionLeaderboard])
             WHERE session_id = $1 ORDER BY position NULLS LAST, driver_number
             """, [.text(session)])
-        guard r.rowCount > 0 else { throw Self.unknownSession(session) }
+        guard r.rowCount > 0 else { throw QueryError.unknownSession(session) }
         // The session's best sectors: the fastest personal best of each sector, and whose it is.
         let best = try await pool.query(
             """
@@ -156,7 +117,7 @@ struct MotorsportRoutes: Sendable {
 
     @Sendable func laps(_ request: Request, context: some RequestContext) async throws -> Response {
         let session = try IDParameter.path("session_id", context)
-        let driver = try Self.driverNumber(context)
+        let driver = try IDParameter.driverNumber(context)
         let r = try await pool.query(
             """
             SELECT \(Self.lapColumns.selectList) FROM \(placement[SessionTables.lapTimes])
@@ -202,18 +163,6 @@ struct MotorsportRoutes: Sendable {
     /// 404 unless the session has a leaderboard (an empty answer for a known session is just empty).
     func requireSession(_ session: String) async throws {
         let known = try await pool.query("SELECT 1 FROM \(placement[SessionTables.sessionLeaderboard]) WHERE session_id = $1 LIMIT 1", [.text(session)])
-        if known.rowCount == 0 { throw Self.unknownSession(session) }
-    }
-
-    static func driverNumber(_ context: some RequestContext) throws -> Int {
-        let text = try IDParameter.path("driver_number", context)
-        guard let driver = Int(text), (1...99).contains(driver) else {
-            throw QueryError.invalidParameter("driver_number", "'driver_number' must be a car number from 1 to 99")
-        }
-        return driver
-    }
-
-    static func unknownSession(_ session: String) -> QueryError {
-        .notFound("unknown session '\(session)'", field: "session_id")
+        if known.rowCount == 0 { throw QueryError.unknownSession(session) }
     }
 }

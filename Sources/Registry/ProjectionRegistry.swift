@@ -1,6 +1,9 @@
 import Events
 import Logging
+import Postgres
+import Processor
 import Projections
+import QueryService
 
 /// The projections this build runs: the one list everything else discovers them from.
 public enum ProjectionRegistry {
@@ -16,6 +19,11 @@ public enum ProjectionRegistry {
     public static func named(_ name: String) throws(UnknownProjection) -> ProjectionDefinition {
         guard let found = all.first(where: { $0.name == name }) else { throw UnknownProjection(name: name) }
         return found
+    }
+
+    /// The read endpoints of every projection that serves any, over the tables at `placement`.
+    public static func routes(pool: PGPool, placement: TablePlacement = .live) -> [any ReadRoutes] {
+        all.compactMap { $0.routes(pool: pool, placement: placement) }
     }
 
     /// Workers for the named projections (all when `names` is empty).

@@ -1,5 +1,6 @@
 import Logging
 import Postgres
+import Processor
 
 /// A throwaway database beside the one a URL names, with the projections' tables migrated: for benchmarks
 /// and tests that must never touch real projections. Needs CREATEDB.

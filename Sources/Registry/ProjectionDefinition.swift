@@ -1,6 +1,9 @@
 import Events
 import Logging
+import Postgres
+import Processor
 import Projections
+import QueryService
 
 /// One projection, declared once: its name, what it reads and writes (topics, tables), and how to run it.
 /// Everything that works on "every projection" (the CLI, the migrator's checks, benchmarks, tests, and the
@@ -21,14 +24,19 @@ public struct ProjectionDefinition: Sendable {
     public let deadLetterTopic: Topic
     /// Its tables, every one it writes.
     public let tables: [TableDefinition]
+    private let makeRoutes: (@Sendable (PGPool, TablePlacement) -> any ReadRoutes)?
     private let makeWorker: @Sendable (_ topics: TopicNames, _ placement: TablePlacement, _ settings: ProcessorSettings,
                                        _ runtime: RuntimeTables, _ logger: Logger) -> any BlockingRunner
 
-    /// - Parameter store: the projection's store for a deployment's topic names and a table placement.
+    /// - Parameters:
+    ///   - store: the projection's store for a deployment's topic names and a table placement.
+    ///   - routes: its read endpoints over the tables at a placement (nil: it serves none).
     public init<Store: ProjectionStore>(
         summary: String, derivedTopics: [Topic], deadLetterTopic: Topic, tables: [TableDefinition],
-        store: @escaping @Sendable (TopicNames, TablePlacement) -> Store
+        store: @escaping @Sendable (TopicNames, TablePlacement) -> Store,
+        routes: (@Sendable (PGPool, TablePlacement) -> any ReadRoutes)?
     ) {
+        self.makeRoutes = routes
         let standard = store(.standard, .live).projection
         self.name = standard.name
         self.summary = summary
@@ -55,6 +63,11 @@ public struct ProjectionDefinition: Sendable {
         runtime: RuntimeTables = RuntimeTables(), logger: Logger
     ) -> any BlockingRunner {
         makeWorker(topics, placement, settings, runtime, logger)
+    }
+
+    /// Its read endpoints over the tables at `placement` (nil when it serves none).
+    public func routes(pool: PGPool, placement: TablePlacement = .live) -> (any ReadRoutes)? {
+        makeRoutes?(pool, placement)
     }
 
     /// The table of this projection with the logical name `name`.

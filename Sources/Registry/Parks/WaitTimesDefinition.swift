@@ -1,8 +1,11 @@
+import Processor
 import Projections
+import QueryService
 
 extension ProjectionDefinition {
     public static let parksWaitTimes = ProjectionDefinition(
         summary: "each attraction's wait history, current state and hour-of-week baselines",
         derivedTopics: [.parksAttractionUpdates], deadLetterTopic: .parksDeadLetters, tables: WaitTimesTables.all,
-        store: { topics, placement in WaitTimesStore(projection: WaitTimesProjection(topics: topics), placement: placement) })
+        store: { topics, placement in WaitTimesStore(projection: WaitTimesProjection(topics: topics), placement: placement) },
+        routes: { pool, placement in WaitTimesRoutes(pool: pool, placement: placement) })
 }

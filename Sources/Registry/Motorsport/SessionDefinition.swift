@@ -1,8 +1,11 @@
+import Processor
 import Projections
+import QueryService
 
 extension ProjectionDefinition {
     public static let motorsportSession = ProjectionDefinition(
         summary: "a session's laps, live leaderboard, stints with tyre degradation, and race events",
         derivedTopics: [.motorsportRaceEvents], deadLetterTopic: .motorsportDeadLetters, tables: SessionTables.all,
-        store: { topics, placement in SessionStore(projection: SessionProjection(topics: topics), placement: placement) })
+        store: { topics, placement in SessionStore(projection: SessionProjection(topics: topics), placement: placement) },
+        routes: { pool, placement in SessionRoutes(pool: pool, placement: placement) })
 }

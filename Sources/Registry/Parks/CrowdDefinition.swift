@@ -1,8 +1,11 @@
+import Processor
 import Projections
+import QueryService
 
 extension ProjectionDefinition {
     public static let parksCrowd = ProjectionDefinition(
         summary: "each park's crowd level from its attractions' waits against their baselines, and its opening hours",
         derivedTopics: [.parksCrowdLevels], deadLetterTopic: .parksDeadLetters, tables: CrowdTables.all,
-        store: { topics, placement in CrowdStore(projection: CrowdProjection(topics: topics), placement: placement) })
+        store: { topics, placement in CrowdStore(projection: CrowdProjection(topics: topics), placement: placement) },
+        routes: { pool, placement in CrowdRoutes(pool: pool, placement: placement) })
 }

@@ -1,8 +1,11 @@
+import Processor
 import Projections
+import QueryService
 
 extension ProjectionDefinition {
     public static let parkingOccupancy = ProjectionDefinition(
         summary: "parking occupancy now and over time, sensor states, stays, forecasts and alerts",
         derivedTopics: [.parkingAlerts, .parkingForecasts], deadLetterTopic: .parkingDeadLetters, tables: ParkingTables.all,
-        store: { topics, placement in ParkingStore(projection: ParkingProjection(topics: topics), placement: placement) })
+        store: { topics, placement in ParkingStore(projection: ParkingProjection(topics: topics), placement: placement) },
+        routes: { pool, placement in ParkingRoutes(pool: pool, placement: placement) })
 }

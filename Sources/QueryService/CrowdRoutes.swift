@@ -1,0 +1,62 @@
+import Events
+import Hummingbird
+import Postgres
+import Projections
+
+/// The read endpoints of `parks_crowd`: `/v1/parks/{park}/crowd` (the level now) and `/crowd/history`.
+public struct CrowdRoutes: ReadRoutes {
+    /// Most crowd samples one history answer holds.
+    static let maxSamples = 10_000
+
+    let store: ParksReadStore
+
+    public init(pool: PGPool, placement: TablePlacement) { store = ParksReadStore(pool: pool, placement: placement) }
+
+    init(store: ParksReadStore) { self.store = store }
+
+    public func add<Context: RequestContext>(to router: Router<Context>) {
+        router.group("/v1/parks/:park_id")
+            .get("crowd", use: crowd)
+            .get("crowd/history", use: crowdHistory)
+    }
+
+    @Sendable func crowd(_ request: Request, context: some RequestContext) async throws -> Response {
+        let park = try IDParameter.path("park_id", context)
+        guard let crowd = try await store.crowdNow(park: park) else {
+            if try await store.parkExists(park) {
+                throw QueryError.notFound("park '\(park)' has no crowd level yet", field: "park_id")
+            }
+            throw ParksReadStore.unknownPark(park)
+        }
+        var json = JSONWriter(capacity: 192)
+        crowd.write(to: &json)
+        return .json(json)
+    }
+
+    @Sendable func crowdHistory(_ request: Request, context: some RequestContext) async throws -> Response {
+        let park = try IDParameter.path("park_id", context)
+        let range = try TimeRange(query: request.uri.queryParameters)
+        // One extra row tells whether the limit cut the answer short.
+        var samples = try await store.crowdHistory(park: park, range: range, limit: Self.maxSamples + 1)
+        if samples.isEmpty, !(try await store.parkExists(park)) { throw ParksReadStore.unknownPark(park) }
+        let truncated = samples.count > Self.maxSamples
+        if truncated { samples.removeLast(samples.count - Self.maxSamples) }
+        var json = JSONWriter(capacity: 256 + samples.count * 160)
+        json.beginObject()
+        json.key("park_id")
+        json.string(park)
+        json.key("from")
+        json.timestamp(range.from)
+        json.key("to")
+        json.timestamp(range.to)
+        json.key("samples")
+        json.beginArray()
+        for sample in samples { sample.write(to: &json) }
+        json.endArray()
+        // True when more samples exist: query again from the last sample's time.
+        json.key("truncated")
+        json.bool(truncated)
+        json.endObject()
+        return .json(json)
+    }
+}
