@@ -164,13 +164,7 @@ public struct ParkingRoutes: ReadRoutes {
     /// What is wrong now (threshold crossed, sensors offline) and the alerts raised since `since`.
     @Sendable func alerts(_ request: Request, context: some RequestContext) async throws -> Response {
         let facility = try IDParameter.path("facility_id", context)
-        var since: Timestamp?
-        if let text = request.uri.queryParameters.get("since") {
-            guard let t = Timestamp(iso8601: String(text)) else {
-                throw QueryError.invalidParameter("since", "'since' must be an RFC 3339 time, e.g. 2024-05-20T10:00:00Z")
-            }
-            since = t
-        }
+        let since = try ListParameters.since(request.uri.queryParameters)
         let f = try await facilityRow(facility)
         let offline = try await offlineSensorRows(facility)
         let raised = try await pool.query(

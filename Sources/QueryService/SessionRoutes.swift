@@ -51,13 +51,7 @@ public struct SessionRoutes: ReadRoutes {
     /// Race events since a time (exclusive), oldest first: what a dashboard polls for.
     @Sendable func events(_ request: Request, context: some RequestContext) async throws -> Response {
         let session = try IDParameter.path("session_id", context)
-        var since: Timestamp?
-        if let text = request.uri.queryParameters.get("since") {
-            guard let t = Timestamp(iso8601: String(text)) else {
-                throw QueryError.invalidParameter("since", "'since' must be an RFC 3339 time, e.g. 2024-03-24T05:00:00Z")
-            }
-            since = t
-        }
+        let since = try ListParameters.since(request.uri.queryParameters)
         let r = try await pool.query(
             """
             SELECT event::text FROM \(placement[SessionTables.raceEvents])
@@ -134,13 +128,7 @@ public struct SessionRoutes: ReadRoutes {
 
     @Sendable func fastestLaps(_ request: Request, context: some RequestContext) async throws -> Response {
         let session = try IDParameter.path("session_id", context)
-        var limit = 10
-        if let text = request.uri.queryParameters.get("limit") {
-            guard let n = Int(text), (1...Self.maxFastestLaps).contains(n) else {
-                throw QueryError.invalidParameter("limit", "'limit' must be an integer from 1 to \(Self.maxFastestLaps)")
-            }
-            limit = n
-        }
+        let limit = try ListParameters.limit(request.uri.queryParameters, default: 10, range: 1...Self.maxFastestLaps)
         let r = try await pool.query(
             """
             SELECT \(Self.fastestColumns.selectList) FROM \(placement[SessionTables.lapTimes])

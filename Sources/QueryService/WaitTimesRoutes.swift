@@ -42,11 +42,7 @@ public struct WaitTimesRoutes: ReadRoutes {
         let range = try TimeRange(query: query)
         let interval = try BucketInterval(query: query)
         try interval.check(range)
-        switch try await store.presence(park: park, attraction: attraction) {
-        case .unknownPark: throw ParksReadStore.unknownPark(park)
-        case .unknownAttraction: throw ParksReadStore.unknownAttraction(attraction, park: park)
-        case .known: break
-        }
+        try await requireAttraction(attraction, park: park)
         let buckets = try await store.waitHistory(park: park, attraction: attraction, range: range, interval: interval)
         var json = JSONWriter(capacity: 256 + buckets.count * 160)
         json.beginObject()
@@ -75,11 +71,7 @@ public struct WaitTimesRoutes: ReadRoutes {
         if baselines.isEmpty {
             // No baselines yet is a valid answer for a known park/attraction; an unknown id is not.
             if let attraction {
-                switch try await store.presence(park: park, attraction: attraction) {
-                case .unknownPark: throw ParksReadStore.unknownPark(park)
-                case .unknownAttraction: throw ParksReadStore.unknownAttraction(attraction, park: park)
-                case .known: break
-                }
+                try await requireAttraction(attraction, park: park)
             } else if !(try await store.parkExists(park)) {
                 throw ParksReadStore.unknownPark(park)
             }
@@ -94,5 +86,14 @@ public struct WaitTimesRoutes: ReadRoutes {
         json.endArray()
         json.endObject()
         return .json(json)
+    }
+
+    /// 404 naming the unknown one, unless the park has the attraction.
+    func requireAttraction(_ attraction: String, park: String) async throws {
+        switch try await store.presence(park: park, attraction: attraction) {
+        case .unknownPark: throw ParksReadStore.unknownPark(park)
+        case .unknownAttraction: throw ParksReadStore.unknownAttraction(attraction, park: park)
+        case .known: break
+        }
     }
 }
