@@ -65,6 +65,48 @@ struct MigratorTests {
         }
     }
 
+    /// Migration 0013 gives the telemetry fold a state table; cars folded before it keep their repeat filter.
+    @Test func telemetryStateIsBackfilledFromTheSamplesAlreadyStored() throws {
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        let s = try ns.session()
+        defer { s.close() }
+        // The schema as it was before 0013, beside the current one.
+        let old = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-\(ns.id)").path
+        try FileManager.default.createDirectory(atPath: old, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: old) }
+        let all = TestStack.repository + "/projections/migrations"
+        for file in try FileManager.default.contentsOfDirectory(atPath: all) where file < "0013" {
+            try FileManager.default.copyItem(atPath: all + "/" + file, toPath: old + "/" + file)
+        }
+        let runtime = RuntimeTables(offsets: "offsets_old", outbox: "outbox_old", migrations: "migrations_old")
+        let placement = TablePlacement(suffix: "_old")
+        _ = try Migrator(directory: old, runtime: runtime, placement: placement, logger: TestStack.logger).migrate(s, verifying: false)
+        #expect(try s.execute("SELECT to_regclass('telemetry_cars_old') IS NULL").bool(0, 0) == true)
+        // Car 7 has 70 samples (only the newest 64 are kept), car 8 has two.
+        _ = try s.execute(
+            """
+            INSERT INTO telemetry_old (time, session_id, driver_number, speed, throttle, brake, gear, rpm, drs)
+            SELECT to_timestamp(1700000000 + n), 'race/1', 7, 300, 100, 0, 8, 11000, 0 FROM generate_series(1, 70) n
+            UNION ALL SELECT to_timestamp(1700000000 + n), 'race/1', 8, 300, 100, 0, 8, 11000, 0 FROM generate_series(1, 2) n
+            """)
+        _ = try Migrator(directory: all, runtime: runtime, placement: placement, logger: TestStack.logger).migrate(s)
+        let r = try s.execute(
+            """
+            SELECT driver_number, cardinality(recent_times), recent_times[1], recent_times[cardinality(recent_times)],
+                   extract(epoch FROM updated_at)::bigint
+            FROM telemetry_cars_old ORDER BY driver_number
+            """)
+        #expect(r.rowCount == 2)
+        #expect(try (0..<5).map { try r.int(0, $0) } == [7, 64, 1_700_000_007_000_000, 1_700_000_070_000_000, 1_700_000_070])
+        #expect(try (0..<4).map { try r.int(1, $0) } == [8, 2, 1_700_000_001_000_000, 1_700_000_002_000_000])
+        // And the fold reads it back as its state.
+        let states = try TelemetryStore(placement: placement).loadStates(["race/1/7", "race/1/8", "race/1/9"], session: s)
+        #expect(states["race/1/7"]?.recentTimes.count == 64)
+        #expect(states["race/1/8"]?.recentTimes == [1_700_000_001_000_000, 1_700_000_002_000_000])
+        #expect(states["race/1/9"] == nil)
+    }
+
     @Test func templatesResolveTableNamesAndRefuseUnknownOnes() throws {
         let m = Migrator(directory: "/nonexistent", placement: TablePlacement(suffix: "_v2"), logger: TestStack.logger)
         #expect(try m.render("SELECT * FROM {{wait_times}} JOIN {{ attraction_current }}", file: "f") == "SELECT * FROM wait_times_v2 JOIN attraction_current_v2")

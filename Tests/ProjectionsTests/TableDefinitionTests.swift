@@ -32,3 +32,22 @@ import Testing
         #expect(Set(sets.map(\.column)) == Set(t.columnNames).subtracting(t.key))
     }
 }
+
+@Suite struct StateKeyTests {
+    @Test func keysSplitIntoTheirColumnsAndBack() {
+        let attraction = StateKey(["park_id", "attraction_id"], split: .firstSlash)
+        #expect(attraction.parts(of: "p1/ride/a") == ["p1", "ride/a"])
+        let car = StateKey(["session_id", "driver_number"], split: .lastSlash)
+        #expect(car.parts(of: "2024/race/44") == ["2024/race", "44"])
+        #expect(car.key(["2024/race", "44"]) == "2024/race/44")
+        #expect(StateKey.whole("park_id").parts(of: "a/b") == ["a/b"])
+        #expect(attraction.parts(of: "no-slash") == nil)
+    }
+
+    @Test func everyStateKeyMatchesTheFoldsKeys() {
+        // The folds' keys, as their events make them.
+        #expect(WaitTimesTables.attractionCurrent.stateKey?.parts(of: "park/ride") == ["park", "ride"])
+        #expect(TelemetryTables.cars.stateKey?.parts(of: "s/7") == ["s", "7"])
+        #expect(SessionTables.sessionState.stateKey?.parts(of: "9488") == ["9488"])
+    }
+}

@@ -13,12 +13,12 @@ public struct SessionStore: ProjectionStore {
     }
 
     public func loadStates(_ keys: [String], session: PGSession) throws -> [String: SessionState] {
-        guard !keys.isEmpty else { return [:] }
-        let r = try session.execute(
-            "SELECT session_id, state::text FROM \(placement[SessionTables.sessionState]) WHERE session_id = ANY($1::text[])", [.textArray(keys)])
         var states: [String: SessionState] = [:]
+        guard let r = try StateMirror.rows(of: SessionTables.sessionState, keys: keys, placement: placement, session: session) else {
+            return states
+        }
         for row in 0..<r.rowCount {
-            guard let id = r.string(row, 0), let text = r.string(row, 1) else { continue }
+            guard let id = try r.string(row, "session_id"), let text = try r.string(row, "state") else { continue }
             states[id] = try SessionState(json: try JSONParser.parse(text))
         }
         return states

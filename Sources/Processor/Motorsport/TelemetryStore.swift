@@ -12,38 +12,33 @@ public struct TelemetryStore: ProjectionStore {
         self.placement = placement
     }
 
-    /// The repeat filter restarts from the newest stored samples of each car: one statement for every car of
-    /// the batch (each car's newest samples through its index).
+    /// The repeat filter of each car, as the last batch left it.
     public func loadStates(_ keys: [String], session: PGSession) throws -> [String: CarTelemetryState] {
-        var sessions: [String?] = [], drivers: [Int64] = []
-        for key in keys {
-            guard let slash = key.lastIndex(of: "/"), let driver = Int64(key[key.index(after: slash)...]) else { continue }
-            sessions.append(String(key[..<slash]))
-            drivers.append(driver)
-        }
-        guard !sessions.isEmpty else { return [:] }
-        let r = try session.execute(
-            """
-            SELECT k.session_id, k.driver_number, t.us
-            FROM unnest($1::text[], $2::bigint[]) AS k(session_id, driver_number)
-            CROSS JOIN LATERAL (
-                SELECT (extract(epoch FROM time) * 1000000)::bigint AS us FROM \(placement[TelemetryTables.telemetry])
-                WHERE session_id = k.session_id AND driver_number = k.driver_number
-                ORDER BY time DESC LIMIT \(CarTelemetryState.recentTimesKept)) t
-            """, [.textArray(sessions), .intArray(drivers)])
         var states: [String: CarTelemetryState] = [:]
-        for row in 0..<r.rowCount {
-            guard let sessionID = r.string(row, 0), let driver = try r.int(row, 1), let time = try r.int(row, 2) else { continue }
-            states["\(sessionID)/\(driver)", default: CarTelemetryState(sessionID: sessionID, driverNumber: Int(driver))]
-                .recentTimes.append(time)
+        guard let r = try StateMirror.rows(of: TelemetryTables.cars, keys: keys, placement: placement, session: session) else {
+            return states
         }
-        for key in states.keys { states[key]!.recentTimes.sort() }
+        for row in 0..<r.rowCount {
+            guard let sessionID = try r.string(row, "session_id"), let driver = try r.int(row, "driver_number") else { continue }
+            var s = CarTelemetryState(sessionID: sessionID, driverNumber: Int(driver))
+            s.recentTimes = (PGArrayText.parse(try r.string(row, "recent_times") ?? "{}") ?? []).compactMap { $0.flatMap { Int64($0) } }
+            states[try StateMirror.key(of: row, in: r, table: TelemetryTables.cars)] = s
+        }
         return states
     }
 
-    /// Its state is stored as the rows it writes.
+    /// The rows, then the state of each car the batch touched.
     public func write(_ batch: FoldedBatch<CarTelemetryState, TelemetryRow>, to tables: inout TableWriter) throws {
         try write(batch.rows, to: &tables)
+        var cars = TelemetryTables.cars.rows(reservingCapacity: batch.touched.count * (64 + 8 * CarTelemetryState.recentTimesKept))
+        for s in batch.touched.values {
+            cars.beginRow()
+            cars.text(s.sessionID)
+            cars.int32(Int32(s.driverNumber))
+            cars.int64Array(s.recentTimes)
+            if let last = s.recentTimes.last { cars.timestamptz(microsecondsSinceUnixEpoch: last) } else { cars.null() }
+        }
+        try tables.write(&cars, into: TelemetryTables.cars)
     }
 
     public func write(_ rows: [TelemetryRow], to tables: inout TableWriter) throws {

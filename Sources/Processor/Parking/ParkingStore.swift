@@ -13,12 +13,12 @@ public struct ParkingStore: ProjectionStore {
     }
 
     public func loadStates(_ keys: [String], session: PGSession) throws -> [String: FacilityState] {
-        guard !keys.isEmpty else { return [:] }
-        let r = try session.execute(
-            "SELECT facility_id, state::text FROM \(placement[ParkingTables.state]) WHERE facility_id = ANY($1::text[])", [.textArray(keys)])
         var states: [String: FacilityState] = [:]
+        guard let r = try StateMirror.rows(of: ParkingTables.state, keys: keys, placement: placement, session: session) else {
+            return states
+        }
         for row in 0..<r.rowCount {
-            guard let id = r.string(row, 0), let text = r.string(row, 1) else { continue }
+            guard let id = try r.string(row, "facility_id"), let text = try r.string(row, "state") else { continue }
             states[id] = try FacilityState(json: try JSONParser.parse(text))
         }
         return states

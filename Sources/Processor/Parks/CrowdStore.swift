@@ -13,22 +13,19 @@ public struct CrowdStore: ProjectionStore {
     }
 
     public func loadStates(_ keys: [String], session: PGSession) throws -> [String: ParkCrowdState] {
-        guard !keys.isEmpty else { return [:] }
-        let r = try session.execute(
-            """
-            SELECT park_id, level, ratio, level_since, updated_at, last_sample_at, attractions::text
-            FROM \(placement[CrowdTables.parkCrowdCurrent]) WHERE park_id = ANY($1::text[])
-            """, [.textArray(keys)])
         var states: [String: ParkCrowdState] = [:]
+        guard let r = try StateMirror.rows(of: CrowdTables.parkCrowdCurrent, keys: keys, placement: placement, session: session) else {
+            return states
+        }
         for row in 0..<r.rowCount {
-            guard let park = r.string(row, 0) else { continue }
+            guard let park = try r.string(row, "park_id") else { continue }
             var s = ParkCrowdState(parkID: park)
-            s.level = r.string(row, 1).flatMap(CrowdLevel.init(rawValue:))
-            s.ratio = try r.double(row, 2)
-            s.levelSince = try r.timestamp(row, 3).map(Timestamp.init(microseconds:))
-            s.updatedAt = try r.timestamp(row, 4).map(Timestamp.init(microseconds:))
-            s.lastSampleAt = try r.timestamp(row, 5).map(Timestamp.init(microseconds:))
-            if let text = r.string(row, 6), let json = try? JSONParser.parse(text), let members = json.objectValue {
+            s.level = try r.string(row, "level").flatMap(CrowdLevel.init(rawValue:))
+            s.ratio = try r.double(row, "ratio")
+            s.levelSince = try r.timestamp(row, "level_since").map(Timestamp.init(microseconds:))
+            s.updatedAt = try r.timestamp(row, "updated_at").map(Timestamp.init(microseconds:))
+            s.lastSampleAt = try r.timestamp(row, "last_sample_at").map(Timestamp.init(microseconds:))
+            if let text = try r.string(row, "attractions"), let json = try? JSONParser.parse(text), let members = json.objectValue {
                 for (id, value) in members {
                     guard let a = try? FieldReader(value), let at = try? a.timestamp("observed_at") else { continue }
                     s.attractions[id] = .init(

@@ -13,45 +13,27 @@ public struct WaitTimesStore: ProjectionStore {
     }
 
     public func loadStates(_ keys: [String], session: PGSession) throws -> [String: AttractionState] {
-        guard !keys.isEmpty else { return [:] }
-        var parks: [String?] = [], attractions: [String?] = []
-        for key in keys {
-            guard let slash = key.firstIndex(of: "/") else { continue }
-            parks.append(String(key[..<slash]))
-            attractions.append(String(key[key.index(after: slash)...]))
-        }
+        let current = WaitTimesTables.attractionCurrent, baselines = WaitTimesTables.attractionBaselines
         var states: [String: AttractionState] = [:]
-        let current = try session.execute(
-            """
-            SELECT c.park_id, c.attraction_id, attraction_name, time_zone, wait_minutes, status, observed_at,
-                   status_changed_at, recent_times::text, published_baseline_p50
-            FROM \(placement[WaitTimesTables.attractionCurrent]) c
-            JOIN unnest($1::text[], $2::text[]) AS k(park_id, attraction_id) USING (park_id, attraction_id)
-            """, [.textArray(parks), .textArray(attractions)])
-        for row in 0..<current.rowCount {
-            let park = current.string(row, 0) ?? "", attraction = current.string(row, 1) ?? ""
-            var s = AttractionState(parkID: park, attractionID: attraction)
-            s.attractionName = current.string(row, 2)
-            s.timeZone = current.string(row, 3)
-            s.waitMinutes = try current.int(row, 4).map { Int($0) }
-            s.status = current.string(row, 5).flatMap(AttractionStatus.init(rawValue:))
-            s.observedAt = try current.timestamp(row, 6).map(Timestamp.init(microseconds:))
-            s.statusSince = try current.timestamp(row, 7).map(Timestamp.init(microseconds:))
-            s.recentTimes = (PGArrayText.parse(current.string(row, 8) ?? "{}") ?? []).compactMap { $0.flatMap { Int64($0) } }
-            s.publishedBaselineP50 = try current.int(row, 9).map { Int($0) }
-            states["\(park)/\(attraction)"] = s
+        guard let c = try StateMirror.rows(of: current, keys: keys, placement: placement, session: session) else { return states }
+        for row in 0..<c.rowCount {
+            var s = AttractionState(parkID: try c.string(row, "park_id") ?? "", attractionID: try c.string(row, "attraction_id") ?? "")
+            s.attractionName = try c.string(row, "attraction_name")
+            s.timeZone = try c.string(row, "time_zone")
+            s.waitMinutes = try c.int(row, "wait_minutes").map { Int($0) }
+            s.status = try c.string(row, "status").flatMap(AttractionStatus.init(rawValue:))
+            s.observedAt = try c.timestamp(row, "observed_at").map(Timestamp.init(microseconds:))
+            s.statusSince = try c.timestamp(row, "status_changed_at").map(Timestamp.init(microseconds:))
+            s.recentTimes = (PGArrayText.parse(try c.string(row, "recent_times") ?? "{}") ?? []).compactMap { $0.flatMap { Int64($0) } }
+            s.publishedBaselineP50 = try c.int(row, "published_baseline_p50").map { Int($0) }
+            states[try StateMirror.key(of: row, in: c, table: current)] = s
         }
-        let baselines = try session.execute(
-            """
-            SELECT b.park_id, b.attraction_id, day_of_week, hour, wait_values::text, wait_counts::text
-            FROM \(placement[WaitTimesTables.attractionBaselines]) b
-            JOIN unnest($1::text[], $2::text[]) AS k(park_id, attraction_id) USING (park_id, attraction_id)
-            """, [.textArray(parks), .textArray(attractions)])
-        for row in 0..<baselines.rowCount {
-            let key = "\(baselines.string(row, 0) ?? "")/\(baselines.string(row, 1) ?? "")"
-            guard var s = states[key], let dow = try baselines.int(row, 2), let hour = try baselines.int(row, 3) else { continue }
-            let values = (PGArrayText.parse(baselines.string(row, 4) ?? "{}") ?? []).compactMap { $0.flatMap { Int32($0) } }
-            let counts = (PGArrayText.parse(baselines.string(row, 5) ?? "{}") ?? []).compactMap { $0.flatMap { Int32($0) } }
+        guard let b = try StateMirror.rows(of: baselines, keys: Array(states.keys), placement: placement, session: session) else { return states }
+        for row in 0..<b.rowCount {
+            let key = try StateMirror.key(of: row, in: b, table: baselines)
+            guard var s = states[key], let dow = try b.int(row, "day_of_week"), let hour = try b.int(row, "hour") else { continue }
+            let values = (PGArrayText.parse(try b.string(row, "wait_values") ?? "{}") ?? []).compactMap { $0.flatMap { Int32($0) } }
+            let counts = (PGArrayText.parse(try b.string(row, "wait_counts") ?? "{}") ?? []).compactMap { $0.flatMap { Int32($0) } }
             // day_of_week and hour are in range: the table's CHECK constraints hold them there.
             guard values.count == counts.count else { continue }
             s.baselines[Int(dow) * 24 + Int(hour)] = WaitHistogram(values: values, counts: counts)

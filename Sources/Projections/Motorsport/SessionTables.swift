@@ -30,7 +30,7 @@ public enum SessionTables {
     public static let sessionState = TableDefinition(
         "session_state",
         columns: [Column("session_id", .text), Column("state", .jsonb), .optional("updated_at", .timestamptz)],
-        key: ["session_id"], conflict: .replace, mirrorsState: true)
+        key: ["session_id"], conflict: .replace, stateKey: .whole("session_id"))
 
     /// Each car's stints with their tyre degradation fit.
     public static let stints = TableDefinition(

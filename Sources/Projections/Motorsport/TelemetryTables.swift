@@ -1,6 +1,6 @@
 /// The tables of `TelemetryProjection`.
 public enum TelemetryTables {
-    /// Every sample (hypertable). Its newest samples per car are the fold's repeat filter.
+    /// Every sample (hypertable).
     public static let telemetry = TableDefinition(
         "telemetry",
         columns: [
@@ -8,7 +8,16 @@ public enum TelemetryTables {
             Column("speed", .integer), Column("throttle", .integer), Column("brake", .integer), Column("gear", .integer),
             Column("rpm", .integer), Column("drs", .integer),
         ],
-        hypertable: .init(timeColumn: "time", chunkInterval: "1 day"), mirrorsState: true)
+        hypertable: .init(timeColumn: "time", chunkInterval: "1 day"))
+
+    /// Each car's fold state: the times of its newest samples, the repeat filter.
+    public static let cars = TableDefinition(
+        "telemetry_cars",
+        columns: [
+            Column("session_id", .text), Column("driver_number", .integer), Column("recent_times", .bigintArray),
+            .optional("updated_at", .timestamptz),
+        ],
+        key: ["session_id", "driver_number"], conflict: .replace, stateKey: StateKey(["session_id", "driver_number"], split: .lastSlash))
 
     /// One row per car and second: partial aggregates merged across batches (its means are generated columns).
     public static let telemetry1s = TableDefinition(
@@ -32,5 +41,5 @@ public enum TelemetryTables {
         ]),
         hypertable: .init(timeColumn: "time", chunkInterval: "1 day"))
 
-    public static let all = [telemetry, telemetry1s]
+    public static let all = [telemetry, telemetry1s, cars]
 }

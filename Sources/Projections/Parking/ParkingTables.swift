@@ -73,7 +73,7 @@ public enum ParkingTables {
     public static let state = TableDefinition(
         "parking_state",
         columns: [Column("facility_id", .text), Column("state", .jsonb), .optional("updated_at", .timestamptz)],
-        key: ["facility_id"], conflict: .replace, mirrorsState: true)
+        key: ["facility_id"], conflict: .replace, stateKey: .whole("facility_id"))
 
     public static let all = [facilities, sensors, occupancyCurrent, occupancyHistory, stays, forecasts, alerts, state]
 }

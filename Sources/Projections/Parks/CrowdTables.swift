@@ -18,7 +18,7 @@ public enum CrowdTables {
             .optional("level_since", .timestamptz), .optional("updated_at", .timestamptz),
             .optional("last_sample_at", .timestamptz), Column("attractions", .jsonb),
         ],
-        key: ["park_id"], conflict: .replace, mirrorsState: true)
+        key: ["park_id"], conflict: .replace, stateKey: .whole("park_id"))
 
     /// Opening hours per park and local date.
     public static let parkSchedules = TableDefinition(

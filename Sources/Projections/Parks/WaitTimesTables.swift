@@ -18,7 +18,8 @@ public enum WaitTimesTables {
             .optional("observed_at", .timestamptz), .optional("status_changed_at", .timestamptz),
             Column("recent_times", .bigintArray), .optional("published_baseline_p50", .integer),
         ],
-        key: ["park_id", "attraction_id"], conflict: .replace, mirrorsState: true)
+        key: ["park_id", "attraction_id"], conflict: .replace,
+        stateKey: StateKey(["park_id", "attraction_id"], split: .firstSlash))
 
     /// Hour-of-week wait histograms per attraction, with their P50 and P90.
     public static let attractionBaselines = TableDefinition(
@@ -28,7 +29,8 @@ public enum WaitTimesTables {
             Column("hour", .smallint), Column("samples", .bigint), .optional("p50_minutes", .integer),
             .optional("p90_minutes", .integer), Column("wait_values", .integerArray), Column("wait_counts", .integerArray),
         ],
-        key: ["park_id", "attraction_id", "day_of_week", "hour"], conflict: .replace, mirrorsState: true)
+        key: ["park_id", "attraction_id", "day_of_week", "hour"], conflict: .replace,
+        stateKey: StateKey(["park_id", "attraction_id"], split: .firstSlash))
 
     public static let all = [waitTimes, attractionCurrent, attractionBaselines]
 }

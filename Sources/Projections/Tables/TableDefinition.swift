@@ -46,24 +46,27 @@ public struct TableDefinition: Sendable, Equatable {
     public let key: [String]
     public let conflict: Conflict
     public let hypertable: Hypertable?
-    /// Its rows are (part of) the projection's fold state: the state of a key is read back from them.
-    public let mirrorsState: Bool
+    /// Set when its rows are (part of) the projection's fold state: how a state key maps onto its key columns,
+    /// by which the state of a batch's keys is read back from it.
+    public let stateKey: StateKey?
+    public var mirrorsState: Bool { stateKey != nil }
 
     public init(
         _ name: String, columns: [Column], key: [String] = [], conflict: Conflict = .append, hypertable: Hypertable? = nil,
-        mirrorsState: Bool = false
+        stateKey: StateKey? = nil
     ) {
         self.name = name
         self.columns = columns
         self.key = key
         self.conflict = conflict
         self.hypertable = hypertable
-        self.mirrorsState = mirrorsState
+        self.stateKey = stateKey
         let names = columns.map(\.name)
         precondition(Set(names).count == names.count, "table \(name): a column is declared twice")
         precondition(key.allSatisfy(names.contains), "table \(name): a key column is not a column")
         precondition(conflict == .append || !key.isEmpty, "table \(name): \(conflict) needs a key")
         if let h = hypertable { precondition(names.contains(h.timeColumn), "table \(name): the hypertable column is not a column") }
+        if let s = stateKey { precondition(s.columns.allSatisfy(names.contains), "table \(name): a state key column is not a column") }
     }
 
     public var columnNames: [String] { columns.map(\.name) }
