@@ -1,7 +1,7 @@
 import Events
 import Foundation
 
-/// Reads OpenF1 API responses (`api.openf1.org/v1/{laps,pit,stints,position,intervals,car_data}`): JSON
+/// Reads OpenF1 API responses (`api.openf1.org/v1/{laps,pit,stints,position,intervals,car_data,drivers}`): JSON
 /// arrays of flat objects.
 ///
 /// Quirks handled (all seen in real sessions):
@@ -13,10 +13,14 @@ import Foundation
 /// - Intervals are numbers, `"+1 LAP"` strings for lapped cars, or empty strings before the start.
 /// - Stints carry no time: their event time is the ingest time.
 /// - Dates are RFC 3339 strings, or epoch milliseconds in dumps of OpenF1's own database.
+/// - Drivers carry no time either (ingest time); `team_colour` comes with or without `#`, in either case, or
+///   null; acronyms and names are null for some reserve drivers in older sessions: such an entry is skipped,
+///   and the car is then named by its number.
 public struct OpenF1Adapter: Sendable {
     public enum Endpoint: String, Sendable, CaseIterable {
         case laps, pit, stints, position, intervals
         case carData = "car-data"
+        case drivers
     }
 
     public static let source = "openf1"
@@ -93,6 +97,23 @@ public struct OpenF1Adapter: Sendable {
                 gear: try r.int("n_gear", in: 0...9), rpm: try r.int("rpm", in: 0...25_000),
                 drs: try r.optionalInt("drs", in: 0...15) ?? 0)
             return envelope(payload, idParts: [session, String(driver), "car", String(time.microseconds)], time: time, ingestTime: ingestTime)
+        case .drivers:
+            guard let acronym = try r.optionalString("name_acronym", maxBytes: DriverIdentified.maxAcronymLength), !acronym.isEmpty else {
+                throw EventValidationError(field: "name_acronym", reason: "no acronym for car \(driver): skipped (the car is named by its number)")
+            }
+            var colour = try r.optionalString("team_colour", maxBytes: 7)?.uppercased()
+            if colour?.hasPrefix("#") == true { colour?.removeFirst() }
+            if colour?.isEmpty == true { colour = nil }
+            let payload = DriverIdentified(
+                sessionID: session, driverNumber: driver, nameAcronym: acronym.uppercased(),
+                broadcastName: try r.optionalString("broadcast_name", maxBytes: 100),
+                fullName: try r.optionalString("full_name", maxBytes: 100), teamName: try r.optionalString("team_name", maxBytes: 100),
+                teamColour: colour)
+            // Re-validated as the event it becomes (acronym letters, colour digits).
+            _ = try EventEnvelope(payload, source: Self.source, eventTime: ingestTime).decode(DriverIdentified.self)
+            return envelope(
+                payload, idParts: [session, String(driver), "driver", payload.nameAcronym, payload.teamName ?? "", colour ?? ""],
+                time: ingestTime, ingestTime: ingestTime)
         case .laps:
             return nil
         }

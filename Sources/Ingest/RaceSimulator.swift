@@ -29,6 +29,18 @@ public struct RaceSimulator: Sendable {
     static let degradation: [TyreCompound: Double] = [.soft: 0.09, .medium: 0.05, .hard: 0.03]
     static let compoundPace: [TyreCompound: Double] = [.soft: 0, .medium: 0.45, .hard: 0.8]
 
+    /// Made-up drivers and teams (acronym, team), assigned by car number.
+    static let drivers: [(String, String)] = [
+        ("ALB", "Atlas"), ("BRE", "Atlas"), ("COR", "Boreal"), ("DUV", "Boreal"), ("ESP", "Cinder"), ("FAL", "Cinder"),
+        ("GRA", "Delta"), ("HOL", "Delta"), ("IVE", "Ember"), ("JOR", "Ember"), ("KAS", "Fjord"), ("LUN", "Fjord"),
+        ("MOR", "Gale"), ("NYS", "Gale"), ("OKA", "Halo"), ("PER", "Halo"), ("QUI", "Iris"), ("ROS", "Iris"),
+        ("SAL", "Jade"), ("TOR", "Jade"),
+    ]
+    static let teamColours = [
+        "Atlas": "1E41FF", "Boreal": "DC0000", "Cinder": "FF8700", "Delta": "00D2BE", "Ember": "006F62",
+        "Fjord": "2B4562", "Gale": "B6BABD", "Halo": "900000", "Iris": "0090FF", "Jade": "52E252",
+    ]
+
     public let configuration: Configuration
 
     public init(_ configuration: Configuration) { self.configuration = configuration }
@@ -50,6 +62,14 @@ public struct RaceSimulator: Sendable {
         let safetyCar = (c.laps / 3)...(c.laps / 3 + 2)
         let retiring = 1 + Int(rng.next() % UInt64(c.cars))
         let retireLap = c.laps / 2 + Int(rng.next() % UInt64(Swift.max(1, c.laps / 4)))
+        // Who drives: every car but the last (a feed does not always name everyone: that car goes by its number).
+        for car in 1..<c.cars {
+            let (acronym, team) = Self.drivers[(car - 1) % Self.drivers.count]
+            add(DriverIdentified(
+                    sessionID: c.sessionID, driverNumber: car, nameAcronym: acronym, broadcastName: "\(acronym.prefix(1)) \(acronym)",
+                    teamName: team, teamColour: Self.teamColours[team]),
+                "driver/\(car)", at: c.start.microseconds)
+        }
         // Start positions: car n on grid slot n, a car length (0.25 s) apart.
         for car in 1...c.cars {
             add(PositionReported(sessionID: c.sessionID, driverNumber: car, position: car), "grid/\(car)", at: c.start.microseconds)

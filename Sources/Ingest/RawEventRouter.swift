@@ -35,6 +35,7 @@ public struct RawEventRouter: Sendable {
             route(PositionReported.self, .motorsportTiming),
             route(IntervalReported.self, .motorsportTiming),
             route(DriverRetired.self, .motorsportTiming),
+            route(DriverIdentified.self, .motorsportTiming),
             route(CarSample.self, .motorsportCarData),
             route(SpotReading.self, .parkingSensors),
             route(SensorHeartbeat.self, .parkingSensors),

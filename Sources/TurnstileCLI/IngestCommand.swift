@@ -15,8 +15,8 @@ struct IngestCommand: AsyncParsableCommand {
             Formats:
               queue-times      Queue-Times /parks/{id}/queue_times.json (park id from --park-id, the URL or a file name like park16_….json)
               themeparks-wiki  ThemeParks.wiki /v1/entity/{id}/live (one park), or a list of {timestamp, parks:[…]} snapshots
-              openf1-laps, openf1-pit, openf1-stints, openf1-position, openf1-intervals, openf1-car-data
-                               OpenF1 API responses (api.openf1.org/v1/laps, /pit, /stints, /position, /intervals, /car_data)
+              openf1-laps, openf1-pit, openf1-stints, openf1-position, openf1-intervals, openf1-car-data, openf1-drivers
+                               OpenF1 API responses (api.openf1.org/v1/laps, /pit, /stints, /position, /intervals, /car_data, /drivers)
               melbourne-bays   City of Melbourne bay sensors CSV (facility from --facility, default melbourne)
               birmingham-counts
                                UCI Birmingham counts CSV without header (local times in --time-zone, default Europe/London)
@@ -35,6 +35,7 @@ struct IngestCommand: AsyncParsableCommand {
         case openF1Position = "openf1-position"
         case openF1Intervals = "openf1-intervals"
         case openF1CarData = "openf1-car-data"
+        case openF1Drivers = "openf1-drivers"
         case melbourneBays = "melbourne-bays"
         case birminghamCounts = "birmingham-counts"
         case konstanzGuidance = "konstanz-guidance"
@@ -48,6 +49,7 @@ struct IngestCommand: AsyncParsableCommand {
             case .openF1Position: .position
             case .openF1Intervals: .intervals
             case .openF1CarData: .carData
+            case .openF1Drivers: .drivers
             case .queueTimes, .themeParksWiki, .melbourneBays, .birminghamCounts, .konstanzGuidance, .events: nil
             }
         }
@@ -100,7 +102,7 @@ struct IngestCommand: AsyncParsableCommand {
                 batch = try KonstanzGuidanceAdapter().read(bytes, ingestTime: now)
             case .events:
                 batch = Self.readEnvelopes(bytes, now: now)
-            case .openF1Laps, .openF1Pit, .openF1Stints, .openF1Position, .openF1Intervals, .openF1CarData:
+            case .openF1Laps, .openF1Pit, .openF1Stints, .openF1Position, .openF1Intervals, .openF1CarData, .openF1Drivers:
                 batch = try OpenF1Adapter(format.openF1!).read(try JSONParser.parse(bytes), ingestTime: now)
             }
             for reason in batch.skipped { logger.notice("skipped", metadata: ["location": "\(location)", "reason": "\(reason)"]) }

@@ -41,7 +41,7 @@ struct SimulateCommand: AsyncParsableCommand {
 extension SimulateCommand {
     struct Race: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Simulate a motor race: laps, stints, pit stops, a safety car, a retirement, telemetry.",
+            abstract: "Simulate a motor race: drivers, laps, stints, pit stops, a safety car, a retirement, telemetry.",
             discussion: "The same --seed gives the same race. Produces every event of the race (timing to motorsport.timing, telemetry to motorsport.car-data), waits for the broker's acknowledgements, and says how many.")
 
         @OptionGroup var global: GlobalOptions

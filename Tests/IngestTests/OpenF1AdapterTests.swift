@@ -98,6 +98,41 @@ import Testing
         #expect(throws: FeedFormatError.self) { try read(.laps, #"{"laps":[]}"#) }
     }
 
+    /// OpenF1's `drivers` endpoint, quirks included: colours with and without `#` and in either case, null
+    /// colours and names, a reserve driver without an acronym, numbers as MongoDB extended JSON.
+    @Test func driversNameTheirCarsAndSkipWhatCannotNameOne() throws {
+        let batch = try read(.drivers, """
+            [{"broadcast_name":"M VERSTAPPEN","country_code":"NED","driver_number":1,"first_name":"Max",
+              "full_name":"Max VERSTAPPEN","headshot_url":"https://example.invalid/ver.png","last_name":"Verstappen",
+              "meeting_key":1229,"name_acronym":"VER","session_key":9488,"team_colour":"3671C6","team_name":"Red Bull Racing"},
+             {"broadcast_name":"C LECLERC","driver_number":16,"full_name":"Charles LECLERC","name_acronym":"lec",
+              "session_key":9488,"team_colour":"#e8002d","team_name":"Ferrari","headshot_url":null},
+             {"broadcast_name":null,"driver_number":{"$numberInt":"38"},"full_name":null,"name_acronym":"BEA",
+              "session_key":{"$numberInt":"9488"},"team_colour":null,"team_name":null},
+             {"broadcast_name":"R RESERVE","driver_number":45,"full_name":null,"name_acronym":null,"session_key":9488,
+              "team_colour":"FFFFFF","team_name":"Test"},
+             {"driver_number":46,"name_acronym":"R2D","session_key":9488},
+             {"driver_number":47,"name_acronym":"ABC","session_key":9488,"team_colour":"#12345"}]
+            """)
+        let drivers = try batch.events.map { try $0.decode(DriverIdentified.self) }
+        #expect(drivers.map(\.driverNumber) == [1, 16, 38])
+        #expect(drivers[0] == DriverIdentified(
+            sessionID: "9488", driverNumber: 1, nameAcronym: "VER", broadcastName: "M VERSTAPPEN", fullName: "Max VERSTAPPEN",
+            teamName: "Red Bull Racing", teamColour: "3671C6"))
+        #expect(drivers[1].nameAcronym == "LEC" && drivers[1].teamColour == "E8002D")
+        #expect(drivers[2].teamColour == nil && drivers[2].fullName == nil && drivers[2].sessionID == "9488")
+        #expect(batch.skipped.count == 3)
+        #expect(batch.skipped[0].contains("no acronym for car 45"))
+        #expect(batch.skipped[1].contains("name_acronym") && batch.skipped[1].contains("R2D"))
+        #expect(batch.skipped[2].contains("team_colour"))
+        // No time of their own: ingest time. The same entry read again is the same event.
+        #expect(batch.events.allSatisfy { $0.eventTime == now && $0.key == "9488" })
+        let again = try read(.drivers, #"[{"driver_number":1,"name_acronym":"VER","session_key":9488,"team_colour":"3671C6","team_name":"Red Bull Racing"}]"#)
+        #expect(again.events.first?.id == batch.events.first?.id)
+        // Routed with the timing: the session's folds see who drives before the laps.
+        #expect(try RawEventRouter().route(batch.events[0]).topic == TopicNames.standard[.motorsportTiming])
+    }
+
     @Test func routerSendsTimingBySessionAndTelemetryByCar() throws {
         let topics = TopicNames(prefix: "x.")
         let router = RawEventRouter(topics: topics)

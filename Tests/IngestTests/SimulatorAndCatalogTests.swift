@@ -61,7 +61,7 @@ import Testing
             let topics = catalog.topics.filter { $0.eventTypes.contains { $0.type == type } }
             #expect(topics.count == 1, "\(type) is listed on \(topics.map(\.name))")
         }
-        #expect(catalog[TopicNames.standard[.motorsportTiming]]?.eventTypes.count == 6)
+        #expect(catalog[TopicNames.standard[.motorsportTiming]]?.eventTypes.count == 7)
         #expect(catalog[TopicNames.standard[.parkingSensors]]?.eventTypes.count == 5)
     }
 

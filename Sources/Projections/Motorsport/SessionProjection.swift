@@ -15,6 +15,8 @@ public struct SessionProjection: Projection {
         case position(EventMeta, PositionReported)
         case interval(EventMeta, IntervalReported)
         case retired(EventMeta, DriverRetired)
+        /// Who drives a car: not part of the timing state (the commentary names cars with it).
+        case driver(EventMeta, DriverIdentified)
     }
 
     public let name = "motorsport_session"
@@ -32,6 +34,7 @@ public struct SessionProjection: Projection {
         case PositionReported.eventType: return .position(meta, try envelope.decode(PositionReported.self))
         case IntervalReported.eventType: return .interval(meta, try envelope.decode(IntervalReported.self))
         case DriverRetired.eventType: return .retired(meta, try envelope.decode(DriverRetired.self))
+        case DriverIdentified.eventType: return .driver(meta, try envelope.decode(DriverIdentified.self))
         default:
             throw EventValidationError(field: "type", reason: "'\(envelope.type)' does not belong on \(topics[.motorsportTiming])")
         }
@@ -45,6 +48,7 @@ public struct SessionProjection: Projection {
         case .position(_, let e): e.sessionID
         case .interval(_, let e): e.sessionID
         case .retired(_, let e): e.sessionID
+        case .driver(_, let e): e.sessionID
         }
     }
 
@@ -57,6 +61,7 @@ public struct SessionProjection: Projection {
         case .position(let meta, let p): step.apply(p, meta)
         case .interval(let meta, let i): step.apply(i, meta)
         case .retired(let meta, let r): step.apply(r, meta)
+        case .driver: break
         }
         return step.result()
     }
