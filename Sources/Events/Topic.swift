@@ -19,6 +19,8 @@ public enum Topic: String, CaseIterable, Sendable {
     case motorsportCarData = "motorsport.car-data"
     /// Derived race events: fastest lap, personal bests, pit stops completed, position changes.
     case motorsportRaceEvents = "motorsport.race-events"
+    /// Derived: race commentary, templated lines keyed by session.
+    case motorsportCommentary = "motorsport.commentary"
     case motorsportDeadLetters = "motorsport.dead-letters"
 
     /// Spot readings, heartbeats, gate passages, counted totals and layouts, keyed by facility: one fold sees a

@@ -30,7 +30,7 @@ struct EveryProjectionKillTests {
             let events = ParkSimulator(.init(seed: 21, parks: 3, attractionsPerPark: 8)).events(count: 6_000)
             return Workload(
                 events: events, run: projection == "parks_crowd" ? ["parks_wait_times", "parks_crowd"] : [projection], maxBatch: 50)
-        case "motorsport_session":
+        case "motorsport_session", "motorsport_commentary":
             let race = RaceSimulator(.init(seed: 22, sessionID: "kill-race", cars: 10, laps: 20)).events()
             return Workload(events: race.filter { $0.type != CarSample.eventType }, run: [projection], maxBatch: 10)
         case "motorsport_telemetry":

@@ -10,7 +10,9 @@ import Testing
     @Test func namesAndTablesAreUnique() {
         let names = ProjectionRegistry.names
         #expect(Set(names).count == names.count)
-        #expect(names == ["parks_wait_times", "parks_crowd", "motorsport_session", "motorsport_telemetry", "parking_occupancy"])
+        #expect(names == [
+            "parks_wait_times", "parks_crowd", "motorsport_session", "motorsport_telemetry", "motorsport_commentary", "parking_occupancy",
+        ])
         let tables = ProjectionRegistry.tables.map(\.name)
         #expect(Set(tables).count == tables.count, "two projections declare the same table")
         // Nor may a projection table take a runtime table's name.
