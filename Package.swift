@@ -114,6 +114,15 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: strict),
         .testTarget(name: "IngestTests", dependencies: ["Events", "Ingest", "Catalog", "Projections", "TestSupport"], swiftSettings: strict),
+        // The read routes over in-memory stores: no database.
+        .testTarget(
+            name: "QueryRoutesTests",
+            dependencies: [
+                "Events", "QueryService", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "ProjectionsTests", dependencies: ["Events", "Projections"], swiftSettings: strict),
         // The processor's pure decisions (restart policy, error classification): no broker, no database.

@@ -8,11 +8,11 @@ public struct CrowdRoutes: ReadRoutes {
     /// Most crowd samples one history answer holds.
     static let maxSamples = 10_000
 
-    let store: ParksReadStore
+    let store: any ParksReading
 
     public init(pool: PGPool, placement: TablePlacement) { store = ParksReadStore(pool: pool, placement: placement) }
 
-    init(store: ParksReadStore) { self.store = store }
+    init(store: any ParksReading) { self.store = store }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.group("/v1/parks/:park_id")
@@ -26,7 +26,7 @@ public struct CrowdRoutes: ReadRoutes {
             if try await store.parkExists(park) {
                 throw QueryError.notFound("park '\(park)' has no crowd level yet", field: "park_id")
             }
-            throw ParksReadStore.unknownPark(park)
+            throw QueryError.unknownPark(park)
         }
         var json = JSONWriter(capacity: 192)
         crowd.write(to: &json)
@@ -38,7 +38,7 @@ public struct CrowdRoutes: ReadRoutes {
         let range = try TimeRange(query: request.uri.queryParameters)
         // One extra row tells whether the limit cut the answer short.
         var samples = try await store.crowdHistory(park: park, range: range, limit: Self.maxSamples + 1)
-        if samples.isEmpty, !(try await store.parkExists(park)) { throw ParksReadStore.unknownPark(park) }
+        if samples.isEmpty, !(try await store.parkExists(park)) { throw QueryError.unknownPark(park) }
         let truncated = samples.count > Self.maxSamples
         if truncated { samples.removeLast(samples.count - Self.maxSamples) }
         var json = JSONWriter(capacity: 256 + samples.count * 160)

@@ -3,19 +3,11 @@ import Postgres
 import Projections
 import Synchronization
 
-/// The read-side SQL over the parks projection tables.
+/// The read-side SQL over the parks projection tables (`ParksReading` on PostgreSQL).
 ///
 /// Table names always come from the projections' declarations under a placement (a blue/green rebuild switches it); everything from the
 /// request travels as a statement parameter.
-final class ParksReadStore: Sendable {
-    static func unknownPark(_ park: String) -> QueryError {
-        .notFound("unknown park '\(park)'", field: "park_id")
-    }
-
-    static func unknownAttraction(_ attraction: String, park: String) -> QueryError {
-        .notFound("unknown attraction '\(attraction)' in park '\(park)'", field: "attraction_id")
-    }
-
+final class ParksReadStore: ParksReading {
     let pool: PGPool
     let placement: TablePlacement
     /// Whether the database has TimescaleDB, found on first use (nil until then).
@@ -26,13 +18,6 @@ final class ParksReadStore: Sendable {
         self.pool = pool
         self.placement = placement
         self.timescale = Mutex(timescale)
-    }
-
-    /// What the database knows of a park and one of its attractions.
-    enum Presence: Sendable, Equatable {
-        case unknownPark
-        case unknownAttraction
-        case known
     }
 
     /// Origin of the plain-PostgreSQL buckets, a constant (not request input).
@@ -55,7 +40,7 @@ final class ParksReadStore: Sendable {
         }
     }
 
-    func presence(park: String, attraction: String) async throws -> Presence {
+    func presence(park: String, attraction: String) async throws -> AttractionPresence {
         // NULL: no attraction of the park at all; false: the park exists without this attraction.
         let r = try await pool.query(
             "SELECT bool_or(attraction_id = $2) FROM \(placement[WaitTimesTables.attractionCurrent]) WHERE park_id = $1",

@@ -28,6 +28,14 @@ public struct QueryError: HTTPResponseError, Sendable, CustomStringConvertible {
         QueryError(status: .notFound, code: "not_found", message: message, field: field)
     }
 
+    static func unknownPark(_ park: String) -> QueryError {
+        .notFound("unknown park '\(park)'", field: "park_id")
+    }
+
+    static func unknownAttraction(_ attraction: String, park: String) -> QueryError {
+        .notFound("unknown attraction '\(attraction)' in park '\(park)'", field: "attraction_id")
+    }
+
     static func unknownSession(_ session: String) -> QueryError {
         .notFound("unknown session '\(session)'", field: "session_id")
     }

@@ -6,11 +6,11 @@ import Projections
 /// The read endpoints of `parks_wait_times`: `/v1/parks/{park}/waits` (current waits),
 /// `/attractions/{attraction}/history` (bucketed history) and `/baselines` (hour-of-week P50/P90).
 public struct WaitTimesRoutes: ReadRoutes {
-    let store: ParksReadStore
+    let store: any ParksReading
 
     public init(pool: PGPool, placement: TablePlacement) { store = ParksReadStore(pool: pool, placement: placement) }
 
-    init(store: ParksReadStore) { self.store = store }
+    init(store: any ParksReading) { self.store = store }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.group("/v1/parks/:park_id")
@@ -22,7 +22,7 @@ public struct WaitTimesRoutes: ReadRoutes {
     @Sendable func waits(_ request: Request, context: some RequestContext) async throws -> Response {
         let park = try IDParameter.path("park_id", context)
         let attractions = try await store.currentWaits(park: park)
-        guard !attractions.isEmpty else { throw ParksReadStore.unknownPark(park) }
+        guard !attractions.isEmpty else { throw QueryError.unknownPark(park) }
         var json = JSONWriter(capacity: 128 + attractions.count * 192)
         json.beginObject()
         json.key("park_id")
@@ -73,7 +73,7 @@ public struct WaitTimesRoutes: ReadRoutes {
             if let attraction {
                 try await requireAttraction(attraction, park: park)
             } else if !(try await store.parkExists(park)) {
-                throw ParksReadStore.unknownPark(park)
+                throw QueryError.unknownPark(park)
             }
         }
         var json = JSONWriter(capacity: 128 + baselines.count * 128)
@@ -91,8 +91,8 @@ public struct WaitTimesRoutes: ReadRoutes {
     /// 404 naming the unknown one, unless the park has the attraction.
     func requireAttraction(_ attraction: String, park: String) async throws {
         switch try await store.presence(park: park, attraction: attraction) {
-        case .unknownPark: throw ParksReadStore.unknownPark(park)
-        case .unknownAttraction: throw ParksReadStore.unknownAttraction(attraction, park: park)
+        case .unknownPark: throw QueryError.unknownPark(park)
+        case .unknownAttraction: throw QueryError.unknownAttraction(attraction, park: park)
         case .known: break
         }
     }

@@ -1,0 +1,24 @@
+import Events
+
+/// One line of commentary as served, a row of `commentary`.
+struct CommentaryEntry: Sendable, Equatable {
+    var time: Timestamp
+    var lineID: String
+    var lapNumber: Int64
+    var driverNumber: Int64
+    var kind: String
+    var priority: String
+    var text: String
+
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("time"); json.timestamp(time)
+        json.key("line_id"); json.string(lineID)
+        json.key("lap_number"); json.int(lapNumber)
+        json.key("driver_number"); json.int(driverNumber)
+        json.key("kind"); json.string(kind)
+        json.key("priority"); json.string(priority)
+        json.key("text"); json.string(text)
+        json.endObject()
+    }
+}

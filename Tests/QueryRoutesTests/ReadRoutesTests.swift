@@ -1,0 +1,103 @@
+import Events
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+@testable import QueryService
+
+/// The read routes over in-memory stores: no database, no broker. What the SQL returns is tested against the
+/// real stack (`IntegrationTests`); here, what the routes make of it.
+@Suite struct ReadRoutesTests {
+    static let t0 = Timestamp(iso8601: "2024-05-20T10:00:00Z")!
+
+    static var parks: InMemoryParksStore {
+        var store = InMemoryParksStore()
+        store.waits["p1"] = [
+            AttractionWait(attractionID: "b", name: "Bee", status: "OPERATING", waitMinutes: 25, observedAt: t0, statusChangedAt: t0),
+            AttractionWait(attractionID: "a", name: nil, status: "CLOSED", waitMinutes: nil, observedAt: t0, statusChangedAt: nil),
+        ]
+        store.crowd["p2"] = ParkCrowd(parkID: "p2", level: "high", ratio: 1.3, levelSince: t0, updatedAt: t0)
+        store.crowdSamples["p1"] = (0..<5).map {
+            CrowdSample(time: t0.adding(seconds: Int64($0) * 300), level: "low", ratio: 0.5, meanWaitMinutes: 10, baselineMeanMinutes: 20, openAttractions: 2)
+        }
+        return store
+    }
+
+    static func app(_ routes: [any ReadRoutes]) -> some ApplicationProtocol {
+        buildQueryApplication(QueryService(routes: routes, readiness: { [:] }, metrics: { "" }), logger: Logger(label: "test"))
+    }
+
+    static func get(_ client: some TestClientProtocol, _ uri: String) async throws -> (HTTPResponse.Status, JSONValue) {
+        try await client.execute(uri: uri, method: .get) { ($0.status, try JSONParser.parse(Array($0.body.readableBytesView))) }
+    }
+
+    @Test func currentWaitsInIdOrderAndUnknownParksAnswer404() async throws {
+        let store = Self.parks
+        try await Self.app([WaitTimesRoutes(store: store), CrowdRoutes(store: store)]).test(.router) { client in
+            let (status, body) = try await Self.get(client, "/v1/parks/p1/waits")
+            #expect(status == .ok)
+            #expect(body["park_id"] == .string("p1"))
+            #expect(body["attractions"]?.arrayValue?.compactMap { $0["attraction_id"]?.stringValue } == ["a", "b"])
+            #expect(body["attractions"]?.arrayValue?.first?["wait_minutes"] == .null)
+            let (missing, error) = try await Self.get(client, "/v1/parks/nope/waits")
+            #expect(missing == .notFound && error["error"]?["field"] == .string("park_id"))
+            // A park known only by its crowd level has no waits, but its crowd answers.
+            let (crowd, level) = try await Self.get(client, "/v1/parks/p2/crowd")
+            #expect(crowd == .ok && level["level"] == .string("high"))
+            let (noLevel, why) = try await Self.get(client, "/v1/parks/p1/crowd")
+            #expect(noLevel == .notFound && why["error"]?["message"]?.stringValue?.contains("no crowd level yet") == true)
+        }
+    }
+
+    @Test func historyChecksItsParametersBeforeTheStore() async throws {
+        let store = Self.parks
+        try await Self.app([WaitTimesRoutes(store: store), CrowdRoutes(store: store)]).test(.router) { client in
+            let range = "from=2024-05-20T00:00:00Z&to=2024-05-21T00:00:00Z"
+            for (uri, field) in [
+                ("/v1/parks/p1/attractions/a/history?from=2024-05-20T00:00:00Z", "to"),
+                ("/v1/parks/p1/attractions/a/history?\(range)&interval=7x", "interval"),
+                ("/v1/parks/p1/attractions/zz/history?\(range)", "attraction_id"),
+                ("/v1/parks/p1/crowd/history?from=2024-05-20T00:00:00Z&to=2024-09-20T00:00:00Z", "to"),
+            ] {
+                let (status, body) = try await Self.get(client, uri)
+                #expect(status.code / 100 == 4 && body["error"]?["field"] == .string(field), "\(uri): \(status)")
+            }
+            let (ok, history) = try await Self.get(client, "/v1/parks/p1/crowd/history?\(range)")
+            #expect(ok == .ok && history["samples"]?.arrayValue?.count == 5 && history["truncated"] == .bool(false))
+        }
+    }
+
+    static func line(_ n: Int, at seconds: Int64) -> CommentaryEntry {
+        CommentaryEntry(
+            time: t0.adding(seconds: seconds), lineID: "l\(n)", lapNumber: Int64(n), driverNumber: 1, kind: "pit_stop",
+            priority: "medium", text: "Lap \(n) — #1 pits")
+    }
+
+    @Test func commentaryIsNewestLastPagedBySinceAndLimit() async throws {
+        var store = InMemoryCommentaryStore()
+        store.sessions["s"] = (1...6).map { Self.line($0, at: Int64($0) * 60) }
+        store.sessions["quiet"] = []
+        try await Self.app([CommentaryRoutes(store: store)]).test(.router) { client in
+            func texts(_ body: JSONValue) -> [String] { body["lines"]?.arrayValue?.compactMap { $0["text"]?.stringValue } ?? [] }
+            let (_, newest) = try await Self.get(client, "/v1/sessions/s/commentary?limit=2")
+            #expect(texts(newest) == ["Lap 5 — #1 pits", "Lap 6 — #1 pits"])
+            #expect(newest["truncated"] == .bool(true))
+            let (_, all) = try await Self.get(client, "/v1/sessions/s/commentary")
+            #expect(texts(all).count == 6 && all["truncated"] == .bool(false))
+            #expect(all["lines"]?.arrayValue?.first?["time"] == .string("2024-05-20T10:01:00Z"))
+            let (_, page) = try await Self.get(client, "/v1/sessions/s/commentary?since=2024-05-20T10:02:00Z&limit=3")
+            #expect(texts(page) == ["Lap 3 — #1 pits", "Lap 4 — #1 pits", "Lap 5 — #1 pits"])
+            #expect(page["truncated"] == .bool(true))
+            let (_, rest) = try await Self.get(client, "/v1/sessions/s/commentary?since=2024-05-20T10:05:00Z&limit=3")
+            #expect(texts(rest) == ["Lap 6 — #1 pits"] && rest["truncated"] == .bool(false))
+            // A session folded without a line yet is empty, not unknown.
+            let (quiet, nothing) = try await Self.get(client, "/v1/sessions/quiet/commentary")
+            #expect(quiet == .ok && texts(nothing).isEmpty)
+            let (unknown, body) = try await Self.get(client, "/v1/sessions/other/commentary")
+            #expect(unknown == .notFound && body["error"]?["field"] == .string("session_id"))
+            let (bad, limit) = try await Self.get(client, "/v1/sessions/s/commentary?limit=1001")
+            #expect(bad == .badRequest && limit["error"]?["field"] == .string("limit"))
+        }
+    }
+}
