@@ -145,7 +145,7 @@ struct BenchCommand: AsyncParsableCommand {
         let session = try PGSession.connect(url: databaseURL)
         defer { session.close() }
         func folded() throws -> Int64 {
-            try session.execute("SELECT coalesce(sum(next_offset),0)::bigint FROM turnstile_offsets WHERE topic = $1", [.text(topics[.parksWaitTimes])]).int(0, 0) ?? 0
+            try session.execute("SELECT coalesce(sum(next_offset),0)::bigint FROM \(RuntimeTables().offsets) WHERE topic = $1", [.text(topics[.parksWaitTimes])]).int(0, 0) ?? 0
         }
         // Timed from the first commit (group join excluded) to the last record folded.
         while probe.firstCommit == nil { try await Task.sleep(for: .milliseconds(5)) }

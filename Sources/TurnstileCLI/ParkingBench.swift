@@ -100,7 +100,7 @@ struct ParkingBench {
         let db = try PGSession.connect(url: scratch.url)
         defer { db.close() }
         func folded() throws -> Int64 {
-            try db.execute("SELECT coalesce(sum(next_offset),0)::bigint FROM turnstile_offsets WHERE topic = $1", [.text(topics[.parkingSensors])])
+            try db.execute("SELECT coalesce(sum(next_offset),0)::bigint FROM \(RuntimeTables().offsets) WHERE topic = $1", [.text(topics[.parkingSensors])])
                 .int(0, 0) ?? 0
         }
         // Timed from the first commit (group join excluded) to the last record folded.

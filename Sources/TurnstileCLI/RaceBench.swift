@@ -65,7 +65,7 @@ struct RaceBench {
         defer { db.close() }
         func folded() throws -> Int64 {
             try db.execute(
-                "SELECT coalesce(sum(next_offset),0)::bigint FROM turnstile_offsets WHERE topic = $1", [.text(topics[.motorsportTiming])]
+                "SELECT coalesce(sum(next_offset),0)::bigint FROM \(RuntimeTables().offsets) WHERE topic = $1", [.text(topics[.motorsportTiming])]
             ).int(0, 0) ?? 0
         }
 
