@@ -100,4 +100,31 @@ import Testing
             #expect(bad == .badRequest && limit["error"]?["field"] == .string("limit"))
         }
     }
+
+    @Test func telemetryBucketsAtTheAskedResolutionWithinBounds() async throws {
+        var store = InMemoryTelemetryStore()
+        store.seconds["s/7"] = (0..<4).map {
+            TelemetryBucket(
+                time: Self.t0.adding(seconds: Int64($0)), samples: 4, speedMin: 100 + Int64($0), speedMax: 200 + Int64($0),
+                speedMean: 150, throttleMean: 50, brakeShare: 0.25, gearMax: 5 + Int64($0), drsOpenShare: 0)
+        }
+        try await Self.app([TelemetryRoutes(store: store)]).test(.router) { client in
+            let range = "from=2024-05-20T10:00:00Z&to=2024-05-20T10:00:04Z"
+            let (ok, body) = try await Self.get(client, "/v1/sessions/s/drivers/7/telemetry?\(range)&resolution=2")
+            #expect(ok == .ok && body["driver_number"] == .int(7) && body["resolution_seconds"] == .int(2))
+            let buckets = body["buckets"]?.arrayValue ?? []
+            #expect(buckets.map { $0["samples"] } == [.int(8), .int(8)])
+            #expect(buckets.map { $0["speed_min"] } == [.int(100), .int(102)])
+            #expect(buckets.last?["gear_max"] == .int(8) && buckets.last?["time"] == .string("2024-05-20T10:00:02Z"))
+            for (uri, field) in [
+                ("/v1/sessions/s/drivers/7/telemetry?\(range)&resolution=0", "resolution"),
+                ("/v1/sessions/s/drivers/7/telemetry?from=2024-05-20T00:00:00Z&to=2024-05-21T00:00:00Z", "resolution"),
+                ("/v1/sessions/s/drivers/100/telemetry?\(range)", "driver_number"),
+                ("/v1/sessions/s/drivers/7/telemetry?from=2024-05-20T10:00:00Z", "to"),
+            ] {
+                let (status, error) = try await Self.get(client, uri)
+                #expect(status == .badRequest && error["error"]?["field"] == .string(field), "\(uri)")
+            }
+        }
+    }
 }
