@@ -127,4 +127,43 @@ import Testing
             }
         }
     }
+
+    static func board(_ n: Int64, position: Int64?, sectors: [Double?]) -> LeaderboardLine {
+        LeaderboardLine(
+            driverNumber: n, position: position, lapsCompleted: 3, gapToLeader: nil, gapToAhead: nil, lapsBehindLeader: nil,
+            lastLap: 90, bestLap: 89, bestLapNumber: 2, bestSectors: sectors, compound: "MEDIUM", tyreAge: 3, pitCount: 0,
+            retired: false, updatedAt: t0)
+    }
+
+    static func lap(_ car: Int64, _ n: Int64, _ duration: Double?) -> LapLine {
+        LapLine(
+            driverNumber: car, lapNumber: n, time: t0.adding(seconds: n * 90), lapDuration: duration, sectors: [nil, nil, nil],
+            isPitOutLap: false, speeds: [nil, nil, nil], compound: nil, tyreAge: nil)
+    }
+
+    @Test func sessionAnswersLeaderboardLapsAndTheirErrors() async throws {
+        var store = InMemorySessionStore()
+        store.boards["s"] = [Self.board(44, position: nil, sectors: [30, nil, 29]), Self.board(1, position: 1, sectors: [31, 28, nil])]
+        store.lapsByCar["s"] = [Self.lap(1, 2, 89.5), Self.lap(1, 1, nil), Self.lap(44, 2, 88.25)]
+        store.events["s"] = [(Self.t0.adding(seconds: 10), #"{"id":"e1"}"#), (Self.t0.adding(seconds: 20), #"{"id":"e2"}"#)]
+        try await Self.app([SessionRoutes(store: store)]).test(.router) { client in
+            let (ok, board) = try await Self.get(client, "/v1/sessions/s/leaderboard")
+            #expect(ok == .ok)
+            #expect(board["drivers"]?.arrayValue?.map { $0["driver_number"] } == [.int(1), .int(44)])
+            #expect(board["best_sectors"]?.arrayValue?.map { $0["driver_number"] } == [.int(44), .int(1), .int(44)])
+            #expect(board["drivers"]?.arrayValue?.first?["best_sector_3"] == .null)
+            let (_, laps) = try await Self.get(client, "/v1/sessions/s/drivers/1/laps")
+            #expect(laps["laps"]?.arrayValue?.map { $0["lap_number"] } == [.int(1), .int(2)] && laps["driver_number"] == .int(1))
+            let (_, fastest) = try await Self.get(client, "/v1/sessions/s/fastest-laps?limit=1")
+            #expect(fastest["laps"]?.arrayValue?.map { $0["driver_number"] } == [.int(44)])
+            let (_, since) = try await Self.get(client, "/v1/sessions/s/events?since=2024-05-20T10:00:15Z")
+            #expect(since["events"]?.arrayValue?.map { $0["id"] } == [.string("e2")] && since["truncated"] == .bool(false))
+            let (noLaps, why) = try await Self.get(client, "/v1/sessions/s/drivers/7/laps")
+            #expect(noLaps == .notFound && why["error"]?["field"] == .string("driver_number"))
+            for uri in ["/v1/sessions/x/leaderboard", "/v1/sessions/x/stints", "/v1/sessions/x/events", "/v1/sessions/x/drivers/1/laps"] {
+                let (status, body) = try await Self.get(client, uri)
+                #expect(status == .notFound && body["error"]?["field"] == .string("session_id"), "\(uri)")
+            }
+        }
+    }
 }

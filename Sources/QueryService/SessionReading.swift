@@ -1,0 +1,20 @@
+import Events
+
+/// What the session read routes need from storage: the PostgreSQL store in production (`SessionReadStore`),
+/// an in-memory one in route tests.
+protocol SessionReading: Sendable {
+    /// Every car, by position (cars without one last), then car number.
+    func leaderboard(session: String) async throws -> [LeaderboardLine]
+    /// The session's best time of each of the three sectors, and whose it is.
+    func bestSectors(session: String) async throws -> [BestSector]
+    /// One car's laps, by lap number.
+    func laps(session: String, driver: Int) async throws -> [LapLine]
+    /// The `limit` fastest timed laps, fastest first.
+    func fastestLaps(session: String, limit: Int) async throws -> [LapLine]
+    /// Every stint, by car and stint number.
+    func stints(session: String) async throws -> [StintLine]
+    /// Race events after `since` (all without), oldest first, at most `limit`: the events as they were sent (JSON).
+    func raceEvents(session: String, since: Timestamp?, limit: Int) async throws -> [String]
+    /// The session has a leaderboard.
+    func sessionKnown(_ session: String) async throws -> Bool
+}

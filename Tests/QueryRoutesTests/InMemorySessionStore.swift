@@ -1,0 +1,38 @@
+import Events
+
+@testable import QueryService
+
+/// `SessionReading` over lines held in memory.
+struct InMemorySessionStore: SessionReading {
+    var boards: [String: [LeaderboardLine]] = [:]
+    var lapsByCar: [String: [LapLine]] = [:]  // key "session"
+    var stintLines: [String: [StintLine]] = [:]
+    var events: [String: [(time: Timestamp, json: String)]] = [:]
+
+    func leaderboard(session: String) async throws -> [LeaderboardLine] {
+        (boards[session] ?? []).sorted { ($0.position ?? .max, $0.driverNumber) < ($1.position ?? .max, $1.driverNumber) }
+    }
+
+    func bestSectors(session: String) async throws -> [BestSector] {
+        (0..<3).map { i in
+            let best = (boards[session] ?? []).compactMap { l in l.bestSectors[i].map { (l.driverNumber, $0) } }.min { $0.1 < $1.1 }
+            return BestSector(sector: Int64(i + 1), seconds: best?.1, driverNumber: best?.0)
+        }
+    }
+
+    func laps(session: String, driver: Int) async throws -> [LapLine] {
+        (lapsByCar[session] ?? []).filter { $0.driverNumber == Int64(driver) }.sorted { $0.lapNumber < $1.lapNumber }
+    }
+
+    func fastestLaps(session: String, limit: Int) async throws -> [LapLine] {
+        Array((lapsByCar[session] ?? []).filter { $0.lapDuration != nil }.sorted { $0.lapDuration! < $1.lapDuration! }.prefix(limit))
+    }
+
+    func stints(session: String) async throws -> [StintLine] { stintLines[session] ?? [] }
+
+    func raceEvents(session: String, since: Timestamp?, limit: Int) async throws -> [String] {
+        Array((events[session] ?? []).filter { since == nil || $0.time > since! }.prefix(limit).map(\.json))
+    }
+
+    func sessionKnown(_ session: String) async throws -> Bool { boards[session] != nil }
+}
