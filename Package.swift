@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "QueryRoutesTests",
             dependencies: [
-                "Events", "QueryService", .product(name: "Logging", package: "swift-log"),
+                "Events", "Projections", "QueryService", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -166,4 +166,39 @@ import Testing
             }
         }
     }
+
+    @Test func parkingHistoryCarriesOccupancyForwardAndUnknownAreasAnswer404() async throws {
+        var store = InMemoryParkingStore()
+        let counts = { (o: Int64) in OccupancyCounts(occupied: o, free: 10 - o, unknown: 0, capacity: 10) }
+        store.facilities["g"] = FacilitySummary(
+            name: "Garage", capacity: 10, occupied: 6, free: 4, unknown: 0, aboveThreshold: true, thresholdChangedAt: Self.t0,
+            alertUpPercent: 90, alertDownPercent: 80, sensorsOffline: 1, clock: Self.t0)
+        // Before the range: 2 occupied. In the first hour: 5 then 3. Nothing in the second hour. Then 6.
+        store.changes[InMemoryParkingStore.key("g", .facility, "", "")] = [
+            (Self.t0.adding(seconds: -600), counts(2)), (Self.t0.adding(seconds: 600), counts(5)),
+            (Self.t0.adding(seconds: 1_200), counts(3)), (Self.t0.adding(seconds: 7_800), counts(6)),
+        ]
+        store.offline["g"] = [SensorLine(sensorID: "s1", kind: "spot", level: "A", zone: "1", lastSeen: Self.t0, offlineSince: Self.t0, batteryPercent: nil)]
+        store.raised["g"] = [(Self.t0, #"{"id":"a1"}"#), (Self.t0.adding(seconds: 60), #"{"id":"a2"}"#)]
+        try await Self.app([ParkingRoutes(store: store)]).test(.router) { client in
+            let (ok, history) = try await Self.get(
+                client, "/v1/facilities/g/occupancy/history?from=2024-05-20T10:00:00Z&to=2024-05-20T13:00:00Z&interval=1h")
+            #expect(ok == .ok)
+            let buckets = history["buckets"]?.arrayValue ?? []
+            #expect(buckets.map { $0["occupied"] } == [.int(3), .int(3), .int(6)])
+            #expect(buckets.map { $0["occupied_min"] } == [.int(2), .int(3), .int(3)])
+            #expect(buckets.map { $0["occupied_max"] } == [.int(5), .int(3), .int(6)])
+            let (alerts, body) = try await Self.get(client, "/v1/facilities/g/alerts")
+            #expect(alerts == .ok && body["active"]?["above_threshold"] == .bool(true))
+            #expect(body["active"]?["offline_sensors"]?.arrayValue?.count == 1)
+            #expect(body["raised"]?.arrayValue?.map { $0["id"] } == [.string("a2"), .string("a1")])
+            let (stays, none) = try await Self.get(client, "/v1/facilities/g/stays?from=2024-05-20T00:00:00Z&to=2024-05-21T00:00:00Z")
+            #expect(stays == .ok && none["stays"] == .int(0) && none["median_seconds"] == .null && none["histogram"]?.arrayValue?.count == 7)
+            let (level, why) = try await Self.get(
+                client, "/v1/facilities/g/occupancy/history?from=2024-05-20T10:00:00Z&to=2024-05-20T13:00:00Z&level=B")
+            #expect(level == .notFound && why["error"]?["field"] == .string("level"))
+            let (unknown, which) = try await Self.get(client, "/v1/facilities/nope/forecast")
+            #expect(unknown == .notFound && which["error"]?["field"] == .string("facility_id"))
+        }
+    }
 }

@@ -1,0 +1,16 @@
+import Events
+
+/// Occupied, free, unknown and capacity of an area at one time.
+struct OccupancyCounts: Sendable, Equatable {
+    var occupied: Int64
+    var free: Int64
+    var unknown: Int64
+    var capacity: Int64
+
+    func writeFields(to json: inout JSONWriter) {
+        json.key("occupied"); json.int(occupied)
+        json.key("free"); json.int(free)
+        json.key("unknown"); json.int(unknown)
+        json.key("capacity"); json.int(capacity)
+    }
+}

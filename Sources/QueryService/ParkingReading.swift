@@ -1,0 +1,26 @@
+import Events
+import Projections
+
+/// What the parking read routes need from storage: the PostgreSQL store in production (`ParkingReadStore`),
+/// an in-memory one in route tests.
+protocol ParkingReading: Sendable {
+    /// Nil for an unknown facility.
+    func facility(_ facility: String) async throws -> FacilitySummary?
+    /// Every level and zone now, by scope, level and zone.
+    func areas(_ facility: String) async throws -> [AreaOccupancyLine]
+    func areaExists(_ facility: String, scope: OccupancyScope, level: String, zone: String) async throws -> Bool
+    /// The area's changes in `[range.from, range.to)` grouped in buckets of `width` seconds, by bucket.
+    func occupancyChanges(
+        _ facility: String, scope: OccupancyScope, level: String, zone: String, range: TimeRange, width: Int64
+    ) async throws -> [OccupancyChange]
+    /// The area's counts at its last change before `time`.
+    func occupancy(_ facility: String, scope: OccupancyScope, level: String, zone: String, before time: Timestamp) async throws
+        -> OccupancyCounts?
+    /// The steps of the newest forecast, by time.
+    func forecast(_ facility: String) async throws -> [ForecastStep]
+    /// Alerts raised after `since` (all without), newest first, at most `limit`: as they were sent (JSON).
+    func alerts(_ facility: String, since: Timestamp?, limit: Int) async throws -> [String]
+    /// Sensors offline now, longest silent first.
+    func offlineSensors(_ facility: String) async throws -> [SensorLine]
+    func stays(_ facility: String, range: TimeRange, edges: [Int64]) async throws -> StayStatistics
+}
