@@ -47,7 +47,9 @@ public struct Migrator: Sendable {
         }
     }
 
-    /// Resolves placeholders; unknown ones are errors, so a typo never creates a stray table.
+    /// Resolves placeholders; unknown ones are errors, so a typo never creates a stray table. A placeholder that
+    /// starts a longer name (`{{wait_times}}_time_idx`: an index, a constraint) resolves without its schema:
+    /// such objects live in their table's schema and cannot be named with one.
     public func render(_ sql: String, file: String) throws -> String {
         var out = ""
         var rest = Substring(sql)
@@ -60,8 +62,12 @@ public struct Migrator: Sendable {
             guard let table = placeholders[name] else {
                 throw MigrationError(file: file, reason: "unknown table placeholder {{\(name)}}")
             }
-            out += table
             rest = rest[close.upperBound...]
+            if rest.first == "_", let dot = table.lastIndex(of: ".") {
+                out += table[table.index(after: dot)...]
+            } else {
+                out += table
+            }
         }
         return out + rest
     }
@@ -72,6 +78,7 @@ public struct Migrator: Sendable {
         // One migrator at a time (two processors starting together).
         _ = try session.execute("SELECT pg_advisory_lock(7420001)")
         defer { _ = try? session.execute("SELECT pg_advisory_unlock(7420001)") }
+        if let schema = placement.schema { _ = try session.execute("CREATE SCHEMA IF NOT EXISTS \(schema)") }
         _ = try session.execute(
             "CREATE TABLE IF NOT EXISTS \(migrationsTable) (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
         let available = try session.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")

@@ -46,8 +46,8 @@ struct EveryProjectionKillTests {
         }
     }
 
-    /// Where the rebuild lives: every table with a suffix, and its own offsets, outbox and migrations.
-    static let clean = TablePlacement(suffix: "_clean")
+    /// Where the rebuild lives: every table in a schema of its own, and its own offsets, outbox and migrations.
+    static let clean = TablePlacement(schema: "clean")
     static let cleanRuntime = RuntimeTables(
         offsets: "turnstile_offsets_clean", outbox: "turnstile_outbox_clean", migrations: "turnstile_migrations_clean")
 

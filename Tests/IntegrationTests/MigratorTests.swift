@@ -114,6 +114,9 @@ struct MigratorTests {
         #expect(try m.render("{{session_state}} {{parking_state}} {{telemetry_1s}} {{outbox}}", file: "f") == "session_state_v2 parking_state_v2 telemetry_1s_v2 turnstile_outbox")
         let schema = Migrator(directory: "/nonexistent", placement: TablePlacement(schema: "rebuild"), logger: TestStack.logger)
         #expect(try schema.render("{{crowd_levels}}", file: "f") == "rebuild.crowd_levels")
+        // Objects named after their table live in its schema, named without it.
+        #expect(try schema.render("CREATE INDEX {{crowd_levels}}_park_idx ON {{crowd_levels}} (park_id)", file: "f")
+            == "CREATE INDEX crowd_levels_park_idx ON rebuild.crowd_levels (park_id)")
         #expect(throws: MigrationError.self) { try m.render("SELECT * FROM {{wait_tims}}", file: "f") }
         #expect(throws: MigrationError.self) { try m.render("SELECT {{wait_times", file: "f") }
     }
