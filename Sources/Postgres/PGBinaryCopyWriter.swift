@@ -26,6 +26,17 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
     @usableFromInline var misshapenRows = 0
     /// Fields of every row, for `beginRow()`; nil when each row announces its own.
     public let columns: Int16?
+    /// Fields announced by the row being written.
+    @usableFromInline var currentRowColumns = 0
+    /// What each field of the first row was written as: a writer made for a table is checked against the
+    /// table's declared column types before it is sent (`TableWriter`).
+    public var firstRowKinds: [FieldKind] { recordedKinds }
+    @usableFromInline var recordedKinds: [FieldKind] = []
+
+    /// The binary form a field was written in.
+    @frozen public enum FieldKind: UInt8, Sendable, Equatable {
+        case null, int16, int32, int64, float4, float8, bool, text, jsonb, bytes, int32Array, int64Array, timestamptz, date, uuid
+    }
     /// The trailer has been written: the data is complete until `removeAllRows()`.
     @usableFromInline var isFinished = false
 
@@ -80,6 +91,8 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
         rows = 0
         fieldsLeftInRow = 0
         misshapenRows = 0
+        currentRowColumns = 0
+        recordedKinds.removeAll(keepingCapacity: true)
         isFinished = false
     }
 
@@ -127,6 +140,7 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
         if fieldsLeftInRow != 0 { misshapenRows &+= 1 }
         assert(!isFinished, "rows added after the trailer: call removeAllRows() first")
         fieldsLeftInRow = Int(columns)
+        currentRowColumns = Int(columns)
         rows += 1
         reserve(2).storeBytes(of: columns.bigEndian, as: Int16.self)
     }
@@ -134,36 +148,43 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
     @inlinable
     public mutating func null() {
         _ = field(length: -1, total: 4)
+        noteKind(.null)
     }
 
     @inlinable
     public mutating func int16(_ value: Int16) {
         field(length: 2, total: 6).storeBytes(of: value.bigEndian, toByteOffset: 4, as: Int16.self)
+        noteKind(.int16)
     }
 
     @inlinable
     public mutating func int32(_ value: Int32) {
         field(length: 4, total: 8).storeBytes(of: value.bigEndian, toByteOffset: 4, as: Int32.self)
+        noteKind(.int32)
     }
 
     @inlinable
     public mutating func int64(_ value: Int64) {
         field(length: 8, total: 12).storeBytes(of: value.bigEndian, toByteOffset: 4, as: Int64.self)
+        noteKind(.int64)
     }
 
     @inlinable
     public mutating func float4(_ value: Float) {
         field(length: 4, total: 8).storeBytes(of: value.bitPattern.bigEndian, toByteOffset: 4, as: UInt32.self)
+        noteKind(.float4)
     }
 
     @inlinable
     public mutating func float8(_ value: Double) {
         field(length: 8, total: 12).storeBytes(of: value.bitPattern.bigEndian, toByteOffset: 4, as: UInt64.self)
+        noteKind(.float8)
     }
 
     @inlinable
     public mutating func bool(_ value: Bool) {
         field(length: 1, total: 5).storeBytes(of: value ? 1 : 0, toByteOffset: 4, as: UInt8.self)
+        noteKind(.bool)
     }
 
     /// For `text` and `varchar` columns (and `json`, whose binary form is its text).
@@ -171,6 +192,7 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
     public mutating func text(_ value: String) {
         var value = value
         value.withUTF8 { bytes(UnsafeRawBufferPointer($0)) }
+        noteKind(.text)
     }
 
     /// A `jsonb` column: binary format version 1, then the JSON text.
@@ -182,6 +204,7 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
             start.storeBytes(of: 1, toByteOffset: 4, as: UInt8.self)
             if let source = utf8.baseAddress { (start + 5).copyMemory(from: source, byteCount: utf8.count) }
         }
+        noteKind(.jsonb)
     }
 
     /// A `bytea` column.
@@ -195,16 +218,19 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
     public mutating func bytes(_ value: UnsafeRawBufferPointer) {
         let start = field(length: Int32(value.count), total: 4 + value.count)
         if let source = value.baseAddress { (start + 4).copyMemory(from: source, byteCount: value.count) }
+        noteKind(.bytes)
     }
 
     /// A one-dimensional `integer[]` column (no NULL elements; each value must fit in 32 bits).
     public mutating func int32Array<C: Collection>(_ values: C) where C.Element: BinaryInteger {
         integerArray(values, as: Int32.self, elementOID: 23)
+        noteKind(.int32Array)
     }
 
     /// A one-dimensional `bigint[]` column (no NULL elements).
     public mutating func int64Array<C: Collection>(_ values: C) where C.Element: BinaryInteger {
         integerArray(values, as: Int64.self, elementOID: 20)
+        noteKind(.int64Array)
     }
 
     mutating func integerArray<C: Collection, T: FixedWidthInteger>(_ values: C, as _: T.Type, elementOID: UInt32)
@@ -244,12 +270,14 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
         // PostgreSQL encodes ±infinity as the extreme Int64 values themselves.
         let value = micros == .max || micros == .min ? micros : micros &- Self.postgresEpochOffsetMicros
         int64(value)
+        noteKind(.timestamptz)
     }
 
     /// A `date` column.
     @inlinable
     public mutating func date(daysSinceUnixEpoch days: Int32) {
         int32(days == .max || days == .min ? days : days &- Self.postgresEpochOffsetDays)
+        noteKind(.date)
     }
 
     /// A `uuid` column from its 128 bits, most significant first.
@@ -258,6 +286,7 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
         let start = field(length: 16, total: 20)
         start.storeBytes(of: high.bigEndian, toByteOffset: 4, as: UInt64.self)
         start.storeBytes(of: low.bigEndian, toByteOffset: 12, as: UInt64.self)
+        noteKind(.uuid)
     }
 
     /// A `uuid` column from its 16 bytes in the usual order.
@@ -265,9 +294,23 @@ public struct PGBinaryCopyWriter: @unchecked Sendable {
     public mutating func uuid(bytes value: [UInt8]) {
         precondition(value.count == 16, "a uuid has 16 bytes, got \(value.count)")
         bytea(value)
+        noteKind(.uuid)
     }
 
     // MARK: - Raw bytes
+
+    /// Records the first row's field kinds (one compare per field after that row). Appenders built on others
+    /// (`text` on `bytes`, `timestamptz` on `int64`) note their own kind over the inner one's.
+    @inlinable
+    mutating func noteKind(_ kind: FieldKind) {
+        guard rows == 1 else { return }
+        let index = currentRowColumns - fieldsLeftInRow - 1
+        if index == recordedKinds.count {
+            recordedKinds.append(kind)
+        } else if index >= 0, index < recordedKinds.count {
+            recordedKinds[index] = kind
+        }
+    }
 
     /// Reserves a whole field (`total` bytes), writes its length word and returns where it starts.
     @inlinable

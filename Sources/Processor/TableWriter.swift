@@ -25,12 +25,52 @@ public struct TableWriter: ~Copyable {
                 message: "rows for \(table.name) were made for \(rows.columns.map(String.init) ?? "no fixed") columns; "
                     + "the table has \(table.columns.count): make them with \(table.name)'s rows(reservingCapacity:)")
         }
+        try Self.checkKinds(of: rows, against: table)
         guard !written.contains(table.name) else {
             throw PGError(kind: .misuse, message: "\(table.name) written twice in one batch: gather its rows into one write")
         }
         written.append(table.name)
         let name = placement[table]
         try session.insertRows(into: name, columns: table.columnNames, rows: &rows, suffix: table.conflictClause(physicalName: name))
+    }
+}
+
+extension TableWriter {
+    /// The first row's fields against the table's declared column types: a value written in the wrong binary
+    /// form (an `int64` for an `integer`), or a NULL for a NOT NULL column, is the encoder's bug; sent, the
+    /// server would refuse it as bad data and the worker would dead-letter the events that made it.
+    public static func checkKinds(of rows: PGBinaryCopyWriter, against table: TableDefinition) throws(PGError) {
+        for (column, kind) in zip(table.columns, rows.firstRowKinds) {
+            if kind == .null {
+                guard column.nullable else {
+                    throw PGError(kind: .misuse, message: "\(table.name).\(column.name) is NOT NULL, but a row wrote NULL into it")
+                }
+            } else if kind != column.type.fieldKind {
+                throw PGError(
+                    kind: .misuse,
+                    message: "\(table.name).\(column.name) is declared \(column.type.sql), but a row wrote it as \(kind); fix the store's encoding")
+            }
+        }
+    }
+}
+
+extension SQLType {
+    /// The binary form a value of this type is written in.
+    var fieldKind: PGBinaryCopyWriter.FieldKind {
+        switch self {
+        case .text: .text
+        case .smallint: .int16
+        case .integer: .int32
+        case .bigint: .int64
+        case .double: .float8
+        case .boolean: .bool
+        case .timestamptz: .timestamptz
+        case .date: .date
+        case .jsonb: .jsonb
+        case .bytea: .bytes
+        case .integerArray: .int32Array
+        case .bigintArray: .int64Array
+        }
     }
 }
 

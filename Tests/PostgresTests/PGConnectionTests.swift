@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Postgres
@@ -74,12 +75,20 @@ struct PGConnectionTests {
 struct PGConnectionCancellationTests {
     @Test func cancellingTheTaskCancelsTheRunningStatement() async throws {
         let connection = try await TestDatabase.connection()
-        let start = ContinuousClock.now
         // 57014 proves the server cancelled it; the time bound, far below the sleep, that it did not finish
         // first. The bound is loose because the test's own task may wait for a thread while CPU-bound
         // suites (e.g. GarageReplayTests) run beside it on a 2-core machine.
-        let sleeper = Task { try await connection.query("SELECT pg_sleep(90)") }
-        try await Task.sleep(for: .milliseconds(200))
+        let sleeper = Task { try await connection.query("SELECT pg_sleep(90) AS cancel_me") }
+        // Cancelled once the server runs it (a fixed pause was seen to cancel it before it was sent, when the
+        // whole suite kept both cores busy: then the task ends with CancellationError, as it should, but the
+        // server-side cancel is not what is tested).
+        let watcher = try TestDatabase.session()
+        defer { watcher.close() }
+        let running = try await eventually(timeout: .seconds(60), every: .milliseconds(20)) {
+            try watcher.execute("SELECT 1 FROM pg_stat_activity WHERE query LIKE '%cancel_me%' AND state = 'active' AND pid <> pg_backend_pid()").rowCount > 0
+        }
+        #expect(running, "the statement never started")
+        let start = ContinuousClock.now
         sleeper.cancel()
         await #expect {
             try await sleeper.value
