@@ -25,8 +25,10 @@ public struct ProjectionDefinition: Sendable {
     /// Its tables, every one it writes.
     public let tables: [TableDefinition]
     private let makeRoutes: (@Sendable (PGPool, TablePlacement) -> any ReadRoutes)?
+    /// Called after each commit with the batch's ingest times, when it was polled and when it committed (µs).
+    public typealias CommitProbe = @Sendable (_ ingestTimes: [Int64], _ polledAt: Int64, _ committedAt: Int64) -> Void
     private let makeWorker: @Sendable (_ topics: TopicNames, _ placement: TablePlacement, _ settings: ProcessorSettings,
-                                       _ runtime: RuntimeTables, _ logger: Logger) -> any BlockingRunner
+                                       _ runtime: RuntimeTables, _ logger: Logger, _ onCommit: CommitProbe?) -> any BlockingRunner
 
     /// - Parameters:
     ///   - store: the projection's store for a deployment's topic names and a table placement.
@@ -50,19 +52,22 @@ public struct ProjectionDefinition: Sendable {
         self.derivedTopics = derivedTopics
         self.deadLetterTopic = deadLetterTopic
         self.tables = tables
-        self.makeWorker = { topics, placement, settings, runtime, logger in
+        self.makeWorker = { topics, placement, settings, runtime, logger, onCommit in
             var settings = settings
             settings.deadLetterTopic = topics[deadLetterTopic]
-            return ProjectionWorker(store: store(topics, placement), settings: settings, tables: runtime, logger: logger)
+            let worker = ProjectionWorker(store: store(topics, placement), settings: settings, tables: runtime, logger: logger)
+            worker.onCommit = onCommit
+            return worker
         }
     }
 
     /// A worker folding this projection for the deployment `topics` into the tables at `placement`.
+    /// - Parameter onCommit: the benchmark's produce-to-visible probe; nil in production.
     public func worker(
         topics: TopicNames, placement: TablePlacement = .live, settings: ProcessorSettings,
-        runtime: RuntimeTables = RuntimeTables(), logger: Logger
+        runtime: RuntimeTables = RuntimeTables(), logger: Logger, onCommit: CommitProbe? = nil
     ) -> any BlockingRunner {
-        makeWorker(topics, placement, settings, runtime, logger)
+        makeWorker(topics, placement, settings, runtime, logger, onCommit)
     }
 
     /// Its read endpoints over the tables at `placement` (nil when it serves none).

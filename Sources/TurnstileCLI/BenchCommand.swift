@@ -135,11 +135,11 @@ struct BenchCommand: AsyncParsableCommand {
             databaseURL: databaseURL, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
             deadLetterTopic: topics[.parksDeadLetters])
         settings.batchLingerMs = batchLingerMs
-        let worker = ProjectionWorker(
-            store: WaitTimesStore(projection: WaitTimesProjection(topics: topics)), settings: settings, logger: logger)
         let relay = OutboxRelay(databaseURL: databaseURL, kafka: kafka, table: RuntimeTables().outbox, logger: logger)
         let probe = LatencyProbe()
-        worker.onCommit = { ingest, polled, committed in probe.record(ingest, polledAt: polled, committedAt: committed) }
+        let worker = ProjectionDefinition.parksWaitTimes.worker(topics: topics, settings: settings, logger: logger) {
+            ingest, polled, committed in probe.record(ingest, polledAt: polled, committedAt: committed)
+        }
         let workerTask = Task { try await BlockingThread.run(name: "bench-worker") { try worker.run() } }
         let relayTask = Task { try await BlockingThread.run(name: "bench-relay") { try relay.run() } }
         let session = try PGSession.connect(url: databaseURL)

@@ -89,11 +89,12 @@ struct ParkingBench {
         let settings = ProcessorSettings(
             databaseURL: scratch.url, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
             deadLetterTopic: topics[.parkingDeadLetters])
-        let worker = ProjectionWorker(store: ParkingStore(projection: projection), settings: settings, logger: logger)
         let relay = OutboxRelay(databaseURL: scratch.url, kafka: kafka, table: RuntimeTables().outbox, logger: logger)
         let probe = LatencyProbe()
-        worker.onCommit = { ingest, polled, committed in probe.record(ingest, polledAt: polled, committedAt: committed) }
-        let tasks = [worker as any BlockingRunner, relay].map { runner in
+        let worker = ProjectionDefinition.parkingOccupancy.worker(topics: topics, settings: settings, logger: logger) {
+            ingest, polled, committed in probe.record(ingest, polledAt: polled, committedAt: committed)
+        }
+        let tasks = [worker, relay].map { runner in
             Task { try await BlockingThread.run(name: "bench-\(runner.name)") { try runner.run() } }
         }
         defer { for runner in [worker as any BlockingRunner, relay] { runner.stop() } }

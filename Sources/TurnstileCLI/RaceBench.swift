@@ -46,14 +46,13 @@ struct RaceBench {
         let settings = ProcessorSettings(
             databaseURL: scratch.url, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
             deadLetterTopic: topics[.motorsportDeadLetters])
-        let session = ProjectionWorker(
-            store: SessionStore(projection: SessionProjection(topics: topics)), settings: settings, logger: logger)
-        let telemetry = ProjectionWorker(
-            store: TelemetryStore(projection: TelemetryProjection(topics: topics)), settings: settings, logger: logger)
-        let relay = OutboxRelay(databaseURL: scratch.url, kafka: kafka, table: RuntimeTables().outbox, logger: logger)
         let probe = LatencyProbe()
-        session.onCommit = { ingest, polled, committed in probe.record(ingest, polledAt: polled, committedAt: committed) }
-        let tasks = [session as any BlockingRunner, telemetry, relay].map { runner in
+        let session = ProjectionDefinition.motorsportSession.worker(topics: topics, settings: settings, logger: logger) {
+            ingest, polled, committed in probe.record(ingest, polledAt: polled, committedAt: committed)
+        }
+        let telemetry = ProjectionDefinition.motorsportTelemetry.worker(topics: topics, settings: settings, logger: logger)
+        let relay = OutboxRelay(databaseURL: scratch.url, kafka: kafka, table: RuntimeTables().outbox, logger: logger)
+        let tasks = [session, telemetry, relay].map { runner in
             Task { try await BlockingThread.run(name: "bench-\(runner.name)") { try runner.run() } }
         }
         defer { for runner in [session as any BlockingRunner, telemetry, relay] { runner.stop() } }
