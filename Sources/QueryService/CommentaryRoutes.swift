@@ -32,14 +32,8 @@ public struct CommentaryRoutes: ReadRoutes {
         if truncated {
             if since != nil { lines.removeLast(lines.count - limit) } else { lines.removeFirst(lines.count - limit) }
         }
-        var json = JSONWriter(capacity: 128 + lines.count * 220)
-        json.beginObject()
-        json.key("session_id"); json.string(session)
-        json.key("lines"); json.beginArray()
-        for line in lines { line.write(to: &json) }
-        json.endArray()
-        json.key("truncated"); json.bool(truncated)
-        json.endObject()
-        return .json(json)
+        return .list(
+            idName: "session_id", id: session, key: "lines", lines, bytesPerRow: 220,
+            after: { json in json.key("truncated"); json.bool(truncated) }, write: { $0.write(to: &$1) })
     }
 }

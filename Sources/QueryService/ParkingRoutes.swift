@@ -33,15 +33,9 @@ public struct ParkingRoutes: ReadRoutes {
         let facility = try IDParameter.path("facility_id", context)
         let summary = try await requireFacility(facility)
         let areas = try await store.areas(facility)
-        var json = JSONWriter(capacity: 400 + areas.count * 160)
-        json.beginObject()
-        json.key("facility_id"); json.string(facility)
-        summary.writeFields(to: &json)
-        json.key("areas"); json.beginArray()
-        for area in areas { area.write(to: &json) }
-        json.endArray()
-        json.endObject()
-        return .json(json)
+        return .list(
+            idName: "facility_id", id: facility, key: "areas", areas, bytesPerRow: 160, extra: { summary.writeFields(to: &$0) },
+            write: { $0.write(to: &$1) })
     }
 
     /// The facility's summary; 404 when the facility is unknown.
@@ -112,15 +106,9 @@ public struct ParkingRoutes: ReadRoutes {
         let facility = try IDParameter.path("facility_id", context)
         _ = try await requireFacility(facility)
         let steps = try await store.forecast(facility)
-        var json = JSONWriter(capacity: 160 + steps.count * 80)
-        json.beginObject()
-        json.key("facility_id"); json.string(facility)
-        json.key("issued_at"); json.optional(steps.first?.issuedAt)
-        json.key("steps"); json.beginArray()
-        for step in steps { step.write(to: &json) }
-        json.endArray()
-        json.endObject()
-        return .json(json)
+        return .list(
+            idName: "facility_id", id: facility, key: "steps", steps, bytesPerRow: 80,
+            extra: { json in json.key("issued_at"); json.optional(steps.first?.issuedAt) }, write: { $0.write(to: &$1) })
     }
 
     /// What is wrong now (threshold crossed, sensors offline) and the alerts raised since `since`.
@@ -152,14 +140,7 @@ public struct ParkingRoutes: ReadRoutes {
         let facility = try IDParameter.path("facility_id", context)
         _ = try await requireFacility(facility)
         let sensors = try await store.offlineSensors(facility)
-        var json = JSONWriter(capacity: 128 + sensors.count * 200)
-        json.beginObject()
-        json.key("facility_id"); json.string(facility)
-        json.key("sensors"); json.beginArray()
-        for sensor in sensors { sensor.write(to: &json) }
-        json.endArray()
-        json.endObject()
-        return .json(json)
+        return .list(idName: "facility_id", id: facility, key: "sensors", sensors, bytesPerRow: 200) { $0.write(to: &$1) }
     }
 
     /// Stays that ended in `[from, to)`: count, mean, exact median and 90th percentile, and a histogram.

@@ -32,22 +32,17 @@ public struct SessionRoutes: ReadRoutes {
         let since = try ListParameters.since(request.uri.queryParameters)
         let events = try await store.raceEvents(session: session, since: since, limit: Self.maxEvents)
         if events.isEmpty { try await requireSession(session) }
-        var json = JSONWriter(capacity: 128 + events.count * 400)
-        json.beginObject()
-        json.key("session_id"); json.string(session)
-        json.key("events"); json.beginArray()
-        for event in events { json.raw(Array(event.utf8)) }
-        json.endArray()
-        json.key("truncated"); json.bool(events.count == Self.maxEvents)
-        json.endObject()
-        return .json(json)
+        return .list(
+            idName: "session_id", id: session, key: "events", events, bytesPerRow: 400,
+            after: { json in json.key("truncated"); json.bool(events.count == Self.maxEvents) },
+            write: { event, json in json.raw(Array(event.utf8)) })
     }
 
     @Sendable func stints(_ request: Request, context: some RequestContext) async throws -> Response {
         let session = try IDParameter.path("session_id", context)
         let stints = try await store.stints(session: session)
         guard !stints.isEmpty else { throw QueryError.unknownSession(session) }
-        return Self.list(session: session, key: "stints", stints, bytesPerRow: 260) { $0.write(to: &$1) }
+        return .list(idName: "session_id", id: session, key: "stints", stints, bytesPerRow: 260) { $0.write(to: &$1) }
     }
 
     @Sendable func leaderboard(_ request: Request, context: some RequestContext) async throws -> Response {
@@ -55,11 +50,13 @@ public struct SessionRoutes: ReadRoutes {
         let lines = try await store.leaderboard(session: session)
         guard !lines.isEmpty else { throw QueryError.unknownSession(session) }
         let best = try await store.bestSectors(session: session)
-        return Self.list(session: session, key: "drivers", lines, bytesPerRow: 420, write: { $0.write(to: &$1) }) { json in
-            json.key("best_sectors"); json.beginArray()
-            for sector in best { sector.write(to: &json) }
-            json.endArray()
-        }
+        return .list(
+            idName: "session_id", id: session, key: "drivers", lines, bytesPerRow: 420,
+            extra: { json in
+                json.key("best_sectors"); json.beginArray()
+                for sector in best { sector.write(to: &json) }
+                json.endArray()
+            }, write: { $0.write(to: &$1) })
     }
 
     @Sendable func laps(_ request: Request, context: some RequestContext) async throws -> Response {
@@ -70,9 +67,9 @@ public struct SessionRoutes: ReadRoutes {
             try await requireSession(session)
             throw QueryError.notFound("no laps of car \(driver) in session '\(session)'", field: "driver_number")
         }
-        return Self.list(session: session, key: "laps", laps, bytesPerRow: 300, write: { $0.write(to: &$1) }) { json in
-            json.key("driver_number"); json.int(driver)
-        }
+        return .list(
+            idName: "session_id", id: session, key: "laps", laps, bytesPerRow: 300,
+            extra: { json in json.key("driver_number"); json.int(driver) }, write: { $0.write(to: &$1) })
     }
 
     @Sendable func fastestLaps(_ request: Request, context: some RequestContext) async throws -> Response {
@@ -80,23 +77,7 @@ public struct SessionRoutes: ReadRoutes {
         let limit = try ListParameters.limit(request.uri.queryParameters, default: 10, range: 1...Self.maxFastestLaps)
         let laps = try await store.fastestLaps(session: session, limit: limit)
         if laps.isEmpty { try await requireSession(session) }
-        return Self.list(session: session, key: "laps", laps, bytesPerRow: 160) { $0.writeFastest(to: &$1) }
-    }
-
-    /// `{"session_id": …, <extra fields>, "<key>": [rows]}`: the shape of every list answer here.
-    static func list<Row>(
-        session: String, key: String, _ rows: [Row], bytesPerRow: Int, write: (Row, inout JSONWriter) -> Void,
-        extra: (inout JSONWriter) -> Void = { _ in }
-    ) -> Response {
-        var json = JSONWriter(capacity: 160 + rows.count * bytesPerRow)
-        json.beginObject()
-        json.key("session_id"); json.string(session)
-        extra(&json)
-        json.key(key); json.beginArray()
-        for row in rows { write(row, &json) }
-        json.endArray()
-        json.endObject()
-        return .json(json)
+        return .list(idName: "session_id", id: session, key: "laps", laps, bytesPerRow: 160) { $0.writeFastest(to: &$1) }
     }
 
     /// 404 unless the session has a leaderboard (an empty answer for a known session is just empty).

@@ -38,15 +38,11 @@ public struct TelemetryRoutes: ReadRoutes {
                 "resolution", "\(count) buckets of \(resolution) s exceed \(Self.maxTelemetryBuckets): use a coarser resolution")
         }
         let buckets = try await store.buckets(session: session, driver: driver, range: range, resolution: resolution)
-        var json = JSONWriter(capacity: 160 + buckets.count * 200)
-        json.beginObject()
-        json.key("session_id"); json.string(session)
-        json.key("driver_number"); json.int(driver)
-        json.key("resolution_seconds"); json.int(resolution)
-        json.key("buckets"); json.beginArray()
-        for bucket in buckets { bucket.write(to: &json) }
-        json.endArray()
-        json.endObject()
-        return .json(json)
+        return .list(
+            idName: "session_id", id: session, key: "buckets", buckets, bytesPerRow: 200,
+            extra: { json in
+                json.key("driver_number"); json.int(driver)
+                json.key("resolution_seconds"); json.int(resolution)
+            }, write: { $0.write(to: &$1) })
     }
 }

@@ -23,16 +23,7 @@ public struct WaitTimesRoutes: ReadRoutes {
         let park = try IDParameter.path("park_id", context)
         let attractions = try await store.currentWaits(park: park)
         guard !attractions.isEmpty else { throw QueryError.unknownPark(park) }
-        var json = JSONWriter(capacity: 128 + attractions.count * 192)
-        json.beginObject()
-        json.key("park_id")
-        json.string(park)
-        json.key("attractions")
-        json.beginArray()
-        for attraction in attractions { attraction.write(to: &json) }
-        json.endArray()
-        json.endObject()
-        return .json(json)
+        return .list(idName: "park_id", id: park, key: "attractions", attractions, bytesPerRow: 192) { $0.write(to: &$1) }
     }
 
     @Sendable func waitHistory(_ request: Request, context: some RequestContext) async throws -> Response {
