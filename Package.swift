@@ -80,13 +80,22 @@ let package = Package(
             dependencies: [
                 "Events", "Projections", "Postgres", "Processor", "QueryService",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        // Rebuilds of projection versions (blue/green), their promotion, and comparisons of versions.
+        .target(
+            name: "Replay",
+            dependencies: [
+                "Events", "Kafka", "Projections", "Postgres", "Processor", "Registry",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .executableTarget(
             name: "TurnstileCLI",
             dependencies: [
                 "Events", "Projections", "Catalog", "Kafka", "Postgres", "Processor", "Ingest",
-                "QueryService", "Registry",
+                "QueryService", "Registry", "Replay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -129,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "ProcessorTests",
             dependencies: [
-                "Processor", "Postgres", "Registry", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "Processor", "Postgres", "Registry", "Replay", "TestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
@@ -139,7 +148,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Events", "Projections", "Catalog", "Kafka", "Postgres", "Processor", "Ingest",
-                "QueryService", "Registry", "TestSupport",
+                "QueryService", "Registry", "Replay", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -17,9 +17,10 @@ import Darwin
 /// handle underneath it; `poll` and `close` (the calls that run callbacks) are serialised by the
 /// `polling` mutex, which also guards the topic-name cache.
 public final class KafkaConsumer: @unchecked Sendable {
-    /// initialized → subscribed → closing → closed. `poll` needs `subscribed`; nothing works once `closed`.
+    /// initialized → subscribed (or assigned) → closing → closed. `poll` needs `subscribed` or `assigned`;
+    /// nothing works once `closed`.
     public enum State: Sendable, Equatable {
-        case initialized, subscribed, closing, closed
+        case initialized, subscribed, assigned, closing, closed
     }
 
     /// Applied before the user's configuration, which overrides any of them.
@@ -102,6 +103,40 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// Reads exactly `starts` (partition → first offset, or a `KafkaOffset` constant) without joining a group:
+    /// no rebalance ever happens and the listener is never called. A rebuild reads every partition this way,
+    /// beside the live group, without disturbing it.
+    public func assign(_ starts: [KafkaTopicPartition: Int64]) throws {
+        try lifecycle.withLock { state in
+            guard state == .initialized || state == .assigned else {
+                throw KafkaError.invalidState("cannot assign partitions to a consumer that is \(state)")
+            }
+            let error = TopicPartitionList.with(starts.map { (partition: $0.key, offset: $0.value) }) {
+                rd_kafka_assign(handle.pointer, $0)
+            }
+            guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: error) }
+            state = .assigned
+        }
+    }
+
+    /// Stops fetching `partitions` (their position is kept) until `resume`.
+    public func pause(_ partitions: [KafkaTopicPartition]) throws {
+        guard !partitions.isEmpty else { return }
+        try withLiveHandle { pointer in
+            let error = TopicPartitionList.with(partitions) { rd_kafka_pause_partitions(pointer, $0) }
+            guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: error) }
+        }
+    }
+
+    /// Fetches paused `partitions` again, from their kept position.
+    public func resume(_ partitions: [KafkaTopicPartition]) throws {
+        guard !partitions.isEmpty else { return }
+        try withLiveHandle { pointer in
+            let error = TopicPartitionList.with(partitions) { rd_kafka_resume_partitions(pointer, $0) }
+            guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: error) }
+        }
+    }
+
     /// Returns up to `maxMessages` messages: waits up to `timeoutMs` for the first, then takes only what is
     /// already prefetched. Blocks the calling thread; rebalance and other callbacks run inside.
     ///
@@ -151,8 +186,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         precondition(max > count(), "poll needs room for at least one message")
         try polling.withLock { pollState in
             let current = lifecycle.withLock { $0 }
-            guard current == .subscribed else {
-                throw KafkaError.invalidState("poll needs a subscribed consumer; this one is \(current)")
+            guard current == .subscribed || current == .assigned else {
+                throw KafkaError.invalidState("poll needs a subscribed or assigned consumer; this one is \(current)")
             }
             if let failure = rebalance.failure { throw failure }
             _ = rebalance.takeRevoked()
@@ -213,6 +248,38 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// The broker's answer to "the first offset whose timestamp is at or after `ms`" per partition (ListOffsets
+    /// by timestamp); nil when no record is that late. Not every broker answers it right (Tansu answers 0 for
+    /// every time): verify the answer against the records (`TimeSeek` in the Replay module does).
+    public func offsetsForTimes(_ times: [KafkaTopicPartition: Int64], timeoutMs: Int32 = 10_000) throws -> [KafkaTopicPartition: Int64?] {
+        guard !times.isEmpty else { return [:] }
+        return try withLiveHandle { pointer in
+            try TopicPartitionList.with(times.map { (partition: $0.key, offset: $0.value) }) { list in
+                let error = rd_kafka_offsets_for_times(pointer, list, timeoutMs)
+                guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: error) }
+                var answers: [KafkaTopicPartition: Int64?] = [:]
+                for index in 0..<Int(list.pointee.cnt) {
+                    let element = list.pointee.elems[index]
+                    let tp = KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition)
+                    guard element.err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(code: element.err) }
+                    answers[tp] = element.offset >= 0 ? element.offset : nil
+                }
+                return answers
+            }
+        }
+    }
+
+    /// The partition's low and high watermarks (first offset kept, next offset to be written) as last seen in
+    /// fetch responses; nil before the first fetch.
+    public func watermarks(_ partition: KafkaTopicPartition) -> (low: Int64, high: Int64)? {
+        try? withLiveHandle { pointer in
+            var low: Int64 = -1
+            var high: Int64 = -1
+            let error = rd_kafka_get_watermark_offsets(pointer, partition.topic, partition.partition, &low, &high)
+            return error == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? (max(0, low), high) : nil
+        }
+    }
+
     /// The offset of the next message `poll` will return for `partition`; nil when unknown.
     public func position(_ partition: KafkaTopicPartition) -> Int64? {
         try? withLiveHandle { pointer in
@@ -243,7 +310,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         let proceed = lifecycle.withLock { state -> Bool in
             switch state {
             case .closing, .closed: return false
-            case .initialized, .subscribed:
+            case .initialized, .subscribed, .assigned:
                 state = .closing
                 return true
             }

@@ -14,20 +14,24 @@ public struct Migrator: Sendable {
     public var directory: String
     public var placeholders: [String: String]
     public var migrationsTable: String
-    /// The declared tables, with the placement that names them.
+    /// The declared tables, with where each one is (a projection's active version may live in a schema).
     public let tables: [TableDefinition]
-    public let placement: TablePlacement
+    public let names: TableDirectory
     let logger: Logger
 
     public init(
         directory: String, tables: [TableDefinition], runtime: RuntimeTables = RuntimeTables(),
         placement: TablePlacement = .live, logger: Logger
     ) {
+        self.init(directory: directory, tables: tables, runtime: runtime, names: TableDirectory(fallback: placement), logger: logger)
+    }
+
+    public init(directory: String, tables: [TableDefinition], runtime: RuntimeTables, names: TableDirectory, logger: Logger) {
         self.directory = directory
         self.tables = tables
-        self.placement = placement
+        self.names = names
         var placeholders = runtime.placeholders
-        for table in tables { placeholders[table.name] = placement[table] }
+        for table in tables { placeholders[table.name] = names[table] }
         self.placeholders = placeholders
         self.migrationsTable = runtime.migrations
         self.logger = logger
@@ -78,7 +82,9 @@ public struct Migrator: Sendable {
         // One migrator at a time (two processors starting together).
         _ = try session.execute("SELECT pg_advisory_lock(7420001)")
         defer { _ = try? session.execute("SELECT pg_advisory_unlock(7420001)") }
-        if let schema = placement.schema { _ = try session.execute("CREATE SCHEMA IF NOT EXISTS \(schema)") }
+        let schemas = Set(tables.compactMap { names.placement(of: $0.name).schema })
+            .union([names.fallback.schema, Self.schema(of: migrationsTable)].compactMap { $0 })
+        for schema in schemas.sorted() { _ = try session.execute("CREATE SCHEMA IF NOT EXISTS \(schema)") }
         _ = try session.execute(
             "CREATE TABLE IF NOT EXISTS \(migrationsTable) (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
         let available = try session.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")
@@ -121,7 +127,7 @@ public struct Migrator: Sendable {
     public func verify(_ session: PGSession, timescale: Bool) throws {
         var problems: [String] = []
         for table in tables {
-            let name = placement[table]
+            let name = names[table]
             let columns = try session.execute(
                 """
                 SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, a.attgenerated <> '', a.atthasdef
@@ -184,6 +190,11 @@ public struct Migrator: Sendable {
                 reason: "the tables do not match their declarations; write a migration that brings them in line:\n  "
                     + problems.joined(separator: "\n  "))
         }
+    }
+
+    static func schema(of table: String) -> String? {
+        guard let dot = table.lastIndex(of: ".") else { return nil }
+        return String(table[..<dot])
     }
 
     /// The script as one statement, plus a `create_hypertable` call after each directive when Timescale is on.

@@ -19,10 +19,10 @@ public protocol BlockingRunner: Sendable {
 }
 
 extension ProjectionWorker: BlockingRunner {
-    public var name: String { "projection \(store.projection.name)" }
-    public var healthName: String { store.projection.name }
+    public var name: String { "projection \(projectionName)" }
+    public var healthName: String { projectionName }
     public var upMetric: (label: String, dimensions: [(String, String)]) {
-        ("turnstile_projection_up", [("projection", store.projection.name)])
+        ("turnstile_projection_up", [("projection", projectionName)])
     }
 }
 

@@ -35,11 +35,25 @@ import Synchronization
 public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListener, @unchecked Sendable {
     public typealias State = Store.P.State
 
-    public let store: Store
+    /// The store of the version being folded (live: the active one, switched on a promotion).
+    public private(set) var store: Store
+    private let makeStore: @Sendable (TablePlacement) -> Store
+    /// The projection's name (the store changes on a promotion; its name never does).
+    public let projectionName: String
+    public let mode: WorkerMode
     let settings: ProcessorSettings
     let tables: RuntimeTables
-    let offsets: OffsetStore
+    /// Offsets of the version being folded (they live with its tables).
+    private(set) var offsets: OffsetStore
+    /// The version being folded (live mode; checked by the fence in every batch transaction).
+    private(set) var version: Int
+    private let versions: ProjectionVersions
     var logger: Logger
+    /// Rebuild mode: partitions paused at their limit.
+    private var paused: Set<KafkaTopicPartition> = []
+    /// Rebuild mode: partitions whose records at or past their limit were dropped from the last batch, and
+    /// where to read them again from.
+    private var trimmed: [KafkaTopicPartition: Int64] = [:]
 
     private let stopRequested = Atomic<Bool>(false)
 
@@ -62,13 +76,40 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     /// and when it committed (µs): the benchmark's produce-to-visible latency. Nil in production.
     public var onCommit: (@Sendable (_ ingestTimes: [Int64], _ polledAt: Int64, _ committedAt: Int64) -> Void)?
 
-    public init(store: Store, settings: ProcessorSettings, tables: RuntimeTables = RuntimeTables(), logger: Logger) {
+    /// A worker folding into `store`'s placement only (`WorkerMode.pinned`).
+    public convenience init(store: Store, settings: ProcessorSettings, tables: RuntimeTables = RuntimeTables(), logger: Logger) {
+        self.init(store: { _ in store }, mode: .pinned(store.placement), settings: settings, tables: tables, logger: logger)
+    }
+
+    /// - Parameter store: the projection's store for the tables at a placement (a version's).
+    public init(
+        store makeStore: @escaping @Sendable (TablePlacement) -> Store, mode: WorkerMode, settings: ProcessorSettings,
+        tables: RuntimeTables = RuntimeTables(), logger: Logger
+    ) {
+        let placement: TablePlacement
+        let version: Int
+        switch mode {
+        case .live: (placement, version) = (.live, 1)  // resolved when it runs
+        case .pinned(let p): (placement, version) = (p, 1)
+        case .rebuild(let v, _): (placement, version) = (v.placement, v.number)
+        }
+        let store = makeStore(placement)
         self.store = store
+        self.projectionName = store.projection.name
+        self.makeStore = makeStore
+        self.mode = mode
+        self.version = version
+        self.versions = ProjectionVersions(table: tables.versions)
         self.settings = settings
         self.tables = tables
-        self.offsets = OffsetStore(table: tables.offsets, projection: store.projection.name)
+        if case .pinned = mode {
+            self.offsets = OffsetStore(table: tables.offsets, projection: store.projection.name)
+        } else {
+            self.offsets = OffsetStore(table: tables.at(placement).offsets, projection: store.projection.name)
+        }
         var logger = logger
         logger[metadataKey: "projection"] = "\(store.projection.name)"
+        if case .rebuild(let v, _) = mode { logger[metadataKey: "version"] = "\(v.number)" }
         self.logger = logger
         let dims = [("projection", store.projection.name)]
         self.batchSize = Recorder(label: "turnstile_batch_size", dimensions: dims, aggregate: true)
@@ -81,7 +122,15 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             now: .now)
     }
 
-    public var groupID: String { "\(settings.groupPrefix).\(store.projection.name)" }
+    public var groupID: String {
+        if case .rebuild(let v, _) = mode { return "\(settings.groupPrefix).\(store.projection.name).rebuild-v\(v.number)" }
+        return "\(settings.groupPrefix).\(store.projection.name)"
+    }
+
+    private var isLive: Bool { if case .live = mode { true } else { false } }
+    private var rebuild: RebuildControl? { if case .rebuild(_, let control) = mode { control } else { nil } }
+    /// A rebuild publishes nothing: its derived events were published by the version it replaces.
+    private var publishes: Bool { rebuild == nil }
 
     /// Batches committed so far (see `BlockingRunner.progress`).
     public var progress: Int { committedBatches.value }
@@ -96,6 +145,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         machine.started(now: .now)
         logger.info("starting", metadata: ["group": "\(groupID)", "topics": "\(store.projection.inputTopics)"])
         session = try connectWithRetry()
+        if isLive { try follow(try versions.active(store.projection.name, session: session!)) }
         var config = settings.kafka
         config["group.id"] = groupID
         // Failover within seconds instead of librdkafka's 45 s default; a user setting wins.
@@ -117,7 +167,15 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             session?.close()
             logger.info("stopped")
         }
-        try consumer.subscribe(store.projection.inputTopics)
+        if let rebuild {
+            // No group: every partition, from the version's own offsets.
+            let stored = try offsets.load(rebuild.partitions, session: session!)
+            rebuild.started(stored: stored)
+            try consumer.assign(machine.assigned(stored: stored, partitions: rebuild.partitions, now: .now))
+            logger.info("rebuilding", metadata: ["partitions": "\(rebuild.partitions.count)", "stored": "\(stored.count)"])
+        } else {
+            try consumer.subscribe(store.projection.inputTopics)
+        }
         // Records of one batch share one buffer, kept from batch to batch (folds read the envelope in the
         // value; dead letters carry their own headers, the reason).
         var messages = KafkaRecordBatch()
@@ -127,6 +185,7 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             }
             // A batch that failed while nothing new arrived must not wait for the next record to be seen.
             try recover { try committer.throwIfFailed() }
+            if let rebuild { try obey(rebuild, consumer: consumer) }
             messages.removeAll()
             var action = machine.firstPoll
             gathering: while true {
@@ -153,8 +212,53 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         }
         // Finish the batch in flight before leaving the group.
         try recover { try committer.drain() }
-        let done = committer.takeCommittedOffsets()
-        if !done.isEmpty { try? consumer.commit(done) }
+        reportCommitted(committer.takeCommittedOffsets())
+    }
+
+    /// Hands committed offsets on: to Kafka (advisory, for lag tools) in a group, to the coordinator in a rebuild.
+    private func reportCommitted(_ done: [KafkaTopicPartition: Int64]) {
+        guard !done.isEmpty else { return }
+        if let rebuild { rebuild.committed(done) } else { try? consumer?.commit(done) }
+    }
+
+    /// Live mode: folds into `active` from now on.
+    private func follow(_ active: ProjectionVersion) throws {
+        guard active.number != version || active.placement != store.placement else { return }
+        version = active.number
+        store = makeStore(active.placement)
+        offsets = OffsetStore(table: tables.at(active.placement).offsets, projection: store.projection.name)
+        logger[metadataKey: "version"] = "\(active.number)"
+    }
+
+    // MARK: Rebuild limits
+
+    /// Rebuild mode, every turn: partitions that read past their limit re-read from it; partitions at their
+    /// limit pause, the others fetch; watermarks are reported.
+    private func obey(_ control: RebuildControl, consumer: KafkaConsumer) throws {
+        // The last batch's commit must reach the coordinator even when no further batch comes.
+        if let committer { reportCommitted(committer.takeCommittedOffsets()) }
+        for (tp, from) in trimmed {
+            try consumer.seek(tp, to: from)
+        }
+        trimmed.removeAll()
+        let limits = control.limits
+        var pause: [KafkaTopicPartition] = [], resume: [KafkaTopicPartition] = []
+        for tp in control.partitions {
+            if let marks = consumer.watermarks(tp) { control.watermarks(tp, low: marks.low, high: marks.high) }
+            let held = limit(of: tp, in: limits).map { limit in (machine.position(of: tp) ?? nil).map { $0 >= limit } ?? (limit <= 0) } ?? false
+            if held, !paused.contains(tp) { pause.append(tp) } else if !held, paused.contains(tp) { resume.append(tp) }
+        }
+        try consumer.pause(pause)
+        try consumer.resume(resume)
+        paused.formUnion(pause)
+        paused.subtract(resume)
+    }
+
+    /// The next offset `tp` may reach (nil: no limit); a partition left out of the limits is held where it is.
+    private func limit(of tp: KafkaTopicPartition, in limits: [KafkaTopicPartition: Int64]?) -> Int64? {
+        guard let limits else { return nil }
+        if let limit = limits[tp] { return limit }
+        return (machine.position(of: tp) ?? nil) ?? 0
     }
 
     /// Runs `body`; a fenced member, a lost connection or a transient error (here or in the committer) drops
@@ -167,6 +271,10 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         } catch {
             let failed = error as? CommitFailure
             let cause = failed?.cause ?? error
+            if let changed = cause as? VersionChanged {
+                try switchVersion(changed)
+                return
+            }
             let action = machine.failed(cause, batchOffsets: failed?.offsets)
             switch action {
             case .resynchronize:
@@ -239,8 +347,9 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         p.inputs.reserveCapacity(records.count)
         p.ingestTimes.reserveCapacity(records.count)
 
+        let limits = rebuild?.limits
         // A poll returns runs of one partition's records: look its position up once per run, not per record.
-        var run: (tp: KafkaTopicPartition, from: Int64?, next: Int64?, count: Int)?
+        var run: (tp: KafkaTopicPartition, from: Int64?, next: Int64?, count: Int, limit: Int64?)?
         func endRun() {
             guard let ended = run, let next = ended.next else { return }
             p.nextOffsets[ended.tp] = max(next, p.nextOffsets[ended.tp] ?? next)
@@ -255,10 +364,15 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
                     run = nil
                     continue
                 }
-                run = (tp, known, nil, 0)
+                run = (tp, known, nil, 0, limit(of: tp, in: limits))
             }
             // A record below the stored position was already folded (seen after a re-seek).
             if let position = run!.from, message.offset < position { continue }
+            // A rebuild never folds past its limit: read again from there once the limit moves.
+            if let limit = run!.limit, message.offset >= limit {
+                trimmed[run!.tp] = limit
+                continue
+            }
             run!.next = message.offset + 1
             run!.count += 1
             do {
@@ -292,10 +406,13 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         // folds this cheap the committer is the pipeline's slower half, and while its thread encodes,
         // PostgreSQL waits. Dead letters and derived events go to different topics, so putting one kind
         // first changes no topic's order.
-        var outbox = OutboxBundle.Builder(capacity: prepared.deadLetters.count + folded.derived.count)
-        for record in prepared.deadLetters { outbox.append(record) }
-        for event in folded.derived { outbox.append(event) }
-        let bundle = outbox.isEmpty ? nil : (bytes: outbox.encoded(), count: outbox.count)
+        var bundle: (bytes: [UInt8], count: Int)?
+        if publishes {
+            var outbox = OutboxBundle.Builder(capacity: prepared.deadLetters.count + folded.derived.count)
+            for record in prepared.deadLetters { outbox.append(record) }
+            for event in folded.derived { outbox.append(event) }
+            bundle = outbox.isEmpty ? nil : (bytes: outbox.encoded(), count: outbox.count)
+        }
 
         let nextOffsets = prepared.nextOffsets
         let foldedAt = ContinuousClock.now
@@ -304,15 +421,15 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         let moves = machine.submitted(states: states, nextOffsets: nextOffsets)
         let job = commitJob(
             folded, outbox: bundle, ingestTimes: prepared.ingestTimes, moves: moves, nextOffsets: nextOffsets,
-            polledAt: prepared.polledAt, polledAtWall: prepared.polledAtWall, foldedAt: foldedAt, records: records)
+            polledAt: prepared.polledAt, polledAtWall: prepared.polledAtWall, foldedAt: foldedAt, records: records,
+            folded: prepared.inputs.count, undecodable: prepared.deadLetters.count)
         guard let committer else { throw PGError(kind: .connection, message: "no committer", connectionBroken: true) }
         try committer.submit(job)
         batchSize.record(records)
         for (topic, n) in prepared.consumedPerTopic { consumedCounters.increment(topic, by: n) }
         updateLag()
         // Advisory only: lets standard tools show lag. Failure here is harmless.
-        let done = committer.takeCommittedOffsets()
-        if !done.isEmpty { try? consumer?.commit(done) }
+        reportCommitted(committer.takeCommittedOffsets())
     }
 
     // MARK: Poison records
@@ -362,12 +479,13 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         if let detail = refusal.detail { reason += " (\(detail))" }
         var outbox = OutboxBundle.Builder(capacity: 1)
         outbox.append(.deadLetter(messages.message(record), topic: settings.deadLetterTopic, reason: reason, field: ""))
-        let bundle = outbox.encoded(), count = outbox.count
-        let table = tables.outbox, offsets = self.offsets, progress = committedBatches
+        let bundle = outbox.encoded(), count = outbox.count, publishes = self.publishes
+        let table = tables.outbox, offsets = self.offsets, progress = committedBatches, fence = self.fence
         let move = [(tp, expected: position, next: record.offset + 1)]
         try committer?.submit(CommitJob(
             write: { s in
-                try OutboxRecord.insert(bundle: bundle, count: count, table: table, session: s)
+                try fence?(s)
+                if publishes { try OutboxRecord.insert(bundle: bundle, count: count, table: table, session: s) }
                 try offsets.advance(move, session: s)
             },
             committed: { _ in progress.increment() },
@@ -384,13 +502,15 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     private func commitJob(
         _ folded: FoldedBatch<Store.P.State, Store.P.Row>, outbox: (bytes: [UInt8], count: Int)?, ingestTimes: [Int64],
         moves: [(KafkaTopicPartition, expected: Int64?, next: Int64)], nextOffsets: [KafkaTopicPartition: Int64],
-        polledAt: ContinuousClock.Instant, polledAtWall: Int64, foldedAt: ContinuousClock.Instant, records: Int
+        polledAt: ContinuousClock.Instant, polledAtWall: Int64, foldedAt: ContinuousClock.Instant, records: Int, folded inputs: Int,
+        undecodable: Int
     ) -> CommitJob {
         let store = self.store, tables = self.tables, offsets = self.offsets, logger = self.logger
         let commitTimer = self.commitTimer, visibleLatency = self.visibleLatency, onCommit = self.onCommit
-        let progress = committedBatches
+        let progress = committedBatches, fence = self.fence, rebuild = self.rebuild
         return CommitJob(
             write: { s in
+                try fence?(s)
                 let started = ContinuousClock.now
                 var projectionTables = TableWriter(session: s, placement: store.placement)
                 try store.write(folded, to: &projectionTables)
@@ -413,8 +533,17 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
                     transaction.components.seconds * 1_000_000_000 + transaction.components.attoseconds / 1_000_000_000)
                 if let oldest = ingestTimes.min() { visibleLatency.recordMicroseconds(max(0, committedAt - oldest)) }
                 onCommit?(ingestTimes, polledAtWall, committedAt)
+                rebuild?.committed([:], folded: inputs, undecodable: undecodable)
             },
             offsets: nextOffsets)
+    }
+
+    /// Live mode: the check every batch transaction starts with (waits out a promotion, then refuses to write
+    /// into a version that is no longer active).
+    private var fence: (@Sendable (PGSession) throws -> Void)? {
+        guard isLive else { return nil }
+        let versions = self.versions, projection = store.projection.name, version = self.version
+        return { s in try versions.fence(projection, expecting: version, session: s) }
     }
 
     static func milliseconds(_ d: Duration) -> String {
@@ -448,6 +577,17 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         }
     }
 
+    /// A promotion made another version active while a batch was folded for this one: the batch rolled back;
+    /// fold into the new version from its offsets (equal to where this one was: a promotion waits for that).
+    private func switchVersion(_ changed: VersionChanged) throws {
+        try? committer?.drain()
+        guard let session else { throw PGError(kind: .connection, message: "no database session", connectionBroken: true) }
+        let active = try versions.active(store.projection.name, session: session)
+        logger.notice("version promoted: switching", metadata: ["from": "\(changed.from)", "to": "\(active.number)"])
+        try follow(active)
+        try resynchronize()
+    }
+
     private func reconnect() throws {
         session?.close()
         session = nil
@@ -460,6 +600,8 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         // Whatever was in flight has either committed or failed; either way PostgreSQL is the truth now.
         try? committer?.drain()
         guard let session, let consumer else { return }
+        // Every partition re-reads from what PostgreSQL holds: a pending re-read at a rebuild's limit is void.
+        trimmed.removeAll()
         let stored = try offsets.load(Array(machine.positions.keys), session: session)
         for (tp, offset) in machine.resynchronized(stored: stored) { try consumer.seek(tp, to: offset) }
     }

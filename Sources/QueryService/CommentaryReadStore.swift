@@ -5,7 +5,7 @@ import Projections
 /// `CommentaryReading` over the commentary tables at a placement.
 struct CommentaryReadStore: CommentaryReading {
     let pool: PGPool
-    let placement: TablePlacement
+    let placement: any TableNaming
 
     private static let columns = "time, line_id, lap_number, driver_number, kind, priority, text"
 

@@ -12,7 +12,7 @@ public struct CommentaryRoutes: ReadRoutes {
     static let defaultLimit = 100
     static let maxLimit = 1_000
 
-    public init(pool: PGPool, placement: TablePlacement) { store = CommentaryReadStore(pool: pool, placement: placement) }
+    public init(pool: PGPool, tables: any TableNaming) { store = CommentaryReadStore(pool: pool, placement: tables) }
 
     init(store: any CommentaryReading) { self.store = store }
 

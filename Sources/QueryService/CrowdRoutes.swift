@@ -10,7 +10,7 @@ public struct CrowdRoutes: ReadRoutes {
 
     let store: any ParksReading
 
-    public init(pool: PGPool, placement: TablePlacement) { store = ParksReadStore(pool: pool, placement: placement) }
+    public init(pool: PGPool, tables: any TableNaming) { store = ParksReadStore(pool: pool, placement: tables) }
 
     init(store: any ParksReading) { self.store = store }
 

@@ -5,7 +5,7 @@ import Projections
 /// `ParkingReading` over the parking tables at a placement.
 struct ParkingReadStore: ParkingReading {
     let pool: PGPool
-    let placement: TablePlacement
+    let placement: any TableNaming
 
     func facility(_ facility: String) async throws -> FacilitySummary? {
         let r = try await pool.query(

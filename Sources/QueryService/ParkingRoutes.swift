@@ -10,7 +10,7 @@ import Projections
 public struct ParkingRoutes: ReadRoutes {
     let store: any ParkingReading
 
-    public init(pool: PGPool, placement: TablePlacement) { store = ParkingReadStore(pool: pool, placement: placement) }
+    public init(pool: PGPool, tables: any TableNaming) { store = ParkingReadStore(pool: pool, placement: tables) }
 
     init(store: any ParkingReading) { self.store = store }
 

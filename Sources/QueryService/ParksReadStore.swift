@@ -9,12 +9,12 @@ import Synchronization
 /// request travels as a statement parameter.
 final class ParksReadStore: ParksReading {
     let pool: PGPool
-    let placement: TablePlacement
+    let placement: any TableNaming
     /// Whether the database has TimescaleDB, found on first use (nil until then).
     private let timescale: Mutex<Bool?>
 
     /// `timescale` forces the bucketing SQL (tests run the plain-PostgreSQL form on a TimescaleDB server).
-    init(pool: PGPool, placement: TablePlacement = .live, timescale: Bool? = nil) {
+    init(pool: PGPool, placement: any TableNaming = TablePlacement.live, timescale: Bool? = nil) {
         self.pool = pool
         self.placement = placement
         self.timescale = Mutex(timescale)

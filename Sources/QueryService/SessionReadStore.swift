@@ -5,7 +5,7 @@ import Projections
 /// `SessionReading` over the session tables at a placement.
 struct SessionReadStore: SessionReading {
     let pool: PGPool
-    let placement: TablePlacement
+    let placement: any TableNaming
 
     func leaderboard(session: String) async throws -> [LeaderboardLine] {
         let r = try await pool.query(

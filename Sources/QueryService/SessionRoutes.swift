@@ -10,7 +10,7 @@ import Projections
 public struct SessionRoutes: ReadRoutes {
     let store: any SessionReading
 
-    public init(pool: PGPool, placement: TablePlacement) { store = SessionReadStore(pool: pool, placement: placement) }
+    public init(pool: PGPool, tables: any TableNaming) { store = SessionReadStore(pool: pool, placement: tables) }
 
     init(store: any SessionReading) { self.store = store }
 

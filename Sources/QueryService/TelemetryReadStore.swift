@@ -5,7 +5,7 @@ import Projections
 /// `TelemetryReading` over the telemetry rollup at a placement.
 struct TelemetryReadStore: TelemetryReading {
     let pool: PGPool
-    let placement: TablePlacement
+    let placement: any TableNaming
 
     func buckets(session: String, driver: Int, range: TimeRange, resolution: Int) async throws -> [TelemetryBucket] {
         // Plain SQL (no TimescaleDB needed); means from sums and counts, never means of means.

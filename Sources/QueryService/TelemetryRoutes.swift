@@ -8,7 +8,7 @@ import Projections
 public struct TelemetryRoutes: ReadRoutes {
     let store: any TelemetryReading
 
-    public init(pool: PGPool, placement: TablePlacement) { store = TelemetryReadStore(pool: pool, placement: placement) }
+    public init(pool: PGPool, tables: any TableNaming) { store = TelemetryReadStore(pool: pool, placement: tables) }
 
     init(store: any TelemetryReading) { self.store = store }
 

@@ -24,19 +24,19 @@ public struct ProjectionDefinition: Sendable {
     public let deadLetterTopic: Topic
     /// Its tables, every one it writes.
     public let tables: [TableDefinition]
-    private let makeRoutes: (@Sendable (PGPool, TablePlacement) -> any ReadRoutes)?
+    private let makeRoutes: (@Sendable (PGPool, any TableNaming) -> any ReadRoutes)?
     /// Called after each commit with the batch's ingest times, when it was polled and when it committed (µs).
     public typealias CommitProbe = @Sendable (_ ingestTimes: [Int64], _ polledAt: Int64, _ committedAt: Int64) -> Void
-    private let makeWorker: @Sendable (_ topics: TopicNames, _ placement: TablePlacement, _ settings: ProcessorSettings,
+    private let makeWorker: @Sendable (_ topics: TopicNames, _ mode: WorkerMode, _ settings: ProcessorSettings,
                                        _ runtime: RuntimeTables, _ logger: Logger, _ onCommit: CommitProbe?) -> any BlockingRunner
 
     /// - Parameters:
     ///   - store: the projection's store for a deployment's topic names and a table placement.
-    ///   - routes: its read endpoints over the tables at a placement (nil: it serves none).
+    ///   - routes: its read endpoints over the tables named by a `TableNaming` (nil: it serves none).
     public init<Store: ProjectionStore>(
         summary: String, derivedTopics: [Topic], deadLetterTopic: Topic, tables: [TableDefinition],
         store: @escaping @Sendable (TopicNames, TablePlacement) -> Store,
-        routes: (@Sendable (PGPool, TablePlacement) -> any ReadRoutes)?
+        routes: (@Sendable (PGPool, any TableNaming) -> any ReadRoutes)?
     ) {
         self.makeRoutes = routes
         let standard = store(.standard, .live).projection
@@ -52,27 +52,37 @@ public struct ProjectionDefinition: Sendable {
         self.derivedTopics = derivedTopics
         self.deadLetterTopic = deadLetterTopic
         self.tables = tables
-        self.makeWorker = { topics, placement, settings, runtime, logger, onCommit in
+        self.makeWorker = { topics, mode, settings, runtime, logger, onCommit in
             var settings = settings
             settings.deadLetterTopic = topics[deadLetterTopic]
-            let worker = ProjectionWorker(store: store(topics, placement), settings: settings, tables: runtime, logger: logger)
+            let worker = ProjectionWorker(
+                store: { placement in store(topics, placement) }, mode: mode, settings: settings, tables: runtime, logger: logger)
             worker.onCommit = onCommit
             return worker
         }
     }
 
-    /// A worker folding this projection for the deployment `topics` into the tables at `placement`.
+    /// A worker folding this projection for the deployment `topics`: the live member of its group by default
+    /// (into the active version, following promotions), or pinned to a placement, or rebuilding a version.
     /// - Parameter onCommit: the benchmark's produce-to-visible probe; nil in production.
     public func worker(
-        topics: TopicNames, placement: TablePlacement = .live, settings: ProcessorSettings,
+        topics: TopicNames, mode: WorkerMode = .live, settings: ProcessorSettings,
         runtime: RuntimeTables = RuntimeTables(), logger: Logger, onCommit: CommitProbe? = nil
     ) -> any BlockingRunner {
-        makeWorker(topics, placement, settings, runtime, logger, onCommit)
+        makeWorker(topics, mode, settings, runtime, logger, onCommit)
     }
 
-    /// Its read endpoints over the tables at `placement` (nil when it serves none).
-    public func routes(pool: PGPool, placement: TablePlacement = .live) -> (any ReadRoutes)? {
-        makeRoutes?(pool, placement)
+    /// A worker folding into the tables at `placement`, whatever version is active (tests, benchmarks).
+    public func worker(
+        topics: TopicNames, placement: TablePlacement, settings: ProcessorSettings,
+        runtime: RuntimeTables = RuntimeTables(), logger: Logger, onCommit: CommitProbe? = nil
+    ) -> any BlockingRunner {
+        makeWorker(topics, .pinned(placement), settings, runtime, logger, onCommit)
+    }
+
+    /// Its read endpoints over the tables `tables` names (nil when it serves none).
+    public func routes(pool: PGPool, tables: any TableNaming = TablePlacement.live) -> (any ReadRoutes)? {
+        makeRoutes?(pool, tables)
     }
 
     /// The table of this projection with the logical name `name`.

@@ -21,18 +21,28 @@ public enum ProjectionRegistry {
         return found
     }
 
-    /// The read endpoints of every projection that serves any, over the tables at `placement`.
-    public static func routes(pool: PGPool, placement: TablePlacement = .live) -> [any ReadRoutes] {
-        all.compactMap { $0.routes(pool: pool, placement: placement) }
+    /// The read endpoints of every projection that serves any, over the tables `tables` names.
+    public static func routes(pool: PGPool, tables: any TableNaming = TablePlacement.live) -> [any ReadRoutes] {
+        all.compactMap { $0.routes(pool: pool, tables: tables) }
     }
 
-    /// Workers for the named projections (all when `names` is empty).
+    /// Live workers for the named projections (all when `names` is empty).
     public static func workers(
-        _ names: [String], settings: ProcessorSettings, topics: TopicNames = .standard, placement: TablePlacement = .live,
+        _ names: [String], settings: ProcessorSettings, topics: TopicNames = .standard,
         runtime: RuntimeTables = RuntimeTables(), logger: Logger
     ) throws -> [any BlockingRunner] {
         let wanted = names.isEmpty ? all : try names.map { name throws(UnknownProjection) in try named(name) }
-        return wanted.map { $0.worker(topics: topics, placement: placement, settings: settings, runtime: runtime, logger: logger) }
+        return wanted.map { $0.worker(topics: topics, settings: settings, runtime: runtime, logger: logger) }
+    }
+
+    /// Where each projection's tables are: its active version's placement.
+    public static func directory(_ versions: [ProjectionVersion]) -> TableDirectory {
+        var directory = TableDirectory()
+        for version in versions where version.status == .active {
+            guard let definition = all.first(where: { $0.name == version.projection }) else { continue }
+            directory.place(definition.tables, at: version.placement)
+        }
+        return directory
     }
 }
 

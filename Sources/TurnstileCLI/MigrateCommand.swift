@@ -18,7 +18,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let logger = try global.bootstrap(label: "turnstile.migrate")
         let session = try PGSession.connect(url: try global.database(), logger: logger)
         defer { session.close() }
-        let report = try Migrator(directory: migrationsDir, logger: logger).migrate(session)
+        let report = try Migrator.forActiveVersions(directory: migrationsDir, session: session, logger: logger).migrate(session)
         print("timescaledb: \(report.timescale ? "yes (hypertables)" : "no (plain tables)")")
         for file in report.applied { print("applied \(file)") }
         print("\(report.applied.count) applied, \(report.alreadyApplied.count) already applied")

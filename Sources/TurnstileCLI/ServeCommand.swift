@@ -6,6 +6,7 @@ import Kafka
 import Logging
 import Postgres
 import Processor
+import Projections
 import QueryService
 import Registry
 import ServiceLifecycle
@@ -48,8 +49,14 @@ struct ServeCommand: AsyncParsableCommand {
         // With --process, /ready also says whether each projection worker and the relay run.
         let health = ProcessorHealth()
         let processing = process
+        // Each projection is read from its active version, followed across promotions.
+        let tables = SharedTableDirectory()
+        let watcher = ActiveVersionsWatcher(directory: tables, pool: pool, logger: logger)
+        do { try await watcher.refresh() } catch {
+            logger.warning("cannot read the projection versions yet; reading the original tables until it can", metadata: ["error": "\(error)"])
+        }
         let service = QueryService(
-            pool: pool,
+            pool: pool, tables: tables,
             readiness: {
                 let database = (try? await pool.query("SELECT 1")) != nil
                 // Metadata is a blocking librdkafka call: keep it off the cooperative pool.
@@ -68,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = buildQueryApplication(service, host: host, port: port, logger: logger) { router in
             ingest?.register(on: router)
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: watcher)]
         if process {
             services.append(.init(service: try processor.service(global: global, health: health, logger: logger)))
         }

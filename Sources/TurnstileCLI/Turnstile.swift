@@ -11,6 +11,6 @@ struct Turnstile: AsyncParsableCommand {
             """,
         subcommands: [
             TopicsCommand.self, MigrateCommand.self, IngestCommand.self, SimulateCommand.self, ProcessCommand.self,
-            ServeCommand.self, BenchCommand.self, ProjectionsCommand.self,
+            ServeCommand.self, BenchCommand.self, ProjectionsCommand.self, ReplayCommand.self,
         ])
 }

@@ -46,7 +46,7 @@ import Testing
     @Test func everyProjectionServesItsTablesOverTheQueryService() async {
         let pool = PGPool(url: "postgres://unused@127.0.0.1:1/unused", maxConnections: 1)
         for p in ProjectionRegistry.all {
-            #expect(p.routes(pool: pool, placement: TablePlacement(suffix: "_v2")) != nil, "\(p.name) serves no read routes")
+            #expect(p.routes(pool: pool, tables: TablePlacement(suffix: "_v2")) != nil, "\(p.name) serves no read routes")
         }
         #expect(ProjectionRegistry.routes(pool: pool).count == ProjectionRegistry.all.count)
         await pool.close()

@@ -9,14 +9,28 @@ public final class ProcessorProcess {
         TestStack.environment["TURNSTILE_BIN"] ?? TestStack.repository + "/.build/debug/turnstile"
     }
 
-    public init(ns: TestNamespace, name: String, extraArguments: [String] = []) throws {
+    /// `turnstile process` for the namespace (its topics, its group prefix) with `extraArguments`.
+    public convenience init(ns: TestNamespace, name: String, extraArguments: [String] = []) throws {
+        try self.init(
+            ns: ns, name: name,
+            arguments: ["process", "--topic-prefix", ns.topics.prefix, "--group-prefix", "t\(ns.id)", "--max-batch", "500"] + extraArguments)
+    }
+
+    /// `turnstile replay PROJECTION` for the namespace, with `extraArguments`.
+    public static func replay(ns: TestNamespace, name: String, projection: String, extraArguments: [String] = []) throws -> ProcessorProcess {
+        try ProcessorProcess(
+            ns: ns, name: name, arguments: ["replay", projection, "--topic-prefix", ns.topics.prefix, "--progress", "none"] + extraArguments)
+    }
+
+    /// The binary with exactly `arguments`, against the namespace's database and the test broker.
+    public init(ns: TestNamespace, name: String, arguments: [String]) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             throw ProcessorBinaryMissing(path: Self.binary)
         }
         logPath = NSTemporaryDirectory() + "turnstile-\(ns.id)-\(name).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["process", "--topic-prefix", ns.topics.prefix, "--group-prefix", "t\(ns.id)", "--max-batch", "500"] + extraArguments
+        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["DATABASE_URL"] = ns.databaseURL
         env["KAFKA_CONFIG_SESSION_TIMEOUT_MS"] = "6000"
@@ -24,6 +38,11 @@ public final class ProcessorProcess {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: logPath)
         try process.run()
+    }
+
+    /// SIGSTOP: frozen where it is (for a look before `kill9`).
+    public func stop() {
+        kill(process.processIdentifier, SIGSTOP)
     }
 
     public func kill9() {

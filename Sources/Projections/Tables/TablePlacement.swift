@@ -14,6 +14,13 @@ public struct TablePlacement: Sendable, Equatable, Hashable {
 
     public static let live = TablePlacement()
 
+    /// Where version `number` of `projection` lives: version 1 is the original set (`live`), every later one
+    /// a schema of its own, `<projection>_v<number>`, so a version is dropped whole with its schema.
+    public static func version(_ number: Int, of projection: String) -> TablePlacement {
+        precondition(number >= 1, "versions count from 1")
+        return number == 1 ? .live : TablePlacement(schema: "\(projection)_v\(number)")
+    }
+
     /// The physical (qualified) name of `table` under this placement.
     public subscript(_ table: TableDefinition) -> String { name(table.name) }
 

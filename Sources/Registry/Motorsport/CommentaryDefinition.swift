@@ -16,5 +16,5 @@ extension ProjectionDefinition {
                 projection: CommentaryProjection(topics: topics, maxLowPriorityPerLap: commentaryLowPriorityPerLap),
                 placement: placement)
         },
-        routes: { pool, placement in CommentaryRoutes(pool: pool, placement: placement) })
+        routes: { pool, tables in CommentaryRoutes(pool: pool, tables: tables) })
 }

@@ -7,5 +7,5 @@ extension ProjectionDefinition {
         summary: "a session's laps, live leaderboard, stints with tyre degradation, and race events",
         derivedTopics: [.motorsportRaceEvents], deadLetterTopic: .motorsportDeadLetters, tables: SessionTables.all,
         store: { topics, placement in SessionStore(projection: SessionProjection(topics: topics), placement: placement) },
-        routes: { pool, placement in SessionRoutes(pool: pool, placement: placement) })
+        routes: { pool, tables in SessionRoutes(pool: pool, tables: tables) })
 }

@@ -7,5 +7,5 @@ extension ProjectionDefinition {
         summary: "car telemetry and its 1-second rollup",
         derivedTopics: [], deadLetterTopic: .motorsportDeadLetters, tables: TelemetryTables.all,
         store: { topics, placement in TelemetryStore(projection: TelemetryProjection(topics: topics), placement: placement) },
-        routes: { pool, placement in TelemetryRoutes(pool: pool, placement: placement) })
+        routes: { pool, tables in TelemetryRoutes(pool: pool, tables: tables) })
 }

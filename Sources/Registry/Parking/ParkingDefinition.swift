@@ -7,5 +7,5 @@ extension ProjectionDefinition {
         summary: "parking occupancy now and over time, sensor states, stays, forecasts and alerts",
         derivedTopics: [.parkingAlerts, .parkingForecasts], deadLetterTopic: .parkingDeadLetters, tables: ParkingTables.all,
         store: { topics, placement in ParkingStore(projection: ParkingProjection(topics: topics), placement: placement) },
-        routes: { pool, placement in ParkingRoutes(pool: pool, placement: placement) })
+        routes: { pool, tables in ParkingRoutes(pool: pool, tables: tables) })
 }

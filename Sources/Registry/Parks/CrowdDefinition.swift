@@ -7,5 +7,5 @@ extension ProjectionDefinition {
         summary: "each park's crowd level from its attractions' waits against their baselines, and its opening hours",
         derivedTopics: [.parksCrowdLevels], deadLetterTopic: .parksDeadLetters, tables: CrowdTables.all,
         store: { topics, placement in CrowdStore(projection: CrowdProjection(topics: topics), placement: placement) },
-        routes: { pool, placement in CrowdRoutes(pool: pool, placement: placement) })
+        routes: { pool, tables in CrowdRoutes(pool: pool, tables: tables) })
 }

@@ -7,5 +7,5 @@ extension ProjectionDefinition {
         summary: "each attraction's wait history, current state and hour-of-week baselines",
         derivedTopics: [.parksAttractionUpdates], deadLetterTopic: .parksDeadLetters, tables: WaitTimesTables.all,
         store: { topics, placement in WaitTimesStore(projection: WaitTimesProjection(topics: topics), placement: placement) },
-        routes: { pool, placement in WaitTimesRoutes(pool: pool, placement: placement) })
+        routes: { pool, tables in WaitTimesRoutes(pool: pool, tables: tables) })
 }

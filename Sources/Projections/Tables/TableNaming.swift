@@ -1,0 +1,8 @@
+/// Gives the physical (qualified) name of a declared table. A fixed placement answers one way for every table;
+/// a `TableDirectory` answers per projection (each one's active version); the query service's
+/// `SharedTableDirectory` follows promotions while it serves.
+public protocol TableNaming: Sendable {
+    subscript(_ table: TableDefinition) -> String { get }
+}
+
+extension TablePlacement: TableNaming {}
