@@ -12,6 +12,10 @@ public final class KafkaTimeIndex: OffsetTimeIndex {
     let timeoutMs: Int32
 
     public init(config: KafkaConfig, logger: Logger, timeoutMs: Int32 = 10_000) throws {
+        var config = config
+        // One record per read: a broker that holds fetches until they fill (Tansu) would add its whole wait
+        // (500 ms by default) to each of the search's reads.
+        if config["fetch.wait.max.ms"] == nil { config["fetch.wait.max.ms"] = "10" }
         consumer = try KafkaConsumer(config: config, groupID: "turnstile-time-index", rebalance: StartAtBeginning(), logger: logger)
         self.timeoutMs = timeoutMs
     }

@@ -277,6 +277,57 @@ struct ReplayTests {
             == VersionChecksum.of(definition, version: v1, session: s).tables)
     }
 
+    // MARK: Time travel
+
+    @Test func aRebuildFromATimeIsRightOnABrokerThatAnswersTimeLookupsWrongly() async throws {
+        let definition = ProjectionDefinition.parksWaitTimes
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        let s = try ns.session()
+        defer { s.close() }
+        _ = try await PipelineRun.produce(ParkSimulator(.init(seed: 37, parks: 2, attractionsPerPark: 5)).events(count: 4_000), ns: ns)
+        let topic = ns.topics[.parksWaitTimes]
+        let records = try await BlockingThread.run(name: "read") { try TopicReader.readAll(topic, ns: ns, quiet: .seconds(1)) }
+        let times = records.compactMap(\.timestampMs).sorted()
+        try #require(times.count == records.count && times.count > 100)
+        // A third and two thirds of the way through the log's time.
+        let from = times[times.count / 3], to = times[times.count * 2 / 3]
+        func first(atOrAfter ms: Int64) -> [KafkaTopicPartition: Int64] {
+            var result: [KafkaTopicPartition: Int64] = [:]
+            for (partition, messages) in Dictionary(grouping: records, by: \.partition) {
+                let sorted = messages.sorted { $0.offset < $1.offset }
+                result[KafkaTopicPartition(topic: topic, partition: partition)] =
+                    sorted.first { ($0.timestampMs ?? 0) >= ms }?.offset ?? (sorted.last!.offset + 1)
+            }
+            return result
+        }
+        let expectedFrom = first(atOrAfter: from), expectedTo = first(atOrAfter: to)
+
+        // The broker's own answer, checked: the local broker answers 0 for every time, so the offsets are searched.
+        let kafka = ns.kafka
+        let found = try await BlockingThread.run(name: "seek") { () throws -> [KafkaTopicPartition: (offset: Int64, source: TimeSeek.Source)] in
+            let index = try KafkaTimeIndex(config: kafka, logger: TestStack.logger)
+            defer { index.close() }
+            var found: [KafkaTopicPartition: (offset: Int64, source: TimeSeek.Source)] = [:]
+            for tp in expectedFrom.keys { found[tp] = try TimeSeek.offset(of: tp, atOrAfter: from, in: index) }
+            return found
+        }
+        #expect(found.mapValues(\.offset) == expectedFrom)
+        #expect(found.values.contains { $0.source == .search },
+                "the local broker answered every time lookup right: the wrong-answer path went untested here")
+
+        let outcome = try await Self.rebuild(definition, ns: ns) {
+            $0.from = .time(Timestamp(milliseconds: from))
+            $0.to = .time(Timestamp(milliseconds: to))
+        }
+        let expectedCount = records.filter { ($0.timestampMs ?? 0) >= from && ($0.timestampMs ?? 0) < to }.count
+        #expect(outcome.folded == expectedCount)
+        // Empty partitions start (and stay) at 0.
+        let stored = try Self.offsets(of: outcome.version, s).filter { !$0.hasSuffix(":0") }
+        #expect(stored == expectedTo.filter { $0.value > 0 }.map { "\($0.key.topic):\($0.key.partition):\($0.value)" }.sorted())
+        #expect(outcome.version.start == Timestamp(milliseconds: from).description)
+    }
+
     // MARK: Bounds
 
     @Test func aRebuildStartsAndStopsAtTheGivenOffsets() async throws {
