@@ -81,6 +81,7 @@ let package = Package(
                 "Events", "Projections", "Postgres", "Processor", "QueryService",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         // Rebuilds of projection versions (blue/green), their promotion, and comparisons of versions.

@@ -1,4 +1,6 @@
+import Events
 import Logging
+import Metrics
 import Postgres
 import Processor
 import Projections
@@ -7,6 +9,11 @@ import ServiceLifecycle
 /// Keeps the query service reading each projection's active version: refreshes a `SharedTableDirectory` from
 /// the version table a few times a second, so a promotion reaches every query service within a fraction of a
 /// second (requests meanwhile read the previous version, complete and consistent, never a half-built one).
+///
+/// It also publishes what the version table says to `/metrics`: the active version of each projection
+/// (`turnstile_projection_active_version`) and, for versions being rebuilt, the records left and the rate of
+/// their last progress report (`turnstile_rebuild_records_left`, `turnstile_rebuild_events_per_second`), which a
+/// `turnstile replay` anywhere writes once a second.
 public struct ActiveVersionsWatcher: Service {
     public let directory: SharedTableDirectory
     let pool: PGPool
@@ -28,17 +35,33 @@ public struct ActiveVersionsWatcher: Service {
     /// Reads the active versions once.
     public func refresh() async throws {
         let versions = self.versions
-        let active = try await pool.withConnection { connection in
-            try await connection.withSession { s in
-                try versions.list(known: ProjectionRegistry.names, session: s).filter { $0.status == .active }
-            }
+        let all = try await pool.withConnection { connection in
+            try await connection.withSession { s in try versions.list(known: ProjectionRegistry.names, session: s) }
         }
+        let active = all.filter { $0.status == .active }
+        Self.record(all)
         let next = ProjectionRegistry.directory(active)
         if next != directory.directory {
             logger.notice("reading new projection versions", metadata: [
                 "versions": "\(active.filter { $0.number > 1 }.map { "\($0.projection)=v\($0.number)" })",
             ])
             directory.directory = next
+        }
+    }
+
+    /// The version table as gauges.
+    static func record(_ versions: [ProjectionVersion]) {
+        for v in versions {
+            if v.status == .active {
+                Gauge(label: "turnstile_projection_active_version", dimensions: [("projection", v.projection)]).record(v.number)
+            }
+            guard let json = v.progress, let report = try? JSONParser.parse(Array(json.utf8)) else { continue }
+            let dims = [("projection", v.projection), ("version", String(v.number))]
+            // A finished or promoted version has nothing left (its last report says so).
+            let left = v.status == .building ? report["left"]?.int64Value ?? 0 : 0
+            Gauge(label: "turnstile_rebuild_records_left", dimensions: dims).record(left)
+            Gauge(label: "turnstile_rebuild_events_per_second", dimensions: dims)
+                .record(v.status == .building ? report["events_per_second"]?.doubleValue ?? 0 : 0)
         }
     }
 

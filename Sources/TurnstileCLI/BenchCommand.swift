@@ -22,6 +22,8 @@ struct BenchCommand: AsyncParsableCommand {
             ratio to the lower raw rate; p50/p99 produce→visible latency at a fixed rate.
             With --race: p50/p99 from a timing event produced to the leaderboard row committed, with 20 cars'
             telemetry flowing, at race rate and at 100× race rate (--race-speedups).
+            With --rebuild: a new version of parks_wait_times rebuilt from --events records (turnstile replay's
+            path, no promotion), against raw consume and raw binary COPY of the same rows in the same run.
             With --parking: simulated garages through parking_occupancy: decode+fold, raw produce/consume, end to
             end and its ratios, produce→visible latency at --latency-rate (default there: 2000/s).
             Works in a scratch database (turnstile_bench_<id>, created and dropped: needs CREATEDB) and
@@ -44,6 +46,9 @@ struct BenchCommand: AsyncParsableCommand {
     var batchLingerMs: Int?
     @Flag(help: "The parking bench instead: simulated garages through parking_occupancy.")
     var parking = false
+    @Flag(help: "The rebuild bench instead: parks_wait_times rebuilt into a new version from --events records.")
+    var rebuild = false
+    @Option(help: "Records per transaction of the rebuild bench.") var rebuildBatch: Int = 20_000
 
     func validate() throws {
         if let linger = batchLingerMs, !(0...60_000).contains(linger) {
@@ -70,6 +75,14 @@ struct BenchCommand: AsyncParsableCommand {
             try await RaceBench(
                 kafka: try global.kafkaConfig(), baseURL: try global.database(), logger: logger, seconds: raceSeconds,
                 speedups: raceSpeedups, telemetryEveryMs: raceTelemetryEveryMs, say: say
+            ).run()
+            return
+        }
+
+        if rebuild {
+            try await RebuildBench(
+                kafka: try global.kafkaConfig(), baseURL: try global.database(), logger: logger, events: events,
+                maxBatch: rebuildBatch, say: say
             ).run()
             return
         }
@@ -277,12 +290,15 @@ struct BenchCommand: AsyncParsableCommand {
         return Double(count) / (ContinuousClock.now - start!).seconds
     }
 
-    static func measureCopy(_ envelopes: [EventEnvelope], databaseURL: String, batch: Int) throws -> Double {
+    /// - Parameter indexes: with wait_times' indexes (the live projection's table), or with none (a rebuild's
+    ///   table during its bulk load, its secondary indexes deferred).
+    static func measureCopy(_ envelopes: [EventEnvelope], databaseURL: String, batch: Int, indexes: Bool = true) throws -> Double {
         let s = try PGSession.connect(url: databaseURL)
         defer { s.close() }
-        _ = try s.execute("CREATE TABLE bench_copy (LIKE wait_times INCLUDING ALL)")
+        _ = try s.execute("CREATE TABLE bench_copy (LIKE wait_times INCLUDING ALL\(indexes ? "" : " EXCLUDING INDEXES"))")
         if try s.execute("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'").rowCount > 0 {
-            _ = try s.execute("SELECT create_hypertable('bench_copy', 'time', chunk_time_interval => interval '1 day')")
+            _ = try s.execute(
+                "SELECT create_hypertable('bench_copy', 'time', chunk_time_interval => interval '1 day', create_default_indexes => \(indexes))")
         }
         let observations = envelopes.compactMap { e in (try? e.decode(WaitTimeObserved.self)).map { (e.eventTime, $0) } }
         let start = ContinuousClock.now
