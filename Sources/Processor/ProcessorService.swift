@@ -45,36 +45,45 @@ extension OutboxRelay: BlockingRunner {
 public struct ProcessorService: Service {
     let runners: [any BlockingRunner]
     let relay: OutboxRelay?
+    /// Maintenance beside the workers (retention): supervised like them, stopped with the relay once every
+    /// worker is done.
+    let maintenance: [any BlockingRunner]
     let logger: Logger
     let restartPolicy: RestartPolicy
     public let health: ProcessorHealth
 
     public init(
-        runners: [any BlockingRunner], relay: OutboxRelay?, restartPolicy: RestartPolicy = RestartPolicy(),
-        health: ProcessorHealth = ProcessorHealth(), logger: Logger
+        runners: [any BlockingRunner], relay: OutboxRelay?, maintenance: [any BlockingRunner] = [],
+        restartPolicy: RestartPolicy = RestartPolicy(), health: ProcessorHealth = ProcessorHealth(), logger: Logger
     ) {
         self.runners = runners
         self.relay = relay
+        self.maintenance = maintenance
         self.restartPolicy = restartPolicy
         self.health = health
         self.logger = logger
-        for runner in runners { health.markUp(runner) }
+        for runner in runners + maintenance { health.markUp(runner) }
         if let relay {
             health.markUp(relay)
             relay.reportHealth(to: health)
         }
     }
 
-    private enum Finished { case worker, relay }
+    private enum Finished { case worker, relay, maintenance }
 
     public func run() async throws {
         let runners = self.runners
         let relay = self.relay
+        let maintenance = self.maintenance
         let stopping = StopFlag()
         func stopAll() {
             stopping.set()
-            for runner in runners { runner.stop() }
+            for runner in runners + maintenance { runner.stop() }
             relay?.stop()
+        }
+        func workersDone() {
+            relay?.stop()
+            for runner in maintenance { runner.stop() }
         }
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Finished.self) { group in
@@ -84,16 +93,19 @@ public struct ProcessorService: Service {
                 for runner in runners {
                     group.addTask { try await supervise(runner, stopping: stopping); return .worker }
                 }
+                for runner in maintenance {
+                    group.addTask { try await supervise(runner, stopping: stopping); return .maintenance }
+                }
                 var workersLeft = runners.count
                 // Workers are done (asked to stop, or idle): the relay publishes what is left and stops.
-                if workersLeft == 0 { relay?.stop() }
+                if workersLeft == 0 { workersDone() }
                 do {
                     // `next()`, not `waitForAll()`: the first failure is seen when it happens, not once every
                     // other runner has stopped.
                     while let finished = try await group.next() {
                         guard finished == .worker else { continue }
                         workersLeft -= 1
-                        if workersLeft == 0 { relay?.stop() }
+                        if workersLeft == 0 { workersDone() }
                     }
                 } catch {
                     logger.critical("stopping the processor", metadata: ["error": "\(error)"])
@@ -103,7 +115,7 @@ public struct ProcessorService: Service {
             }
         } onGracefulShutdown: {
             stopping.set()
-            for runner in runners { runner.stop() }
+            for runner in runners + maintenance { runner.stop() }
         }
     }
 

@@ -24,6 +24,8 @@ public struct ProjectionDefinition: Sendable {
     public let deadLetterTopic: Topic
     /// Its tables, every one it writes.
     public let tables: [TableDefinition]
+    /// How long its hypertables keep their rows (none: forever).
+    public let retention: [Retention]
     private let makeRoutes: (@Sendable (PGPool, any TableNaming) -> any ReadRoutes)?
     /// Called after each commit with the batch's ingest times, when it was polled and when it committed (µs).
     public typealias CommitProbe = @Sendable (_ ingestTimes: [Int64], _ polledAt: Int64, _ committedAt: Int64) -> Void
@@ -34,7 +36,7 @@ public struct ProjectionDefinition: Sendable {
     ///   - store: the projection's store for a deployment's topic names and a table placement.
     ///   - routes: its read endpoints over the tables named by a `TableNaming` (nil: it serves none).
     public init<Store: ProjectionStore>(
-        summary: String, derivedTopics: [Topic], deadLetterTopic: Topic, tables: [TableDefinition],
+        summary: String, derivedTopics: [Topic], deadLetterTopic: Topic, tables: [TableDefinition], retention: [Retention] = [],
         store: @escaping @Sendable (TopicNames, TablePlacement) -> Store,
         routes: (@Sendable (PGPool, any TableNaming) -> any ReadRoutes)?
     ) {
@@ -52,6 +54,10 @@ public struct ProjectionDefinition: Sendable {
         self.derivedTopics = derivedTopics
         self.deadLetterTopic = deadLetterTopic
         self.tables = tables
+        for r in retention {
+            precondition(tables.contains(r.table), "projection \(standard.name): retention of \(r.table.name), not one of its tables")
+        }
+        self.retention = retention
         self.makeWorker = { topics, mode, settings, runtime, logger, onCommit in
             var settings = settings
             settings.deadLetterTopic = topics[deadLetterTopic]

@@ -268,6 +268,7 @@ public final class Rebuild: Sendable {
                 phase = .following
                 if !indexesMade {
                     try await makeDeferredIndexes(version, db: db)
+                    try await applyRetention(version, db: db)
                     indexesMade = true
                     continue
                 }
@@ -282,6 +283,7 @@ public final class Rebuild: Sendable {
                     try await makeDeferredIndexes(version, db: db)
                     indexesMade = true
                 }
+                try await applyRetention(version, db: db)
                 try await db.withSession { [self] session in try versions.setStatus(definition.name, version.number, .ready, session: session) }
                 try await reportAndRecord(progress(.done))
                 return false
@@ -294,6 +296,15 @@ public final class Rebuild: Sendable {
         try await db.withSession { [self] session in
             try tables.createDeferredIndexes(version.deferredIndexes, session: session)
             try versions.setDeferredIndexes(definition.name, version.number, [], session: session)
+        }
+    }
+
+    /// The projection's retention, applied to the version as the live processor applies it to the live one
+    /// (windows count back from each table's newest row, so both keep the same chunks).
+    private func applyRetention(_ version: ProjectionVersion, db: PGConnection) async throws {
+        guard !definition.retention.isEmpty else { return }
+        _ = try await db.withSession { [self] session in
+            try RetentionRunner.enforce(definition, at: version.placement, session: session, logger: logger)
         }
     }
 

@@ -31,6 +31,9 @@ struct ProcessorOptions: ParsableArguments {
     @Option(help: "Longest pause before restarting a failed worker, seconds (the pause starts at 1 s and doubles).")
     var maxRestartDelay: Double = 30
 
+    @Option(help: "Seconds between rounds of retention (hypertable chunks older than each projection's declared window, before its newest row, are dropped); 0: no retention in this process.")
+    var retentionEvery: Double = 600
+
     func validate() throws {
         guard maxBatch >= 1 else { throw ValidationError("--max-batch must be at least 1") }
         if let linger = batchLingerMs, !(0...60_000).contains(linger) {
@@ -38,6 +41,7 @@ struct ProcessorOptions: ParsableArguments {
         }
         guard maxRestarts >= 0 else { throw ValidationError("--max-restarts must be at least 0") }
         guard maxRestartDelay >= 0.1 else { throw ValidationError("--max-restart-delay must be at least 0.1 (seconds)") }
+        guard retentionEvery == 0 || retentionEvery >= 1 else { throw ValidationError("--retention-every must be 0 (off) or at least 1 (seconds)") }
         for p in projections where !ProjectionRegistry.names.contains(p) {
             throw ValidationError("--projection: \(UnknownProjection(name: p))")
         }
@@ -55,8 +59,15 @@ struct ProcessorOptions: ParsableArguments {
             stopWhenIdleMs: stopWhenIdle.map { Int($0 * 1000) })
         settings.batchLingerMs = batchLingerMs
         let workers = try ProjectionRegistry.workers(projections, settings: settings, topics: global.topics, logger: logger)
+        var maintenance: [any BlockingRunner] = []
+        if retentionEvery > 0 {
+            let run = projections.isEmpty ? ProjectionRegistry.all : try projections.map { try ProjectionRegistry.named($0) }
+            maintenance.append(RetentionRunner(
+                definitions: run, databaseURL: settings.databaseURL, interval: .milliseconds(Int64(retentionEvery * 1000)), logger: logger))
+        }
         let relay = noRelay ? nil : OutboxRelay(
             databaseURL: settings.databaseURL, kafka: settings.kafka, table: RuntimeTables().outbox, logger: logger)
-        return ProcessorService(runners: workers, relay: relay, restartPolicy: restartPolicy, health: health, logger: logger)
+        return ProcessorService(
+            runners: workers, relay: relay, maintenance: maintenance, restartPolicy: restartPolicy, health: health, logger: logger)
     }
 }

@@ -132,6 +132,19 @@ import Testing
         #expect(failing.runCount == 1)
     }
 
+    @Test func maintenanceStopsWhenTheWorkersAreDone() async throws {
+        let worker = ScriptedRunner("idle-worker", failures: 0)
+        let retention = ScriptedRunner("retention", failures: 0)
+        let service = ProcessorService(
+            runners: [worker], relay: nil, maintenance: [retention], restartPolicy: Self.quick, logger: Logger(label: "test"))
+        let running = Task { try await service.run() }
+        #expect(try await eventually { worker.runCount == 1 && retention.runCount == 1 })
+        // The worker goes idle and returns (as with --stop-when-idle): the maintenance is stopped with it.
+        worker.stop()
+        try await running.value
+        #expect(retention.runCount == 1)
+    }
+
     @Test func theUpGaugeFollowsTheRunner() throws {
         let metrics = Self.metrics
         let runner = ScriptedRunner("gauged", failures: 0)

@@ -6,6 +6,10 @@ extension ProjectionDefinition {
     public static let parkingOccupancy = ProjectionDefinition(
         summary: "parking occupancy now and over time, sensor states, stays, forecasts and alerts",
         derivedTopics: [.parkingAlerts, .parkingForecasts], deadLetterTopic: .parkingDeadLetters, tables: ParkingTables.all,
+        retention: [
+            Retention(ParkingTables.occupancyHistory, keep: "400 days"), Retention(ParkingTables.stays, keep: "400 days"),
+            Retention(ParkingTables.forecasts, keep: "30 days"),
+        ],
         store: { topics, placement in ParkingStore(projection: ParkingProjection(topics: topics), placement: placement) },
         routes: { pool, tables in ParkingRoutes(pool: pool, tables: tables) })
 }
