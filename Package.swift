@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "Replay",
             dependencies: [
-                "Events", "Kafka", "Projections", "Postgres", "Processor", "Registry",
+                "Events", "Kafka", "LZ4", "Projections", "Postgres", "Processor", "Registry",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

@@ -51,3 +51,47 @@ final class ManagedClock: Sendable {
         }
     }
 }
+
+/// Progress of an archive export or import (records done of records in all), in the chosen style.
+final class TransferProgress: Sendable {
+    let style: ProgressStyle
+    let verb: String
+    private let terminal = isatty(2) == 1
+    private let started = ContinuousClock.now
+    private let every = ManagedClock()
+
+    init(style: ProgressStyle, verb: String) {
+        self.style = style
+        self.verb = verb
+    }
+
+    func show(_ done: Int, _ total: Int?) {
+        guard style != .none, every.due(every: style == .json || !terminal ? 1 : 0) else { return }
+        let seconds = max(0.001, Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+            + Double((ContinuousClock.now - started).components.seconds))
+        let rate = Double(done) / seconds
+        switch style {
+        case .json:
+            var fields = "\"done\":\(done),\"records_per_second\":\(Int(rate))"
+            if let total { fields += ",\"total\":\(total),\"eta_seconds\":\(rate > 0 ? Int(Double(total - done) / rate) : -1)" }
+            FileHandle.standardOutput.write(Data(("{\(fields)}\n").utf8))
+        case .bar:
+            var line = "\(verb) \(done)"
+            if let total, total > 0 {
+                let fraction = min(1, Double(done) / Double(total))
+                let filled = Int(fraction * 24)
+                line = "[\(String(repeating: "█", count: filled))\(String(repeating: "░", count: 24 - filled))] \(Int(fraction * 100))%  "
+                    + "\(verb) \(done) of \(total)"
+                if rate > 0 { line += "  ETA \(Int(Double(total - done) / rate)) s" }
+            }
+            line += "  \(Int(rate)) records/s"
+            FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[2K" + line : line + "\n").utf8))
+        case .none:
+            return
+        }
+    }
+
+    func done(_ records: Int) {
+        if style == .bar, terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -9,8 +9,9 @@ struct Turnstile: AsyncParsableCommand {
             Every command reads KAFKA_BROKERS and DATABASE_URL from the environment unless flags say otherwise.
             librdkafka settings pass through as KAFKA_CONFIG_<KEY> variables (KAFKA_CONFIG_SECURITY_PROTOCOL=SASL_SSL).
             """,
+        version: TurnstileVersion.current,
         subcommands: [
             TopicsCommand.self, MigrateCommand.self, IngestCommand.self, SimulateCommand.self, ProcessCommand.self,
-            ServeCommand.self, BenchCommand.self, ProjectionsCommand.self, ReplayCommand.self,
+            ServeCommand.self, BenchCommand.self, ProjectionsCommand.self, ReplayCommand.self, ArchiveCommand.self,
         ])
 }
