@@ -25,6 +25,9 @@ public struct ProjectionVersion: Sendable, Equatable {
     public var promotedAt: Int64?
     /// The rebuild's last progress report (JSON), if any.
     public var progress: String?
+    /// A schema chosen by hand instead of `<projection>_v<number>`: a scratch fold (an archive replayed for a
+    /// what-if), not recorded in the version table.
+    public var schema: String?
 
     public init(
         projection: String, number: Int, status: Status, start: String = "earliest", deferredIndexes: [String] = [],
@@ -41,7 +44,17 @@ public struct ProjectionVersion: Sendable, Equatable {
     }
 
     /// Where its tables are.
-    public var placement: TablePlacement { .version(number, of: projection) }
+    public var placement: TablePlacement { schema.map { TablePlacement(schema: $0) } ?? .version(number, of: projection) }
+
+    /// A scratch fold of `projection` into `schema`, outside the version table.
+    public static func scratch(_ projection: String, schema: String) -> ProjectionVersion {
+        var version = ProjectionVersion(projection: projection, number: 1, status: .building, start: "archive")
+        version.schema = schema
+        return version
+    }
+
+    /// Whether it is recorded in the version table (every version but a scratch fold).
+    public var isRegistered: Bool { schema == nil }
 
     /// Its runtime tables: offsets beside its tables, outbox and versions shared.
     public func runtime(_ shared: RuntimeTables) -> RuntimeTables { shared.at(placement) }

@@ -59,7 +59,10 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
 
     /// Reads (fold state, offsets on assignment); writes go through `committer`.
     private var session: PGSession?
+    /// The group consumer (live and pinned modes, and a rebuild from the broker).
     private var consumer: KafkaConsumer?
+    /// Where records come from: the consumer, or a rebuild's archive files.
+    private var source: (any RecordSource)?
     private var committer: BatchCommitter?
     private var machine: WorkerStateMachine<State>
     /// Batches committed since the worker was made: the supervisor tells a worker that fails again and again
@@ -159,11 +162,21 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         let committer = BatchCommitter { [self] in try connectWithRetry() }
         committer.start(name: "commit-\(store.projection.name)")
         self.committer = committer
-        let consumer = try KafkaConsumer(config: config, groupID: groupID, rebalance: self, logger: logger)
+        let consumer: KafkaConsumer?
+        let source: any RecordSource
+        if let make = rebuild?.source {
+            consumer = nil
+            source = try make()
+        } else {
+            let made = try KafkaConsumer(config: config, groupID: groupID, rebalance: self, logger: logger)
+            consumer = made
+            source = made
+        }
         self.consumer = consumer
+        self.source = source
         defer {
             committer.close()
-            consumer.close()
+            source.close()
             session?.close()
             logger.info("stopped")
         }
@@ -171,10 +184,10 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             // No group: every partition, from the version's own offsets.
             let stored = try offsets.load(rebuild.partitions, session: session!)
             rebuild.started(stored: stored)
-            try consumer.assign(machine.assigned(stored: stored, partitions: rebuild.partitions, now: .now))
+            try source.assign(machine.assigned(stored: stored, partitions: rebuild.partitions, now: .now))
             logger.info("rebuilding", metadata: ["partitions": "\(rebuild.partitions.count)", "stored": "\(stored.count)"])
         } else {
-            try consumer.subscribe(store.projection.inputTopics)
+            try consumer?.subscribe(store.projection.inputTopics)
         }
         // Records of one batch share one buffer, kept from batch to batch (folds read the envelope in the
         // value; dead letters carry their own headers, the reason).
@@ -185,13 +198,13 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
             }
             // A batch that failed while nothing new arrived must not wait for the next record to be seen.
             try recover { try committer.throwIfFailed() }
-            if let rebuild { try obey(rebuild, consumer: consumer) }
+            if let rebuild { try obey(rebuild, source: source) }
             messages.removeAll()
             var action = machine.firstPoll
             gathering: while true {
                 switch action {
                 case .poll(let maxRecords, let timeoutMs):
-                    try consumer.poll(into: &messages, maxRecords: maxRecords, timeoutMs: timeoutMs)
+                    try source.poll(into: &messages, maxRecords: maxRecords, timeoutMs: timeoutMs)
                     guard !stopRequested.load(ordering: .relaxed) || messages.isEmpty else {
                         action = .process(isolated: machine.hasSuspects && messages.records.contains(where: isSuspect))
                         continue gathering
@@ -234,11 +247,11 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
 
     /// Rebuild mode, every turn: partitions that read past their limit re-read from it; partitions at their
     /// limit pause, the others fetch; watermarks are reported.
-    private func obey(_ control: RebuildControl, consumer: KafkaConsumer) throws {
+    private func obey(_ control: RebuildControl, source consumer: any RecordSource) throws {
         // The last batch's commit must reach the coordinator even when no further batch comes.
         if let committer { reportCommitted(committer.takeCommittedOffsets()) }
         for (tp, from) in trimmed {
-            try consumer.seek(tp, to: from)
+            try consumer.seek(tp, to: from, timeoutMs: 10_000)
         }
         trimmed.removeAll()
         let limits = control.limits
@@ -551,9 +564,9 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     }
 
     private func updateLag() {
-        guard let consumer else { return }
+        guard let source else { return }
         for (tp, position) in machine.positions {
-            guard let position, let high = consumer.highWatermark(tp) else { continue }
+            guard let position, let high = source.watermarks(tp)?.high else { continue }
             Gauge(label: "turnstile_consumer_lag", dimensions: [
                 ("projection", store.projection.name), ("topic", tp.topic), ("partition", String(tp.partition)),
             ]).record(max(0, high - position))
@@ -599,11 +612,11 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     private func resynchronize() throws {
         // Whatever was in flight has either committed or failed; either way PostgreSQL is the truth now.
         try? committer?.drain()
-        guard let session, let consumer else { return }
+        guard let session, let source else { return }
         // Every partition re-reads from what PostgreSQL holds: a pending re-read at a rebuild's limit is void.
         trimmed.removeAll()
         let stored = try offsets.load(Array(machine.positions.keys), session: session)
-        for (tp, offset) in machine.resynchronized(stored: stored) { try consumer.seek(tp, to: offset) }
+        for (tp, offset) in machine.resynchronized(stored: stored) { try source.seek(tp, to: offset, timeoutMs: 10_000) }
     }
 
     // MARK: KafkaRebalanceListener (called inside poll, on the worker thread)

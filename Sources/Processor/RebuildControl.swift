@@ -22,13 +22,18 @@ public final class RebuildControl: Sendable {
 
     /// Every partition of the projection's input topics.
     public let partitions: [KafkaTopicPartition]
+    /// Where the records come from instead of the broker (archive files), when set.
+    public let source: (@Sendable () throws -> any RecordSource)?
     private struct State {
         var limits: [KafkaTopicPartition: Int64]?
         var snapshot = Snapshot()
     }
     private let state = Mutex(State())
 
-    public init(partitions: [KafkaTopicPartition]) { self.partitions = partitions.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) } }
+    public init(partitions: [KafkaTopicPartition], source: (@Sendable () throws -> any RecordSource)? = nil) {
+        self.partitions = partitions.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        self.source = source
+    }
 
     /// How far the worker may fold: nil, as far as the log goes; otherwise the next offset it may reach per
     /// partition, and a partition left out is held where it is. A rebuild that will be promoted never folds

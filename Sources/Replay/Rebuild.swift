@@ -117,6 +117,28 @@ public final class Rebuild: Sendable {
         }
     }
 
+    /// Folds archive files (`archive export`) into `schema`, with no broker: a what-if beside everything, not a
+    /// version of the projection (never promoted, not in the version table). Rerun, it continues from the offsets
+    /// in the schema.
+    public func fromArchives(_ paths: [String], schema: String) async throws -> Outcome {
+        let inputs = try ArchiveSource.inputs(paths: paths, topics: inputTopics)
+        let partitions = inputs.flatMap { input in
+            input.summary.partitions.map { KafkaTopicPartition(topic: input.topic, partition: $0.partition) }
+        }
+        let version = ProjectionVersion.scratch(definition.name, schema: schema)
+        let db = try await PGConnection.connect(url: settings.databaseURL, logger: logger)
+        do {
+            _ = try await db.withSession { [self] session in try tables.create(version, deferringIndexes: false, session: session) }
+            logger.notice("folding archives", metadata: ["schema": "\(schema)", "archives": "\(paths)", "partitions": "\(partitions.count)"])
+            let outcome = try await build(version, partitions: partitions, db: db, archives: inputs)
+            await db.close()
+            return outcome
+        } catch {
+            await db.close()
+            throw error
+        }
+    }
+
     // MARK: Steps
 
     private func partitionsOfInputs() async throws -> [KafkaTopicPartition] {
@@ -194,10 +216,14 @@ public final class Rebuild: Sendable {
         return try OffsetStore(table: active.runtime(runtime).offsets, projection: definition.name).load(partitions, session: session)
     }
 
-    private func build(_ version: ProjectionVersion, partitions: [KafkaTopicPartition], db: PGConnection) async throws -> Outcome {
-        let control = RebuildControl(partitions: partitions)
-        var promote = options.promote
-        if let ends = try await offsets(of: options.to, partitions: partitions) {
+    private func build(
+        _ version: ProjectionVersion, partitions: [KafkaTopicPartition], db: PGConnection, archives: [ArchiveSource.Input]? = nil
+    ) async throws -> Outcome {
+        var source: (@Sendable () throws -> any RecordSource)?
+        if let archives { source = { try ArchiveSource(archives) } }
+        let control = RebuildControl(partitions: partitions, source: source)
+        var promote = options.promote && archives == nil
+        if archives == nil, let ends = try await offsets(of: options.to, partitions: partitions) {
             control.limits = ends  // a partition left out is not read
             promote = false
         }
@@ -228,7 +254,13 @@ public final class Rebuild: Sendable {
             return promoted
         }
         let seconds = Self.seconds(ContinuousClock.now - started)
-        let final = try await db.withSession { [self] session in try versions.find(definition.name, version.number, session: session) ?? version }
+        var final = version
+        if version.isRegistered {
+            final = try await db.withSession { [self] session in try versions.find(definition.name, version.number, session: session) ?? version }
+        } else {
+            final.status = .ready
+            final.deferredIndexes = []
+        }
         return Outcome(version: final, promoted: promoted, folded: control.snapshot.folded + control.snapshot.undecodable, seconds: seconds)
     }
 
@@ -247,7 +279,7 @@ public final class Rebuild: Sendable {
             let p = RebuildProgress(
                 projection: definition.name, version: version.number, phase: phase, previous: previous, current: snapshot,
                 limits: control.limits, partitions: control.partitions, interval: Self.seconds(now - lastReport),
-                elapsed: Self.seconds(now - started))
+                elapsed: Self.seconds(now - started), target: version.schema.map { "into \($0)" })
             previous = snapshot
             lastReport = now
             return p
@@ -255,6 +287,7 @@ public final class Rebuild: Sendable {
         func reportAndRecord(_ p: RebuildProgress) async throws {
             report(p)
             let json = p.json
+            guard version.isRegistered else { return }
             try await db.withSession { [self] session in try versions.setProgress(definition.name, version.number, json: json, session: session) }
         }
         while true {
@@ -284,7 +317,9 @@ public final class Rebuild: Sendable {
                     indexesMade = true
                 }
                 try await applyRetention(version, db: db)
-                try await db.withSession { [self] session in try versions.setStatus(definition.name, version.number, .ready, session: session) }
+                if version.isRegistered {
+                    try await db.withSession { [self] session in try versions.setStatus(definition.name, version.number, .ready, session: session) }
+                }
                 try await reportAndRecord(progress(.done))
                 return false
             }
@@ -295,7 +330,7 @@ public final class Rebuild: Sendable {
         logger.info("creating the deferred indexes", metadata: ["count": "\(version.deferredIndexes.count)"])
         try await db.withSession { [self] session in
             try tables.createDeferredIndexes(version.deferredIndexes, session: session)
-            try versions.setDeferredIndexes(definition.name, version.number, [], session: session)
+            if version.isRegistered { try versions.setDeferredIndexes(definition.name, version.number, [], session: session) }
         }
     }
 

@@ -18,6 +18,8 @@ public struct RebuildProgress: Sendable, Equatable {
 
     public var projection: String
     public var version: Int
+    /// What is being built, as shown: `v2`, or `into whatif` for a scratch fold.
+    public var target: String
     public var phase: Phase
     /// Records folded since this run started.
     public var folded: Int
@@ -38,10 +40,12 @@ public struct RebuildProgress: Sendable, Equatable {
 
     public init(
         projection: String, version: Int, phase: Phase, previous: RebuildControl.Snapshot?, current: RebuildControl.Snapshot,
-        limits: [KafkaTopicPartition: Int64]?, partitions: [KafkaTopicPartition], interval: Double, elapsed: Double
+        limits: [KafkaTopicPartition: Int64]?, partitions: [KafkaTopicPartition], interval: Double, elapsed: Double,
+        target: String? = nil
     ) {
         self.projection = projection
         self.version = version
+        self.target = target ?? "v\(version)"
         self.phase = phase
         self.folded = current.folded + current.undecodable
         self.undecodable = current.undecodable
@@ -64,7 +68,7 @@ public struct RebuildProgress: Sendable, Equatable {
     public func line(width: Int = 24) -> String {
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: max(0, width - filled))
-        var text = "\(projection) v\(version) \(phase.rawValue) [\(bar)] \(Int((fraction * 100).rounded(.down)))%"
+        var text = "\(projection) \(target) \(phase.rawValue) [\(bar)] \(Int((fraction * 100).rounded(.down)))%"
         text += "  \(Self.grouped(Int64(folded))) folded  \(Self.grouped(Int64(eventsPerSecond.rounded()))) ev/s"
         text += "  left \(Self.grouped(totalLeft))"
         let busiest = left.filter { $0.value > 0 }.sorted { $0.value > $1.value }.prefix(3)

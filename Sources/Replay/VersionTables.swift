@@ -25,7 +25,7 @@ public struct VersionTables: Sendable {
 
     /// Creates `version`'s tables if they are missing (idempotent: a resumed rebuild runs it again) and
     /// defers their secondary indexes; returns the deferred index definitions (recorded on the version).
-    public func create(_ version: ProjectionVersion, session: PGSession) throws -> [String] {
+    public func create(_ version: ProjectionVersion, deferringIndexes: Bool = true, session: PGSession) throws -> [String] {
         let placement = version.placement
         guard let schema = placement.schema else {
             throw PGError(kind: .misuse, message: "version 1 of \(definition.name) is the original set of tables; it is never created")
@@ -43,6 +43,7 @@ public struct VersionTables: Sendable {
         _ = try session.execute("DROP TABLE IF EXISTS \(scratch.outbox) CASCADE")
         try Migrator(directory: migrations, tables: definition.tables, runtime: scratch, placement: placement, logger: logger)
             .verify(session, timescale: report.timescale)
+        guard deferringIndexes else { return [] }
         return try deferIndexes(version, already: version.deferredIndexes, session: session)
     }
 

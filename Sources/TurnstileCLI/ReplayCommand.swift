@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Kafka
 import Postgres
 import Processor
 import Projections
@@ -24,6 +25,7 @@ struct ReplayCommand: AsyncParsableCommand {
               turnstile replay parks_wait_times
               turnstile replay parks_crowd --from 0:1200,1:900 --no-swap
               turnstile replay motorsport_session --dry-run --progress json
+              turnstile replay parks_wait_times --from-archive may20.tsa --schema whatif
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -55,12 +57,26 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress display (same as --progress none).")
     var quiet = false
 
+    @Option(help: "Fold these archives (`turnstile archive export`) instead of the broker's topics (repeatable: one per input topic); needs --schema, and no broker.")
+    var fromArchive: [String] = []
+
+    @Option(help: "With --from-archive: the schema to fold into (a scratch for what-if analysis: not a version, never promoted).")
+    var schema: String?
+
     @Option(help: "Directory of the migrations (a version's tables are made by them).")
     var migrationsDir: String = defaultDirectory("projections/migrations")
 
     func validate() throws {
         guard ProjectionRegistry.names.contains(projection) else { throw ValidationError("\(UnknownProjection(name: projection))") }
         guard maxBatch >= 1 else { throw ValidationError("--max-batch must be at least 1") }
+        if !fromArchive.isEmpty {
+            guard let schema else { throw ValidationError("--from-archive needs --schema NAME (where the fold goes)") }
+            guard schema.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil, schema != "public" else {
+                throw ValidationError("--schema: '\(schema)' must be a lower-case SQL identifier other than public")
+            }
+        } else if schema != nil {
+            throw ValidationError("--schema goes with --from-archive (a rebuild from the broker makes a version of its own)")
+        }
     }
 
     func run() async throws {
@@ -79,13 +95,19 @@ struct ReplayCommand: AsyncParsableCommand {
         options.promote = !(noSwap || dryRun)
         options.fresh = fresh
         options.maxBatch = maxBatch
+        // An archive replay needs no broker: its consumer is never made.
+        let kafka = fromArchive.isEmpty ? try global.kafkaConfig() : ((try? global.kafkaConfig()) ?? KafkaConfig(brokers: "unused:9092"))
         let settings = ProcessorSettings(
-            databaseURL: try global.database(), kafka: try global.kafkaConfig(),
-            deadLetterTopic: global.topics[definition.deadLetterTopic])
+            databaseURL: try global.database(), kafka: kafka, deadLetterTopic: global.topics[definition.deadLetterTopic])
         let output = ProgressOutput(style: quiet ? .none : progress)
         let rebuild = Rebuild(
             definition: definition, topics: global.topics, settings: settings, migrations: migrationsDir, options: options,
             logger: logger, report: { output.show($0) })
+        if let schema, !fromArchive.isEmpty {
+            let outcome = try await rebuild.fromArchives(fromArchive, schema: schema)
+            print("\(projection): \(outcome.folded) records of \(fromArchive.count) archive(s) folded into schema \(schema) in \(String(format: "%.1f", outcome.seconds)) s. Query its tables as \(schema).<table> (\(definition.tables.map(\.name).joined(separator: ", "))); drop it with DROP SCHEMA \(schema) CASCADE.")
+            return
+        }
         let outcome = try await rebuild.run()
         let rate = outcome.seconds > 0 ? Double(outcome.folded) / outcome.seconds : 0
         let summary = "\(projection) version \(outcome.version.number): \(outcome.folded) records folded in \(String(format: "%.1f", outcome.seconds)) s (\(Int(rate)) /s)"

@@ -1,7 +1,10 @@
 import Events
 import Foundation
+import Ingest
 import Kafka
 import Processor
+import Projections
+import Registry
 import Replay
 import TestSupport
 import Testing
@@ -93,5 +96,46 @@ struct ArchiveTests {
         _ = try ArchiveReader.read(path) { read.append($0) }
         #expect(Set(read.map(\.value)) == Set(expected.map(\.value)))
         #expect(read.allSatisfy { ($0.timestampMs ?? 0) >= from && ($0.timestampMs ?? 0) < to && $0.partition != 1 })
+    }
+
+    @Test func aFoldOfAnArchiveWithNoBrokerEqualsARebuildFromTheBroker() async throws {
+        let definition = ProjectionDefinition.parksWaitTimes
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        let s = try ns.session()
+        defer { s.close() }
+        _ = try await PipelineRun.produce(ParkSimulator(.init(seed: 41, parks: 2, attractionsPerPark: 6)).events(count: 3_000), ns: ns)
+        let topic = ns.topics[.parksWaitTimes]
+        let path = NSTemporaryDirectory() + "turnstile-\(ns.id)-fold.tsa"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let kafka = ns.kafka
+        let exported = try await BlockingThread.run(name: "export") {
+            try ArchiveTransfer.export(
+                topic: topic, partitions: [], from: .earliest, to: .latest, path: path, kafka: kafka,
+                turnstileVersion: "turnstile test", logger: TestStack.logger)
+        }
+
+        var fromBroker = Rebuild.Options()
+        fromBroker.promote = false
+        var settings = ns.settings()
+        settings.groupPrefix = "t\(ns.id)"
+        let migrations = TestStack.repository + "/projections/migrations"
+        let broker = try await Rebuild(
+            definition: definition, topics: ns.topics, settings: settings, migrations: migrations, options: fromBroker,
+            logger: TestStack.logger
+        ).run()
+        // No broker at all: the consumer would fail to connect here.
+        var offline = settings
+        offline.kafka = KafkaConfig(brokers: "127.0.0.1:1")
+        let archive = try await Rebuild(
+            definition: definition, topics: ns.topics, settings: offline, migrations: migrations, options: Rebuild.Options(),
+            logger: TestStack.logger
+        ).fromArchives([path], schema: "whatif")
+        #expect(archive.folded == exported.records && broker.folded == exported.records)
+        #expect(archive.version.placement == TablePlacement(schema: "whatif"))
+        #expect(try ProjectionVersions().list(definition.name, session: s).map(\.number) == [1, 2], "a scratch fold is not a version")
+        let a = try VersionChecksum.of(definition, version: broker.version, session: s)
+        let b = try VersionChecksum.of(definition, version: archive.version, session: s)
+        #expect(a.tables == b.tables && a.tables.first?.rows ?? 0 > 0)
     }
 }
