@@ -77,8 +77,7 @@ public final class Rebuild: Sendable {
 
     /// Builds a new version (or resumes the unfinished one) and, with `promote`, promotes it.
     public func run() async throws -> Outcome {
-        let db = try await PGConnection.connect(url: settings.databaseURL, logger: logger)
-        do {
+        try await withDatabase { db in
             let partitions = try await partitionsOfInputs()
             try options.from.check(against: partitions)
             try options.to.check(against: partitions)
@@ -86,20 +85,14 @@ public final class Rebuild: Sendable {
             let version = try await db.withSession { [self] session in
                 try prepareNewOrUnfinished(session: session, starts: starts)
             }
-            let outcome = try await build(version, partitions: partitions, db: db)
-            await db.close()
-            return outcome
-        } catch {
-            await db.close()
-            throw error
+            return try await build(version, partitions: partitions, db: db)
         }
     }
 
     /// Continues `number` (a version built with `--no-swap`, stopped, or retired) up to the live version and
     /// promotes it.
     public func promote(_ number: Int) async throws -> Outcome {
-        let db = try await PGConnection.connect(url: settings.databaseURL, logger: logger)
-        do {
+        try await withDatabase { db in
             let partitions = try await partitionsOfInputs()
             let version = try await db.withSession { [self] session throws -> ProjectionVersion in
                 guard let found = try versions.find(definition.name, number, session: session) else {
@@ -108,12 +101,7 @@ public final class Rebuild: Sendable {
                 guard found.status != .active else { throw RebuildError.alreadyActive(definition.name, number) }
                 return found
             }
-            let outcome = try await build(version, partitions: partitions, db: db)
-            await db.close()
-            return outcome
-        } catch {
-            await db.close()
-            throw error
+            return try await build(version, partitions: partitions, db: db)
         }
     }
 
@@ -126,11 +114,18 @@ public final class Rebuild: Sendable {
             input.summary.partitions.map { KafkaTopicPartition(topic: input.topic, partition: $0.partition) }
         }
         let version = ProjectionVersion.scratch(definition.name, schema: schema)
-        let db = try await PGConnection.connect(url: settings.databaseURL, logger: logger)
-        do {
+        return try await withDatabase { db in
             _ = try await db.withSession { [self] session in try tables.create(version, deferringIndexes: false, session: session) }
             logger.notice("folding archives", metadata: ["schema": "\(schema)", "archives": "\(paths)", "partitions": "\(partitions.count)"])
-            let outcome = try await build(version, partitions: partitions, db: db, archives: inputs)
+            return try await build(version, partitions: partitions, db: db, archives: inputs)
+        }
+    }
+
+    /// Runs `body` with a connection of the coordinator's own, closed however it ends.
+    private func withDatabase(_ body: (PGConnection) async throws -> Outcome) async throws -> Outcome {
+        let db = try await PGConnection.connect(url: settings.databaseURL, logger: logger)
+        do {
+            let outcome = try await body(db)
             await db.close()
             return outcome
         } catch {

@@ -111,15 +111,9 @@ struct BenchCommand: AsyncParsableCommand {
         let baseURL = try global.database()
 
         // Scratch topics and database.
-        let admin = try KafkaAdmin(config: kafka, logger: logger)
-        defer { admin.close() }
-        let catalog = try TopicCatalog.load(directory: defaultDirectory("topics")).prefixed(topics.prefix)
-        _ = try TopicApplier(admin: admin).apply(catalog)
-        let scratch = try ScratchDatabase(
-            baseURL: baseURL, name: "turnstile_bench_\(id)", migrationsDirectory: defaultDirectory("projections/migrations"),
-            logger: logger)
-        defer { scratch.drop() }
-        let databaseURL = scratch.url
+        let scratch = try BenchScratch(id: id, kafka: kafka, baseURL: baseURL, logger: logger)
+        defer { scratch.remove() }
+        let databaseURL = scratch.databaseURL
 
         // 2. Produce the raw events (the pipeline reads them from the broker).
         let producer = try KafkaProducer(config: kafka, logger: logger)
@@ -204,7 +198,6 @@ struct BenchCommand: AsyncParsableCommand {
         say("raw binary COPY again, after the pipeline (drift check)", Self.rate(copyAgain))
         say("  end to end ÷ that COPY", String(format: "%.2f", e2eRate / copyAgain))
         producer.close()
-        _ = try? admin.deleteTopics(catalog.topics.map(\.name))
     }
 
     static func rate(_ perSecond: Double) -> String {

@@ -58,15 +58,8 @@ struct ParkingBench {
         say("decode+validate+fold (1 core)", BenchCommand.rate(foldRate))
         say("  rows and derived events per input event", String(format: "%.2f", Double(rows) / Double(max(1, encoded.count))))
 
-        let admin = try KafkaAdmin(config: kafka, logger: logger)
-        defer { admin.close() }
-        let catalog = try TopicCatalog.load(directory: defaultDirectory("topics")).prefixed(topics.prefix)
-        _ = try TopicApplier(admin: admin).apply(catalog)
-        defer { _ = try? admin.deleteTopics(catalog.topics.map(\.name)) }
-        let scratch = try ScratchDatabase(
-            baseURL: baseURL, name: "turnstile_bench_\(id)", migrationsDirectory: defaultDirectory("projections/migrations"),
-            logger: logger)
-        defer { scratch.drop() }
+        let scratch = try BenchScratch(id: id, kafka: kafka, baseURL: baseURL, logger: logger)
+        defer { scratch.remove() }
 
         // 2. Raw produce and consume of the same records.
         let producer = try KafkaProducer(config: kafka, logger: logger)
@@ -87,9 +80,9 @@ struct ParkingBench {
 
         // 3. End to end, then 4. latency at a fixed rate, with the same running processor.
         let settings = ProcessorSettings(
-            databaseURL: scratch.url, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
+            databaseURL: scratch.databaseURL, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
             deadLetterTopic: topics[.parkingDeadLetters])
-        let relay = OutboxRelay(databaseURL: scratch.url, kafka: kafka, table: RuntimeTables().outbox, logger: logger)
+        let relay = OutboxRelay(databaseURL: scratch.databaseURL, kafka: kafka, table: RuntimeTables().outbox, logger: logger)
         let probe = LatencyProbe()
         let worker = ProjectionDefinition.parkingOccupancy.worker(topics: topics, settings: settings, logger: logger) {
             ingest, polled, committed in probe.record(ingest, polledAt: polled, committedAt: committed)
@@ -98,7 +91,7 @@ struct ParkingBench {
             Task { try await BlockingThread.run(name: "bench-\(runner.name)") { try runner.run() } }
         }
         defer { for runner in [worker as any BlockingRunner, relay] { runner.stop() } }
-        let db = try PGSession.connect(url: scratch.url)
+        let db = try PGSession.connect(url: scratch.databaseURL)
         defer { db.close() }
         func folded() throws -> Int64 {
             try db.execute("SELECT coalesce(sum(next_offset),0)::bigint FROM \(RuntimeTables().offsets) WHERE topic = $1", [.text(topics[.parkingSensors])])

@@ -26,15 +26,9 @@ struct RaceBench {
     func run() async throws {
         let id = String(UUID().uuidString.prefix(6)).lowercased()
         let topics = TopicNames(prefix: "bench-\(id).")
-                let admin = try KafkaAdmin(config: kafka, logger: logger)
-        defer { admin.close() }
-        let catalog = try TopicCatalog.load(directory: defaultDirectory("topics")).prefixed(topics.prefix)
-        _ = try TopicApplier(admin: admin).apply(catalog)
-        defer { _ = try? admin.deleteTopics(catalog.topics.map(\.name)) }
-        let scratch = try ScratchDatabase(
-            baseURL: baseURL, name: "turnstile_bench_\(id)", migrationsDirectory: defaultDirectory("projections/migrations"),
-            logger: logger)
-        defer { scratch.drop() }
+                let scratch = try BenchScratch(id: id, kafka: kafka, baseURL: baseURL, logger: logger)
+        defer { scratch.remove() }
+        let admin = scratch.admin
 
         // 20 cars, 4 telemetry samples a second each (OpenF1's car_data rate), a long race to pace through.
         let race = RaceSimulator(.init(seed: 7, sessionID: "bench-race", cars: 20, laps: 70, telemetryHz: 4)).events()
@@ -44,14 +38,14 @@ struct RaceBench {
         say("telemetry sent", telemetryEveryMs > 0 ? "in batches every \(telemetryEveryMs) ms" : "each sample when due (10 ms ticks)")
 
         let settings = ProcessorSettings(
-            databaseURL: scratch.url, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
+            databaseURL: scratch.databaseURL, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
             deadLetterTopic: topics[.motorsportDeadLetters])
         let probe = LatencyProbe()
         let session = ProjectionDefinition.motorsportSession.worker(topics: topics, settings: settings, logger: logger) {
             ingest, polled, committed in probe.record(ingest, polledAt: polled, committedAt: committed)
         }
         let telemetry = ProjectionDefinition.motorsportTelemetry.worker(topics: topics, settings: settings, logger: logger)
-        let relay = OutboxRelay(databaseURL: scratch.url, kafka: kafka, table: RuntimeTables().outbox, logger: logger)
+        let relay = OutboxRelay(databaseURL: scratch.databaseURL, kafka: kafka, table: RuntimeTables().outbox, logger: logger)
         let tasks = [session, telemetry, relay].map { runner in
             Task { try await BlockingThread.run(name: "bench-\(runner.name)") { try runner.run() } }
         }
@@ -60,7 +54,7 @@ struct RaceBench {
         let producer = try KafkaProducer(config: kafka, logger: logger)
         defer { producer.close() }
         let publisher = EventPublisher(producer: producer, router: RawEventRouter(topics: topics))
-        let db = try PGSession.connect(url: scratch.url)
+        let db = try PGSession.connect(url: scratch.databaseURL)
         defer { db.close() }
         func folded() throws -> Int64 {
             try db.execute(

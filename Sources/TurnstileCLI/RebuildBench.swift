@@ -24,19 +24,13 @@ struct RebuildBench {
 
     func run() async throws {
         let id = String(UUID().uuidString.prefix(6)).lowercased()
-        let topics = TopicNames(prefix: "bench-\(id).")
         let simulator = ParkSimulator(.init(seed: 99, parks: 10, attractionsPerPark: 30))
         let envelopes = Array(simulator.lazy.filter { $0.type == WaitTimeObserved.eventType }.prefix(events))
         say("events (wait-time observations)", "\(envelopes.count)")
 
-        let admin = try KafkaAdmin(config: kafka, logger: logger)
-        defer { admin.close() }
-        let catalog = try TopicCatalog.load(directory: defaultDirectory("topics")).prefixed(topics.prefix)
-        _ = try TopicApplier(admin: admin).apply(catalog)
-        let scratch = try ScratchDatabase(
-            baseURL: baseURL, name: "turnstile_bench_\(id)", migrationsDirectory: defaultDirectory("projections/migrations"),
-            logger: logger)
-        defer { scratch.drop() }
+        let scratch = try BenchScratch(id: id, kafka: kafka, baseURL: baseURL, logger: logger)
+        defer { scratch.remove() }
+        let topics = scratch.topics
 
         let producer = try KafkaProducer(config: kafka, logger: logger)
         let router = RawEventRouter(topics: topics)
@@ -46,7 +40,7 @@ struct RebuildBench {
         }
         producer.close()
 
-        let kafka = self.kafka, logger = self.logger, url = scratch.url, batch = maxBatch
+        let kafka = self.kafka, logger = self.logger, url = scratch.databaseURL, batch = maxBatch
         let consumeRate = try await BlockingThread.run(name: "bench-consume") {
             try BenchCommand.measureConsume(topic: topics[.parksWaitTimes], count: messages.count, kafka: kafka, group: "bench-\(id)-raw", logger: logger)
         }
@@ -78,6 +72,5 @@ struct RebuildBench {
         }
         say("raw binary COPY again, after the rebuild (drift check)", BenchCommand.rate(copyAgain))
         say("  rebuild ÷ that COPY", String(format: "%.2f", rebuildRate / copyAgain))
-        _ = try? admin.deleteTopics(catalog.topics.map(\.name))
     }
 }

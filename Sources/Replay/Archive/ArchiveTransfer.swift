@@ -15,12 +15,7 @@ public enum ArchiveTransfer {
         topic: String, partitions wanted: [Int32], from: ReplayBound, to: ReplayBound, path: String, kafka: KafkaConfig,
         turnstileVersion: String, logger: Logger, progress: Progress = { _, _ in }
     ) throws -> ArchiveSummary {
-        let admin = try KafkaAdmin(config: kafka, logger: logger)
-        let count = try admin.describeTopics([topic])[topic]
-        admin.close()
-        guard let count, count > 0 else {
-            throw ArchiveError(path: path, place: .whole, reason: "topic \(topic) does not exist (or has no partitions)")
-        }
+        let count = try partitionCount(of: topic, kafka: kafka, logger: logger, path: path)
         let all = (0..<Int32(count)).map { KafkaTopicPartition(topic: topic, partition: $0) }
         for p in wanted where !(0..<Int32(count)).contains(p) {
             throw ArchiveError(path: path, place: .whole, reason: "\(topic) has no partition \(p) (it has \(count))")
@@ -90,18 +85,25 @@ public enum ArchiveTransfer {
         }
     }
 
+    /// The topic's partitions; an error naming the archive when the topic does not exist.
+    static func partitionCount(of topic: String, kafka: KafkaConfig, logger: Logger, path: String) throws -> Int {
+        let admin = try KafkaAdmin(config: kafka, logger: logger)
+        defer { admin.close() }
+        guard let count = try admin.describeTopics([topic])[topic], count > 0 else {
+            throw ArchiveError(
+                path: path, place: .whole,
+                reason: "topic \(topic) does not exist (or has no partitions): create it first (turnstile topics apply, or your broker's tools)")
+        }
+        return count
+    }
+
     /// Produces every record of the archive at `path` to `topic`, each to its own partition with its key,
     /// headers and timestamp. The topic must have at least as many partitions as the archive uses. The archive
     /// is read through once first, checksums and all: a damaged one publishes nothing.
     public static func `import`(
         path: String, topic: String, kafka: KafkaConfig, logger: Logger, batch: Int = 10_000, progress: Progress = { _, _ in }
     ) throws -> ArchiveSummary {
-        let admin = try KafkaAdmin(config: kafka, logger: logger)
-        let count = try admin.describeTopics([topic])[topic]
-        admin.close()
-        guard let count, count > 0 else {
-            throw ArchiveError(path: path, place: .whole, reason: "topic \(topic) does not exist: create it first (turnstile topics apply, or your broker's tools)")
-        }
+        let count = try partitionCount(of: topic, kafka: kafka, logger: logger, path: path)
         let checked = try ArchiveReader.read(path) { _ in }
         if let highest = checked.partitions.map(\.partition).max(), highest >= count {
             throw ArchiveError(path: path, place: .whole, reason: "the archive has partition \(highest), \(topic) only \(count) partitions")
