@@ -7,8 +7,9 @@ import Projections
 import ServiceLifecycle
 
 /// Keeps the query service reading each projection's active version: refreshes a `SharedTableDirectory` from
-/// the version table a few times a second, so a promotion reaches every query service within a fraction of a
-/// second (requests meanwhile read the previous version, complete and consistent, never a half-built one).
+/// the version table when a promotion's commit notifies it (LISTEN, within tens of milliseconds), and every
+/// `interval` anyway (a notification lost with a connection). Requests in between read the previous version,
+/// complete and consistent, never a half-built one.
 ///
 /// It also publishes what the version table says to `/metrics`: the active version of each projection
 /// (`turnstile_projection_active_version`) and, for versions being rebuilt, the records left and the rate of
@@ -17,16 +18,19 @@ import ServiceLifecycle
 public struct ActiveVersionsWatcher: Service {
     public let directory: SharedTableDirectory
     let pool: PGPool
+    /// Where to LISTEN for promotions (nil: refresh every `interval` only).
+    let databaseURL: String?
     let versions: ProjectionVersions
     let interval: Duration
     let logger: Logger
 
     public init(
-        directory: SharedTableDirectory, pool: PGPool, versions: ProjectionVersions = ProjectionVersions(),
-        interval: Duration = .milliseconds(250), logger: Logger
+        directory: SharedTableDirectory, pool: PGPool, databaseURL: String?, versions: ProjectionVersions = ProjectionVersions(),
+        interval: Duration = .seconds(5), logger: Logger
     ) {
         self.directory = directory
         self.pool = pool
+        self.databaseURL = databaseURL
         self.versions = versions
         self.interval = interval
         self.logger = logger
@@ -66,15 +70,24 @@ public struct ActiveVersionsWatcher: Service {
     }
 
     public func run() async throws {
+        let listener = databaseURL.map {
+            VersionNotificationListener(databaseURL: $0, channel: versions.notificationChannel, logger: logger)
+        }
+        defer { listener?.stop() }
+        var last = ContinuousClock.now
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await refresh()
-            } catch is CancellationError {
-                return
-            } catch {
-                logger.warning("cannot read the projection versions; keeping the current ones", metadata: ["error": "\(error)"])
+            if listener?.takePending() == true || ContinuousClock.now - last >= interval {
+                last = .now
+                do {
+                    try await refresh()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.warning("cannot read the projection versions; keeping the current ones", metadata: ["error": "\(error)"])
+                }
             }
-            try? await Task.sleep(for: interval)
+            // The flag is looked at often; the table is read only when it is up or the interval has passed.
+            try? await Task.sleep(for: .milliseconds(20))
         }
     }
 }

@@ -51,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         let processing = process
         // Each projection is read from its active version, followed across promotions.
         let tables = SharedTableDirectory()
-        let watcher = ActiveVersionsWatcher(directory: tables, pool: pool, logger: logger)
+        let watcher = ActiveVersionsWatcher(directory: tables, pool: pool, databaseURL: databaseURL, logger: logger)
         do { try await watcher.refresh() } catch {
             logger.warning("cannot read the projection versions yet; reading the original tables until it can", metadata: ["error": "\(error)"])
         }

@@ -125,7 +125,8 @@ struct ReplayTests {
         // A query service reading the active version, following promotions.
         let pool = PGPool(url: ns.databaseURL, maxConnections: 2)
         let tables = SharedTableDirectory()
-        let watcher = ActiveVersionsWatcher(directory: tables, pool: pool, interval: .milliseconds(20), logger: TestStack.logger)
+        let watcher = ActiveVersionsWatcher(
+            directory: tables, pool: pool, databaseURL: ns.databaseURL, interval: .seconds(3_600), logger: TestStack.logger)
         try await watcher.refresh()
         let app = buildQueryApplication(
             QueryService(pool: pool, tables: tables, readiness: { [:] }, metrics: { "" }), logger: TestStack.logger)
@@ -134,12 +135,9 @@ struct ReplayTests {
 
         let (outcome, promotedAt, caughtUp) = try await app.test(.router) { client in
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    while !run.stopped {
-                        try await watcher.refresh()
-                        try await Task.sleep(for: .milliseconds(20))
-                    }
-                }
+                // The watcher as `serve` runs it, with no periodic refresh in this test: the promotion's
+                // notification alone must move the query service to the new version.
+                let watching = Task { try await watcher.run() }
                 group.addTask {
                     while !run.stopped {
                         let (status, rides) = try await client.execute(uri: "/v1/parks/sim-1/waits", method: .get) { response in
@@ -173,7 +171,10 @@ struct ReplayTests {
                 // Let the query service see the final state once more, then stop.
                 try await Task.sleep(for: .milliseconds(200))
                 run.stop()
+                watching.cancel()
                 try await group.waitForAll()
+                #expect(tables.directory.placement(of: WaitTimesTables.waitTimes.name) == outcome.version.placement,
+                        "the query service did not move to the promoted version")
                 return (outcome, promotedAt, caughtUp)
             }
         }
