@@ -84,6 +84,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict),
+        // Trained models evaluated in the stream: gradient-boosted trees read from their exported JSON.
+        .target(name: "Forecasting", dependencies: ["Events"], swiftSettings: strict),
         // Rebuilds of projection versions (blue/green), their promotion, and comparisons of versions.
         .target(
             name: "Replay",
@@ -134,7 +136,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "ProjectionsTests", dependencies: ["Events", "Projections"], swiftSettings: strict),
+            name: "ProjectionsTests", dependencies: ["Events", "Projections", "Forecasting"], swiftSettings: strict),
         // The processor's pure decisions (restart policy, error classification): no broker, no database.
         .testTarget(
             name: "ProcessorTests",
@@ -149,7 +151,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Events", "Projections", "Catalog", "Kafka", "Postgres", "Processor", "Ingest",
-                "QueryService", "Registry", "Replay", "TestSupport",
+                "QueryService", "Registry", "Replay", "Forecasting", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -45,13 +45,19 @@ public struct JSONParser: ~Copyable {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
-    private static let maxDepth = 64
+    /// Nesting allowed: 64 for events (hostile input must not recurse deep), more for trusted documents such
+    /// as a model's trees.
+    private let maxDepth: Int
+    public static let defaultMaxDepth = 64
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
 
     /// Parses exactly one JSON value (surrounding whitespace allowed).
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes)
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes, maxDepth: maxDepth)
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -59,8 +65,8 @@ public struct JSONParser: ~Copyable {
         return value
     }
 
-    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        try bytes.withUnsafeBufferPointer { (p) throws(JSONParseError) in try parse(p) }
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { (p) throws(JSONParseError) in try parse(p, maxDepth: maxDepth) }
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
@@ -125,7 +131,7 @@ public struct JSONParser: ~Copyable {
 
     private mutating func enter() throws(JSONParseError) {
         depth += 1
-        if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth)") }
+        if depth > maxDepth { throw error("nesting deeper than \(maxDepth)") }
     }
 
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
@@ -349,7 +355,7 @@ extension JSONParser {
         _ bytes: UnsafeBufferPointer<UInt8>,
         _ visit: (_ name: UnsafeBufferPointer<UInt8>, _ parser: inout JSONParser) throws(JSONParseError) -> Void
     ) throws(JSONParseError) -> Bool {
-        var parser = JSONParser(bytes)
+        var parser = JSONParser(bytes, maxDepth: Self.defaultMaxDepth)
         parser.skipWhitespace()
         guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
             _ = try parse(bytes)
