@@ -85,7 +85,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         // Trained models evaluated in the stream: gradient-boosted trees read from their exported JSON.
-        .target(name: "Forecasting", dependencies: ["Events"], swiftSettings: strict),
+        .target(name: "Forecasting", dependencies: ["Events", "Projections"], swiftSettings: strict),
         // Rebuilds of projection versions (blue/green), their promotion, and comparisons of versions.
         .target(
             name: "Replay",
