@@ -10,7 +10,9 @@ import Testing
 @Suite("LightGBMParityTests", .enabled(if: TestStack.enabled))
 struct LightGBMParityTests {
     @Test func swiftPredictionsEqualTheLibrarysOnTheHoldout() throws {
-        let python = TestStack.repository + "/.tools/venv/bin/python"
+        // Where ops/install put its tools (ops/env.sh exports it; the checkout's .tools by default).
+        let tools = TestStack.environment["TURNSTILE_TOOLS"] ?? TestStack.repository + "/.tools"
+        let python = tools + "/venv/bin/python"
         try #require(FileManager.default.isExecutableFile(atPath: python), "no \(python): run ops/install (it installs LightGBM)")
         let out = NSTemporaryDirectory() + "turnstile-lightgbm-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
