@@ -6,6 +6,8 @@ public enum Topic: String, CaseIterable, Sendable {
     case parksWaitTimes = "parks.wait-times"
     /// Raw opening hours, keyed by park.
     case parksSchedules = "parks.schedules"
+    /// Hourly weather at each park (observed and forecast), keyed by park: context for wait forecasts.
+    case parksWeather = "parks.weather"
     /// Derived: each change of an attraction's wait, status or baseline, re-keyed by park.
     case parksAttractionUpdates = "parks.attraction-updates"
     /// Derived: crowd level changes, keyed by park.

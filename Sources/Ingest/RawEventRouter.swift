@@ -29,6 +29,7 @@ public struct RawEventRouter: Sendable {
         routes = Dictionary(uniqueKeysWithValues: [
             route(WaitTimeObserved.self, .parksWaitTimes),
             route(ParkScheduleUpdated.self, .parksSchedules),
+            route(ParkWeatherHour.self, .parksWeather),
             route(LapCompleted.self, .motorsportTiming),
             route(PitStopReported.self, .motorsportTiming),
             route(StintReported.self, .motorsportTiming),

@@ -15,6 +15,7 @@ struct IngestCommand: AsyncParsableCommand {
             Formats:
               queue-times      Queue-Times /parks/{id}/queue_times.json (park id from --park-id, the URL or a file name like park16_….json)
               themeparks-wiki  ThemeParks.wiki /v1/entity/{id}/live (one park), or a list of {timestamp, parks:[…]} snapshots
+              open-meteo       Open-Meteo /v1/forecast with hourly=temperature_2m,precipitation (park id from --park-id)
               openf1-laps, openf1-pit, openf1-stints, openf1-position, openf1-intervals, openf1-car-data, openf1-drivers
                                OpenF1 API responses (api.openf1.org/v1/laps, /pit, /stints, /position, /intervals, /car_data, /drivers)
               melbourne-bays   City of Melbourne bay sensors CSV (facility from --facility, default melbourne)
@@ -29,6 +30,7 @@ struct IngestCommand: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case queueTimes = "queue-times"
         case themeParksWiki = "themeparks-wiki"
+        case openMeteo = "open-meteo"
         case openF1Laps = "openf1-laps"
         case openF1Pit = "openf1-pit"
         case openF1Stints = "openf1-stints"
@@ -50,7 +52,7 @@ struct IngestCommand: AsyncParsableCommand {
             case .openF1Intervals: .intervals
             case .openF1CarData: .carData
             case .openF1Drivers: .drivers
-            case .queueTimes, .themeParksWiki, .melbourneBays, .birminghamCounts, .konstanzGuidance, .events: nil
+            case .queueTimes, .themeParksWiki, .openMeteo, .melbourneBays, .birminghamCounts, .konstanzGuidance, .events: nil
             }
         }
     }
@@ -60,7 +62,7 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Payload format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: Format
 
-    @Option(help: "Park id for Queue-Times payloads (which do not name their park).")
+    @Option(help: "Park id for Queue-Times and Open-Meteo payloads (which do not name their park).")
     var parkID: String?
 
     @Option(help: "IANA time zone of the park (Queue-Times payloads do not say), or of birmingham-counts' local times (default Europe/London).")
@@ -92,6 +94,9 @@ struct IngestCommand: AsyncParsableCommand {
                 batch = try QueueTimesAdapter(parkID: park, timeZone: timeZone).read(try JSONParser.parse(bytes), ingestTime: now)
             case .themeParksWiki:
                 batch = try ThemeParksWikiAdapter().read(try JSONParser.parse(bytes), ingestTime: now)
+            case .openMeteo:
+                guard let parkID else { throw ValidationError("--park-id: required for open-meteo (the API knows coordinates, not parks)") }
+                batch = try OpenMeteoAdapter(parkID: parkID).read(try JSONParser.parse(bytes), ingestTime: now)
             case .melbourneBays:
                 let adapter = facility.map { MelbourneBaySensorsAdapter(facilityID: $0) } ?? MelbourneBaySensorsAdapter()
                 batch = try adapter.read(bytes, ingestTime: now)
