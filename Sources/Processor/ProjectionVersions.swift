@@ -94,7 +94,7 @@ public struct ProjectionVersions: Sendable {
     /// Called first in a live batch transaction: waits out a promotion in progress, then throws
     /// `VersionChanged` when `number` is no longer the active version.
     public func fence(_ projection: String, expecting number: Int, session: PGSession) throws {
-        let r = try session.execute("SELECT \(Self.unqualified(table))_fence($1)", [.text(projection)])
+        let r = try session.execute("SELECT \(RuntimeTables.unqualified(table))_fence($1)", [.text(projection)])
         let active = Int(try r.int(0, 0) ?? 1)
         guard active == number else { throw VersionChanged(projection: projection, from: number, to: active) }
     }
@@ -122,12 +122,7 @@ public struct ProjectionVersions: Sendable {
     }
 
     /// The channel a promotion notifies (its payload: the projection's name).
-    public var notificationChannel: String { Self.unqualified(table) }
-
-    static func unqualified(_ name: String) -> String {
-        guard let dot = name.lastIndex(of: ".") else { return name }
-        return String(name[name.index(after: dot)...])
-    }
+    public var notificationChannel: String { RuntimeTables.unqualified(table) }
 
     private static func version(_ r: PGResult, _ i: Int) throws(PGError) -> ProjectionVersion {
         ProjectionVersion(

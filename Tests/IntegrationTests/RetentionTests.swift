@@ -4,6 +4,7 @@ import Postgres
 import Processor
 import Projections
 import Registry
+import Replay
 import TestSupport
 import Testing
 
@@ -61,5 +62,45 @@ struct RetentionTests {
             #expect(outcomes.values.allSatisfy { $0.cutoff == nil && $0.droppedChunks.isEmpty })
         }
         #expect(ProjectionRegistry.all.contains { !$0.retention.isEmpty })
+    }
+}
+
+extension RetentionTests {
+    /// The processor's maintenance loop itself: one round drops the old chunks of the projection's ACTIVE version
+    /// (here a promoted version 2 in its own schema), and leaves the retired original alone.
+    @Test func theMaintenanceRoundActsOnTheActiveVersion() async throws {
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        let s = try ns.session()
+        defer { s.close() }
+        let definition = ProjectionDefinition.parksWaitTimes
+        let versions = ProjectionVersions()
+        let v2 = try versions.create(definition.name, start: "earliest", session: s)
+        _ = try VersionTables(definition: definition, migrations: TestStack.repository + "/projections/migrations", logger: TestStack.logger)
+            .create(v2, session: s)
+        try s.transaction { tx in
+            try versions.lockForPromotion(definition.name, session: tx)
+            try versions.activate(definition.name, v2.number, session: tx)
+        }
+        // 500 days of observations, one a day, in both versions' wait_times.
+        for table in ["wait_times", v2.placement[WaitTimesTables.waitTimes]] {
+            _ = try s.execute(
+                """
+                INSERT INTO \(table) (time, park_id, attraction_id, wait_minutes, status)
+                SELECT '2023-01-01T12:00:00Z'::timestamptz + make_interval(days => i), 'p', 'a', 10, 'OPERATING'
+                FROM generate_series(0, 499) AS i
+                """)
+        }
+        let runner = RetentionRunner(
+            definitions: [definition], databaseURL: ns.databaseURL, interval: .seconds(3_600), logger: TestStack.logger)
+        let round = Task { try await BlockingThread.run(name: "retention") { try runner.run() } }
+        let ran = try await eventually(timeout: .seconds(60)) { runner.progress >= 1 }
+        runner.stop()
+        try await round.value
+        #expect(ran)
+        // 400 days back from the newest row: the 99 days wholly before the window are gone, in version 2 only.
+        let kept = try s.execute("SELECT count(*) FROM \(v2.placement[WaitTimesTables.waitTimes])").int(0, 0)
+        #expect(kept == 401)
+        #expect(try s.execute("SELECT count(*) FROM wait_times").int(0, 0) == 500, "the retired version is not the processor's")
     }
 }

@@ -31,7 +31,8 @@ public struct RuntimeTables: Sendable, Equatable {
         return runtime
     }
 
-    static func unqualified(_ name: String) -> String {
+    /// `name` without its schema (`s.t` → `t`): what objects named after a table (functions, channels) use.
+    public static func unqualified(_ name: String) -> String {
         guard let dot = name.lastIndex(of: ".") else { return name }
         return String(name[name.index(after: dot)...])
     }
