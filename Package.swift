@@ -86,6 +86,11 @@ let package = Package(
             swiftSettings: strict),
         // Trained models evaluated in the stream: gradient-boosted trees read from their exported JSON.
         .target(name: "Forecasting", dependencies: ["Events", "Projections"], swiftSettings: strict),
+        // Training of the forecast models: history from the projections' tables, LightGBM in the project's Python
+        // environment at training time only, evaluation and parity in Swift.
+        .target(
+            name: "Training", dependencies: ["Events", "Forecasting", "Postgres", "Processor", "Projections"],
+            swiftSettings: strict),
         // Rebuilds of projection versions (blue/green), their promotion, and comparisons of versions.
         .target(
             name: "Replay",
@@ -98,7 +103,7 @@ let package = Package(
             name: "TurnstileCLI",
             dependencies: [
                 "Events", "Projections", "Catalog", "Kafka", "Postgres", "Processor", "Ingest",
-                "QueryService", "Registry", "Replay",
+                "QueryService", "Registry", "Replay", "Forecasting", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -151,7 +156,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Events", "Projections", "Catalog", "Kafka", "Postgres", "Processor", "Ingest",
-                "QueryService", "Registry", "Replay", "Forecasting", "TestSupport",
+                "QueryService", "Registry", "Replay", "Forecasting", "Training", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

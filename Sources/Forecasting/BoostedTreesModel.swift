@@ -37,16 +37,22 @@ public struct BoostedTreesModel: Sendable, Equatable {
         } catch {
             throw ModelFormatError(path: "$", reason: "not JSON: \(error)")
         }
+        return try lightGBM(document: document)
+    }
+
+    /// Reads a parsed `Booster.dump_model()` document (`path` names it in errors, as inside a bundle).
+    public static func lightGBM(document: JSONValue, path root: String = "") throws(ModelFormatError) -> BoostedTreesModel {
+        func at(_ p: String) -> String { root.isEmpty ? p : root + "." + p }
         let classes = document["num_class"]?.int64Value ?? 1
-        guard classes == 1 else { throw ModelFormatError(path: "num_class", reason: "\(classes) classes: only one is supported") }
+        guard classes == 1 else { throw ModelFormatError(path: at("num_class"), reason: "\(classes) classes: only one is supported") }
         guard let objective = document["objective"]?.stringValue else {
-            throw ModelFormatError(path: "objective", reason: "missing")
+            throw ModelFormatError(path: at("objective"), reason: "missing")
         }
         let names = (document["feature_names"]?.arrayValue ?? []).compactMap(\.stringValue)
-        guard let info = document["tree_info"]?.arrayValue else { throw ModelFormatError(path: "tree_info", reason: "missing") }
+        guard let info = document["tree_info"]?.arrayValue else { throw ModelFormatError(path: at("tree_info"), reason: "missing") }
         var trees: [DecisionTree] = []
         for (i, tree) in info.enumerated() {
-            let path = "tree_info[\(i)]"
+            let path = at("tree_info[\(i)]")
             if tree["is_linear"]?.boolValue == true { throw ModelFormatError(path: path, reason: "linear trees are not supported") }
             guard let structure = tree["tree_structure"] else { throw ModelFormatError(path: path + ".tree_structure", reason: "missing") }
             var builder = TreeBuilder()

@@ -3,14 +3,14 @@
 public enum ForecastBaseline: String, Sendable, CaseIterable {
     /// The last observation (the level), whatever the horizon.
     case persistence
-    /// The median wait of the target's hour of week.
+    /// The median wait of the target time's hour of week.
     case seasonalNaive = "seasonal_naive"
 
     /// The baseline's forecast from a `WaitFeatures` row (nil when it has nothing to say: no level, no baseline).
     public func predict(_ row: [Double]) -> Double? {
         let value = switch self {
-        case .persistence: row[2]
-        case .seasonalNaive: row[0]
+        case .persistence: row[WaitFeatures.Index.level]
+        case .seasonalNaive: row[WaitFeatures.Index.targetP50]
         }
         return value.isNaN ? nil : value
     }

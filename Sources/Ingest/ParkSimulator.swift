@@ -1,9 +1,30 @@
 import Events
 import Foundation
 
-/// Deterministic, realistic theme-park days: opening hours (longer at weekends), a daily crowd curve that
-/// peaks mid-afternoon, busier weekends and random busy days, per-ride popularity, breakdowns, noise, and
-/// waits posted in 5-minute steps as real parks do. The same seed gives the same events, in the same order.
+/// Deterministic theme-park days, made as hard to forecast as real feeds are: the last posted wait must be a
+/// strong forecast for the next quarter hour and a poor one two hours ahead, and an hour-of-week profile must
+/// be poor at any lead, as park.fan's benchmark found on 157 real parks. The same seed gives the same events,
+/// in the same order.
+///
+/// The process (every park keeps its own local time; this comment is its one description):
+/// 1. **Hours.** 9–21 on weekdays, 8–22 at weekends; one `ParkScheduleUpdated` per park and local day.
+/// 2. **Day level.** Weekends ×1.35; the season (±20 %, busiest in late July); a day-level crowd factor, log-normal
+///    with σ 0.25 (busy and quiet days); and the day's weather (a rainy day keeps 10 % of visitors home).
+/// 3. **Weather.** Three days in ten have a rain spell of 1–5 hours; waits fall by a third while it rains. The
+///    temperature follows the season, the hour and a day's noise; above 30 °C waits ease by 10 %. With
+///    `weather` on, each hour's weather is reported as a `ParkWeatherHour` (topic `parks.weather`).
+/// 4. **Crowd curve.** From opening, the crowd ramps up to a peak around 14:30, then eases towards closing.
+/// 5. **Autocorrelated deviations.** A park-wide deviation (AR(1) in log space, correlation time 90 minutes,
+///    standard deviation 0.15) and one per ride (40 minutes, 0.2), drawn afresh each morning: what persistence
+///    knows and a profile cannot.
+/// 6. **Downtime.** A ride breaks down at 0.3 % per reading, for 15–75 minutes (DOWN readings, no wait); when it
+///    reopens its queue rebuilds from 30 % of its level over 45 minutes.
+/// 7. **Posting.** Measurement noise (±8 %), then rounded to 5 minutes, at least 5, as parks post waits.
+/// 8. **Feed faults** (`feedFaults`, on by default), as the real feeds show them: a frozen value (0.1 % per
+///    reading, the feed repeats its last wait with new times for 20–60 minutes); closed rides reporting 0
+///    (CLOSED with a 0-minute wait, as Queue-Times gives them, at closing and all day for a ride shut for
+///    maintenance, 1 % of rides each day); and zeros re-stamped overnight (every second park's feed posts
+///    OPERATING 0 for every ride each hour while the park is closed).
 public struct ParkSimulator: Sendable, Sequence {
     public struct Configuration: Sendable {
         public var seed: UInt64
@@ -13,14 +34,22 @@ public struct ParkSimulator: Sendable, Sequence {
         public var start: Timestamp
         /// Seconds between two readings of a ride.
         public var stepSeconds: Int64
+        /// Report each park's hourly weather as `ParkWeatherHour` events (the weather's effect on waits is
+        /// simulated either way).
+        public var weather: Bool
+        /// Simulate the real feeds' faults (frozen values, closed rides posting 0, zeros overnight).
+        public var feedFaults: Bool
 
         public init(seed: UInt64 = 1, parks: Int = 2, attractionsPerPark: Int = 25,
-                    start: Timestamp = Timestamp(iso8601: "2024-05-20T00:00:00Z")!, stepSeconds: Int64 = 300) {
+                    start: Timestamp = Timestamp(iso8601: "2024-05-20T00:00:00Z")!, stepSeconds: Int64 = 300,
+                    weather: Bool = false, feedFaults: Bool = true) {
             self.seed = seed
             self.parks = Swift.max(1, parks)
             self.attractionsPerPark = Swift.max(1, attractionsPerPark)
             self.start = start
             self.stepSeconds = Swift.max(1, stepSeconds)
+            self.weather = weather
+            self.feedFaults = feedFaults
         }
     }
 
@@ -34,6 +63,8 @@ public struct ParkSimulator: Sendable, Sequence {
         var id: String
         var timeZone: String
         var rides: [Ride]
+        /// Its feed re-stamps zeros overnight (feed fault).
+        var zerosOvernight: Bool
     }
 
     public let configuration: Configuration
@@ -53,7 +84,8 @@ public struct ParkSimulator: Sendable, Sequence {
                     let popularity = 0.15 + 0.85 * pow(rng.unit(), 2)
                     return Ride(id: "ride-\(r + 1)", name: "\(Self.rideNames[r % Self.rideNames.count]) \(r + 1)",
                                 peakWait: 10 + 110 * popularity)
-                })
+                },
+                zerosOvernight: configuration.feedFaults && p % 2 == 1)
         }
     }
 
@@ -62,6 +94,32 @@ public struct ParkSimulator: Sendable, Sequence {
     /// Exactly `count` events.
     public func events(count: Int) -> [EventEnvelope] { Array(prefix(count)) }
 
+    /// Local opening hours of a day of the week (Monday = 0).
+    public static func hours(weekday: Int) -> (open: Double, close: Double) {
+        weekday >= 5 ? (8, 22) : (9, 21)
+    }
+
+    /// What a park's local day holds, drawn when the day begins.
+    struct ParkDay {
+        var day: Int64
+        /// Everything that scales the day's waits: weekend, season, crowd factor, rainy-day absentees.
+        var level: Double
+        /// Local hours of the rain spell (empty: a dry day).
+        var rain: Range<Double>
+        var meanTemperature: Double
+        /// Rides shut for the day (maintenance), by index.
+        var shut: Set<Int>
+    }
+
+    struct RideState {
+        var deviation = 0.0
+        var downUntil: Int64 = 0
+        var reopenedAt: Int64?
+        var frozenUntil: Int64 = 0
+        var lastPosted: Int?
+        var wasOpen = false
+    }
+
     public struct Iterator: IteratorProtocol {
         let simulator: ParkSimulator
         var rng: SplitMix64
@@ -69,18 +127,17 @@ public struct ParkSimulator: Sendable, Sequence {
         var time: Timestamp
         var pending: [EventEnvelope] = []
         var pendingIndex = 0
-        /// Per park and ride: sim time until which the ride is broken down.
-        var downUntil: [[Int64]]
-        var wasOpen: [[Bool]]
-        var dayFactor: [Int64: Double] = [:]
-        var scheduledDays: Set<String> = []
+        var rides: [[RideState]]
+        var parkDeviation: [Double]
+        var days: [ParkDay?]
 
         init(simulator: ParkSimulator) {
             self.simulator = simulator
             rng = SplitMix64(seed: simulator.configuration.seed ^ 0x5EED)
             time = simulator.configuration.start
-            downUntil = simulator.parks.map { Array(repeating: 0, count: $0.rides.count) }
-            wasOpen = simulator.parks.map { Array(repeating: false, count: $0.rides.count) }
+            rides = simulator.parks.map { Array(repeating: RideState(), count: $0.rides.count) }
+            parkDeviation = Array(repeating: 0, count: simulator.parks.count)
+            days = Array(repeating: nil, count: simulator.parks.count)
         }
 
         public mutating func next() -> EventEnvelope? {
@@ -99,13 +156,31 @@ public struct ParkSimulator: Sendable, Sequence {
             return EventID.derived("simulator", String(simulator.configuration.seed), String(index))
         }
 
-        /// Local hours of the park on the local date of `time`.
-        static func hours(weekday: Int) -> (open: Double, close: Double) {
-            weekday >= 5 ? (8, 22) : (9, 21)
+        /// AR(1) step of a log deviation with correlation time `tau` seconds and stationary deviation `sd`.
+        mutating func evolve(_ x: Double, tau: Double, sd: Double) -> Double {
+            let phi = exp(-Double(simulator.configuration.stepSeconds) / tau)
+            return phi * x + sd * (1 - phi * phi).squareRoot() * rng.gaussian()
+        }
+
+        mutating func newDay(_ day: Int64, weekday: Int, rides count: Int) -> ParkDay {
+            // Phase of the year: 0 at the start of April, so the season peaks in late July.
+            let season = sin(2 * Double.pi * (Double(day).truncatingRemainder(dividingBy: 365.2425) - 90) / 365.2425)
+            let rainy = rng.unit() < 0.3
+            let rainStart = 9 + rng.unit() * 9, rainLength = 1 + rng.unit() * 4
+            var level = (weekday >= 5 ? 1.35 : 1.0) * (1 + 0.2 * season) * exp(0.35 * rng.gaussian() - 0.06)
+            if rainy { level *= 0.9 }
+            var shut: Set<Int> = []
+            if simulator.configuration.feedFaults {
+                for r in 0..<count where rng.unit() < 0.01 { shut.insert(r) }
+            }
+            return ParkDay(
+                day: day, level: level, rain: rainy ? rainStart..<(rainStart + rainLength) : 0..<0,
+                meanTemperature: 14 + 10 * season + 3 * rng.gaussian(), shut: shut)
         }
 
         mutating func step() {
             let now = Timestamp.now()
+            let step = simulator.configuration.stepSeconds
             for (p, park) in simulator.parks.enumerated() {
                 let offset = TimeZone(identifier: park.timeZone)?.secondsFromGMT(
                     for: Date(timeIntervalSince1970: Double(time.seconds))) ?? 0
@@ -113,50 +188,91 @@ public struct ParkSimulator: Sendable, Sequence {
                 let day = Timestamp.floorDivision(local, 86_400)
                 let localHour = Double(local - day * 86_400) / 3600
                 let (weekday, _) = time.hourOfWeek(offsetSeconds: offset)
-                let (opens, closes) = Self.hours(weekday: weekday)
-                let (y, m, d) = Timestamp.civilFromDays(day)
-                let date = String(format: "%04d-%02d-%02d", y, m, d)
+                let (opens, closes) = ParkSimulator.hours(weekday: weekday)
 
-                if !scheduledDays.contains("\(park.id)/\(date)") {
-                    scheduledDays.insert("\(park.id)/\(date)")
+                if days[p]?.day != day {
+                    days[p] = newDay(day, weekday: weekday, rides: park.rides.count)
+                    let (y, m, d) = Timestamp.civilFromDays(day)
                     let midnightUTC = day * 86_400 - Int64(offset)
                     let schedule = ParkScheduleUpdated(
-                        parkID: park.id, date: date, opensAt: Timestamp(seconds: midnightUTC + Int64(opens * 3600)),
+                        parkID: park.id, date: String(format: "%04d-%02d-%02d", y, m, d),
+                        opensAt: Timestamp(seconds: midnightUTC + Int64(opens * 3600)),
                         closesAt: Timestamp(seconds: midnightUTC + Int64(closes * 3600)), timeZone: park.timeZone)
                     pending.append(EventEnvelope(schedule, id: nextID(), source: "simulator", eventTime: time, ingestTime: now))
                 }
+                let today = days[p]!
+                let raining = today.rain.contains(localHour)
+                let temperature = today.meanTemperature + 4 * sin(Double.pi * (localHour - 9) / 12)
+                let hourStarts = local % 3600 < step
+                if simulator.configuration.weather, hourStarts {
+                    let report = ParkWeatherHour(
+                        parkID: park.id, hour: Timestamp(seconds: time.seconds - local % 3600),
+                        temperatureC: (temperature * 10).rounded() / 10, precipitationMM: raining ? 1 + (rng.unit() * 40).rounded() / 10 : 0)
+                    pending.append(EventEnvelope(report, id: nextID(), source: "simulator", eventTime: time, ingestTime: now))
+                }
 
                 let open = localHour >= opens && localHour < closes
-                let factorKey = Int64(p) << 32 | day
-                if dayFactor[factorKey] == nil {
-                    dayFactor[factorKey] = (weekday >= 5 ? 1.35 : 1.0) * (0.75 + 0.5 * rng.unit())
-                }
-                let busy = dayFactor[factorKey]!
-                // Crowd curve: ramps from opening, peaks around 14:30, eases towards closing.
-                let x = (localHour - 14.5) / 3.2
-                let curve = 0.25 + 0.75 * exp(-x * x)
-                for (r, ride) in park.rides.enumerated() {
-                    if !open {
-                        // One CLOSED reading at closing time, then silence until morning.
-                        if wasOpen[p][r] {
-                            wasOpen[p][r] = false
-                            emit(park, ride, nil, .closed, now: now)
+                guard open else {
+                    for (r, ride) in park.rides.enumerated() {
+                        // One CLOSED reading at closing time (with the 0 a Queue-Times feed gives), then silence
+                        // until morning, unless the feed re-stamps zeros overnight.
+                        if rides[p][r].wasOpen {
+                            rides[p][r].wasOpen = false
+                            emit(park, ride, simulator.configuration.feedFaults ? 0 : nil, .closed, now: now)
+                        } else if park.zerosOvernight, hourStarts {
+                            emit(park, ride, 0, .operating, now: now)
                         }
+                    }
+                    continue
+                }
+                if localHour - opens < Double(step) / 3600 {
+                    // A new day's crowd: yesterday's deviations do not carry over.
+                    parkDeviation[p] = 0.15 * rng.gaussian()
+                    for r in rides[p].indices { rides[p][r].deviation = 0.2 * rng.gaussian() }
+                } else {
+                    parkDeviation[p] = evolve(parkDeviation[p], tau: 180 * 60, sd: 0.15)
+                }
+                // Crowd curve: ramps from opening, peaks around 14:30, eases towards closing.
+                let x = (localHour - 14) / 5
+                let curve = 0.35 + 0.65 * exp(-x * x)
+                let weather = (raining ? 0.67 : 1) * (temperature > 30 ? 0.9 : 1)
+                for (r, ride) in park.rides.enumerated() {
+                    rides[p][r].wasOpen = true
+                    if today.shut.contains(r) {
+                        emit(park, ride, 0, .closed, now: now)
                         continue
                     }
-                    wasOpen[p][r] = true
-                    if downUntil[p][r] > time.seconds {
+                    rides[p][r].deviation = evolve(rides[p][r].deviation, tau: 90 * 60, sd: 0.2)
+                    if rides[p][r].downUntil > time.seconds {
                         emit(park, ride, nil, .down, now: now)
                         continue
                     }
-                    if rng.unit() < 0.004 {
-                        downUntil[p][r] = time.seconds + 900 + Int64(rng.unit() * 2700)
+                    if rides[p][r].downUntil > 0 {
+                        rides[p][r].downUntil = 0
+                        rides[p][r].reopenedAt = time.seconds
+                    }
+                    if rng.unit() < 0.003 {
+                        rides[p][r].downUntil = time.seconds + 900 + Int64(rng.unit() * 3600)
                         emit(park, ride, nil, .down, now: now)
                         continue
                     }
-                    let noise = 1 + 0.3 * (rng.unit() - 0.5)
-                    let wait = ride.peakWait * curve * busy * noise
-                    let posted = Swift.max(5, Int((wait / 5).rounded()) * 5)
+                    var recovery = 1.0
+                    if let reopened = rides[p][r].reopenedAt {
+                        let minutes = Double(time.seconds - reopened) / 60
+                        if minutes >= 45 { rides[p][r].reopenedAt = nil } else { recovery = 0.3 + 0.7 * minutes / 45 }
+                    }
+                    let noise = 1 + 0.06 * (rng.unit() - 0.5)
+                    let wait = ride.peakWait * curve * today.level * exp(parkDeviation[p] + rides[p][r].deviation) * weather
+                        * recovery * noise
+                    var posted = Swift.min(Int(WaitTimeObserved.maxWaitMinutes), Swift.max(5, Int((wait / 5).rounded()) * 5))
+                    if simulator.configuration.feedFaults {
+                        if rides[p][r].frozenUntil > time.seconds, let last = rides[p][r].lastPosted {
+                            posted = last
+                        } else if rng.unit() < 0.001 {
+                            rides[p][r].frozenUntil = time.seconds + 1200 + Int64(rng.unit() * 2400)
+                        }
+                    }
+                    rides[p][r].lastPosted = posted
                     emit(park, ride, posted, .operating, now: now)
                 }
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, fast, seedable generator (SplitMix64): the simulator must produce the same events for the same
 /// seed on every machine, which `SystemRandomNumberGenerator` cannot.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
@@ -15,4 +17,12 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// Uniform in [0, 1).
     public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+}
+
+extension SplitMix64 {
+    /// Standard normal (Box–Muller; one of the pair is dropped, which keeps the state simple).
+    public mutating func gaussian() -> Double {
+        let u = Swift.max(unit(), 0x1.0p-53)
+        return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * Double.pi * unit())
+    }
 }

@@ -10,6 +10,7 @@ import Processor
 import Projections
 import Registry
 import Synchronization
+import Training
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,6 +25,8 @@ struct BenchCommand: AsyncParsableCommand {
             telemetry flowing, at race rate and at 100× race rate (--race-speedups).
             With --rebuild: a new version of parks_wait_times rebuilt from --events records (turnstile replay's
             path, no promotion), against raw consume and raw binary COPY of the same rows in the same run.
+            With --forecast: a simulated history (--forecast-days, default a year, of 50 attractions) trained on with
+            `turnstile train parks`' path: training time, MAE and P90 per horizon of the model and both baselines.
             With --parking: simulated garages through parking_occupancy: decode+fold, raw produce/consume, end to
             end and its ratios, produce→visible latency at --latency-rate (default there: 2000/s).
             Works in a scratch database (turnstile_bench_<id>, created and dropped: needs CREATEDB) and
@@ -49,6 +52,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "The rebuild bench instead: parks_wait_times rebuilt into a new version from --events records.")
     var rebuild = false
     @Option(help: "Records per transaction of the rebuild bench.") var rebuildBatch: Int = 20_000
+    @Flag(help: "The forecast bench instead: a simulated history trained on with `train parks`' path; model vs baselines.")
+    var forecast = false
+    @Option(help: "Days of simulated history of the forecast bench.") var forecastDays: Int = 365
+    @Option(help: "Parks of the forecast bench's history.") var forecastParks: Int = 2
+    @Option(help: "Attractions per park of the forecast bench's history.") var forecastAttractions: Int = 25
+    @Option(help: "Python with LightGBM for the forecast bench (default: as `train parks` finds it).") var python: String?
 
     func validate() throws {
         if let linger = batchLingerMs, !(0...60_000).contains(linger) {
@@ -83,6 +92,14 @@ struct BenchCommand: AsyncParsableCommand {
             try await RebuildBench(
                 kafka: try global.kafkaConfig(), baseURL: try global.database(), logger: logger, events: events,
                 maxBatch: rebuildBatch, say: say
+            ).run()
+            return
+        }
+
+        if forecast {
+            try await ForecastBench(
+                baseURL: try global.database(), logger: logger, days: forecastDays, parks: forecastParks,
+                attractions: forecastAttractions, seed: 1, python: try LightGBMTrainer.locatePython(explicit: python), say: say
             ).run()
             return
         }

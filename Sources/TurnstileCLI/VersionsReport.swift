@@ -14,11 +14,7 @@ enum VersionsReport {
                 v.promotedAt.map { Timestamp(microseconds: $0).description } ?? "-", progressSummary(v.progress),
             ])
         }
-        let widths = rows[0].indices.map { i in rows.map { $0[i].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
+        return TextTable.render(rows)
     }
 
     static func progressSummary(_ json: String?) -> String {

@@ -25,7 +25,7 @@ import Testing
             if e.type == ParkScheduleUpdated.eventType { schedules += 1; continue }
             let o = try e.decode(WaitTimeObserved.self)
             if o.status == .down { down += 1 }
-            guard let w = o.waitMinutes else { continue }
+            guard o.status == .operating, let w = o.waitMinutes else { continue }
             #expect(w % 5 == 0)
             let local = e.eventTime.hourOfWeek(offsetSeconds: TimeZone(identifier: o.timeZone!)!.secondsFromGMT(for: Date(timeIntervalSince1970: Double(e.eventTime.seconds))))
             waits[local.hour, default: []].append(w)
@@ -36,6 +36,55 @@ import Testing
         #expect(waits.keys.allSatisfy { (8..<22).contains($0) })
         func mean(_ h: Int) -> Double { Double(waits[h, default: [0]].reduce(0, +)) / Double(max(1, waits[h, default: []].count)) }
         #expect(mean(14) > mean(9))
+    }
+
+    /// The process that makes persistence hard to beat (ParkSimulator's documentation): busy and quiet days,
+    /// autocorrelated waits within a day, downtime, rain, and the real feeds' faults.
+    @Test func daysVaryAndTheFeedsFaultsAreThere() throws {
+        let simulator = ParkSimulator(.init(seed: 3, parks: 2, attractionsPerPark: 12, weather: true))
+        var dailyMean: [String: (sum: Int, n: Int)] = [:]
+        var overnightZeros: [String: Int] = [:], closedZeros = 0, rainyHours = 0, weatherReports = 0
+        var previous: [String: Int] = [:], steps = 0, repeats = 0
+        let end = simulator.configuration.start.adding(seconds: 28 * 86_400)
+        for e in simulator {
+            guard e.eventTime < end else { break }
+            if e.type == ParkWeatherHour.eventType {
+                let w = try e.decode(ParkWeatherHour.self)
+                weatherReports += 1
+                if (w.precipitationMM ?? 0) > 0 { rainyHours += 1 }
+                continue
+            }
+            guard e.type == WaitTimeObserved.eventType else { continue }
+            let o = try e.decode(WaitTimeObserved.self)
+            let zone = TimeZone(identifier: o.timeZone!)!
+            let local = e.eventTime.hourOfWeek(offsetSeconds: zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(e.eventTime.seconds))))
+            let (open, close) = ParkSimulator.hours(weekday: local.dayOfWeek)
+            if o.status == .closed, o.waitMinutes == 0 { closedZeros += 1 }
+            guard o.status == .operating, let w = o.waitMinutes else { continue }
+            if Double(local.hour) < open || Double(local.hour) >= close {
+                #expect(w == 0, "overnight readings are re-stamped zeros")
+                overnightZeros[o.parkID, default: 0] += 1
+                continue
+            }
+            if o.parkID == "sim-1", o.attractionID == "ride-1" {
+                let day = e.eventTime.seconds / 86_400
+                dailyMean["\(day)", default: (0, 0)].sum += w
+                dailyMean["\(day)", default: (0, 0)].n += 1
+                if let p = previous[o.attractionID] { steps += 1; if p == w { repeats += 1 } }
+                previous[o.attractionID] = w
+            }
+        }
+        // Busy and quiet days: the busiest weekday's mean is far above the quietest's.
+        let means = dailyMean.values.map { Double($0.sum) / Double($0.n) }
+        #expect(means.max()! > 1.6 * means.min()!)
+        // Autocorrelated: consecutive 5-minute readings are often equal once rounded to 5 minutes.
+        #expect(Double(repeats) / Double(steps) > 0.3)
+        #expect(overnightZeros["sim-2", default: 0] > 0 && overnightZeros["sim-1"] == nil, "every second park re-stamps zeros")
+        #expect(closedZeros > 0)
+        #expect(weatherReports >= 2 * 28 * 24 - 2 && rainyHours > 0)
+        // Without the faults, no zeros at all.
+        let clean = ParkSimulator(.init(seed: 3, parks: 2, attractionsPerPark: 4, feedFaults: false)).events(count: 5_000)
+        #expect(try clean.filter { $0.type == WaitTimeObserved.eventType }.allSatisfy { try $0.decode(WaitTimeObserved.self).waitMinutes != 0 })
     }
 }
 

@@ -7,17 +7,21 @@ public struct RuntimeTables: Sendable, Equatable {
     public var migrations: String
     /// Which version of each projection is active (one row per version; none: version 1).
     public var versions: String
+    /// The forecast model registry: every trained model, its metrics and its bytes.
+    public var models: String
 
     public init(offsets: String = "turnstile_offsets", outbox: String = "turnstile_outbox",
-                migrations: String = "turnstile_migrations", versions: String = "turnstile_projection_versions") {
+                migrations: String = "turnstile_migrations", versions: String = "turnstile_projection_versions",
+                models: String = "turnstile_models") {
         self.offsets = offsets
         self.outbox = outbox
         self.migrations = migrations
         self.versions = versions
+        self.models = models
     }
 
     public var placeholders: [String: String] {
-        ["offsets": offsets, "outbox": outbox, "migrations": migrations, "versions": versions]
+        ["offsets": offsets, "outbox": outbox, "migrations": migrations, "versions": versions, "models": models]
     }
 
     /// The runtime of a projection version at `placement`: its offsets live with its tables (in its schema),

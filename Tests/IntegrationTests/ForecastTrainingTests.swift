@@ -1,0 +1,117 @@
+import Events
+import Forecasting
+import Foundation
+import Ingest
+import Postgres
+import Processor
+import Projections
+import TestSupport
+import Testing
+import Training
+
+/// `train parks`' path on the real stack: simulated days through the parks pipeline into TimescaleDB, then the
+/// history read back, LightGBM fitted in the project's Python environment, the trees evaluated in Swift (equal
+/// to the library's predictions), the model stored in the registry; the same seed gives the same bytes; a worse
+/// model is refused; retiring leaves the previous model to the fallback chain.
+@Suite("ForecastTrainingTests", .enabled(if: TestStack.enabled), .serialized)
+struct ForecastTrainingTests {
+    static var python: String {
+        get throws {
+            let tools = TestStack.environment["TURNSTILE_TOOLS"] ?? TestStack.repository + "/.tools"
+            let python = tools + "/venv/bin/python"
+            try #require(FileManager.default.isExecutableFile(atPath: python), "no \(python): run ops/install (it installs LightGBM)")
+            return python
+        }
+    }
+
+    static func training(rounds: Int, python: String) -> WaitModelTraining {
+        var settings = WaitModelTraining.Settings()
+        settings.holdoutFraction = 0.25
+        settings.parameters.rounds = rounds
+        settings.parameters.minDataInLeaf = 50
+        settings.parameters.seed = 5
+        return WaitModelTraining(settings: settings, reader: WaitHistoryReader(tables: TablePlacement.live), trainer: LightGBMTrainer(python: python))
+    }
+
+    @Test func trainsOnTheProjectedHistoryRegistersAndRefusesAWorseModel() async throws {
+        let python = try Self.python
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        // Three weeks of two parks (the second re-stamps zeros overnight), four rides each.
+        let simulator = ParkSimulator(.init(seed: 8, parks: 2, attractionsPerPark: 4))
+        let end = simulator.configuration.start.adding(seconds: 21 * 86_400)
+        let events = Array(simulator.prefix { $0.eventTime < end })
+        let expected = ExpectedParks(events)
+        let produced = try await PipelineRun.produce(events, ns: ns)
+        let s = try ns.session()
+        defer { s.close() }
+        let done = try await PipelineRun.runInProcess(ns: ns, timeout: .seconds(240)) {
+            try PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected)
+        }
+        try #require(done, "the pipeline did not catch up")
+
+        let url = ns.databaseURL
+        let (first, again) = try await BlockingThread.run(name: "train") {
+            let session = try PGSession.connect(url: url)
+            defer { session.close() }
+            let training = Self.training(rounds: 40, python: python)
+            return (try training.run(incumbent: nil, session: session) { _ in }, try training.run(incumbent: nil, session: session) { _ in })
+        }
+        #expect(first.attractions == 8)
+        #expect(first.parityMaxDifference <= 1e-6)
+        #expect(first.evaluation.horizons.map(\.minutes) == WaitFeatures.horizons)
+        #expect(first.evaluation.horizons.allSatisfy { $0.rows > 100 && $0.model.mae > 0 })
+        #expect(first.rows[.train, default: 0] > first.rows[.holdout, default: 0])
+        #expect(first.bundle == again.bundle, "the same seed and window give the same model")
+        #expect(first.split % 86_400_000_000 == 0, "the holdout starts on a day boundary")
+
+        // Registered and activated (nothing was active); a 1-round model scored against it is refused.
+        let registry = ModelRegistry()
+        let (version, worse, worseVersion) = try await BlockingThread.run(name: "registry") {
+            let session = try PGSession.connect(url: url)
+            defer { session.close() }
+            let version = try registry.register(Self.registered(first), session: session)
+            #expect(ModelActivationRule.decide(trained: first.evaluation) == .activate)
+            try registry.activate(version, session: session)
+            let incumbent = try WaitForecastModel(bundle: try #require(try registry.served(kind: RegisteredModel.parksWaitTimes, session: session).active).model)
+            let worse = try Self.training(rounds: 1, python: python).run(incumbent: (version, incumbent), session: session) { _ in }
+            let worseVersion = try registry.register(Self.registered(worse), session: session)
+            return (version, worse, worseVersion)
+        }
+        #expect(worse.evaluation.incumbentVersion == version)
+        #expect(worse.evaluation.incumbentMeanMAE.map { abs($0 - first.evaluation.meanMAE) < 1e-9 } == true,
+                "the incumbent scored on the same rows as at its own training")
+        guard case .refuse = ModelActivationRule.decide(trained: worse.evaluation) else {
+            Issue.record("a 1-round model beat a 40-round one: \(worse.evaluation.meanMAE) vs \(first.evaluation.meanMAE)")
+            return
+        }
+
+        try await BlockingThread.run(name: "registry") {
+            let session = try PGSession.connect(url: url)
+            defer { session.close() }
+            let listed = try registry.list(session: session)
+            #expect(listed.map(\.version) == [worseVersion, version])
+            #expect(listed.map(\.status) == [.candidate, .active])
+            #expect(listed.allSatisfy { $0.model.isEmpty && $0.features == WaitFeatures.names })
+            let stored = try #require(try registry.find(version, session: session))
+            #expect(stored.model == first.bundle)
+            #expect(try WaitModelEvaluation(json: stored.metrics) == first.evaluation)
+            // Forcing the worse one in retires the first, which becomes the previous model; retiring it leaves none active.
+            try registry.activate(worseVersion, session: session)
+            var served = try registry.served(kind: RegisteredModel.parksWaitTimes, session: session)
+            #expect(served.active?.version == worseVersion && served.previous?.version == version)
+            try registry.retire(worseVersion, session: session)
+            served = try registry.served(kind: RegisteredModel.parksWaitTimes, session: session)
+            #expect(served.active == nil && served.previous?.version == worseVersion)
+            #expect(throws: (any Error).self) { try registry.activate(999, session: session) }
+        }
+    }
+
+    static func registered(_ r: WaitModelTraining.Result) -> RegisteredModel {
+        RegisteredModel(
+            version: 0, kind: RegisteredModel.parksWaitTimes, status: .candidate, createdAt: .now(),
+            trainFrom: Timestamp(microseconds: r.from), trainTo: Timestamp(microseconds: r.to),
+            holdoutFrom: Timestamp(microseconds: r.split), holdoutTo: Timestamp(microseconds: r.to), seed: 5,
+            features: WaitFeatures.names, metrics: r.evaluation.json, trainingSeconds: r.totalSeconds, model: r.bundle)
+    }
+}

@@ -1,0 +1,182 @@
+import Events
+import Forecasting
+import Projections
+import Testing
+
+/// From a stored history to training rows, without I/O: readings outside the schedule (zeros re-stamped
+/// overnight) and CLOSED rides are not waits, the time split keeps every target on its side, the baselines come
+/// from the training days only, and the park's calendar gives local slots and hours.
+@Suite struct WaitTrainingSetTests {
+    static let minute: Int64 = 60_000_000
+    static let hour = 60 * minute
+    static let day = 24 * hour
+    /// 2024-05-20T00:00:00Z, a Monday.
+    static let monday: Int64 = 1_716_163_200_000_000
+
+    /// A park in UTC open 09:00–21:00 every day.
+    static func calendar(days: Int) -> ParkCalendar {
+        var c = ParkCalendar(timeZone: "UTC")
+        for d in 0..<days {
+            let midnight = monday + Int64(d) * day
+            let date = Timestamp(microseconds: midnight).iso8601.prefix(10)
+            c.add(date: String(date), opens: Timestamp(microseconds: midnight + 9 * hour), closes: Timestamp(microseconds: midnight + 21 * hour))
+        }
+        return c
+    }
+
+    /// Every 5 minutes over `days` days: open-hour waits of `wait(day, minuteOfDay)`, OPERATING 0 re-stamped
+    /// every hour overnight, CLOSED 0 at closing.
+    static func history(days: Int, wait: (Int, Int) -> Int = { _, m in 10 + m / 60 }) -> [WaitTrainingSet.Observation] {
+        var out: [WaitTrainingSet.Observation] = []
+        for d in 0..<days {
+            for m in stride(from: 0, to: 24 * 60, by: 5) {
+                let t = monday + Int64(d) * day + Int64(m) * minute
+                if m >= 9 * 60, m < 21 * 60 {
+                    out.append(.init(time: t, wait: wait(d, m), status: .operating))
+                } else if m == 21 * 60 {
+                    out.append(.init(time: t, wait: 0, status: .closed))
+                } else if m % 60 == 0 {
+                    out.append(.init(time: t, wait: 0, status: .operating))
+                }
+            }
+        }
+        return out
+    }
+
+    @Test func readingsOutsideTheHoursAndClosedRidesAreNotWaits() {
+        let set = WaitTrainingSet(calendar: Self.calendar(days: 2), split: Self.monday + 2 * Self.day)
+        var observations = Self.history(days: 2)
+        // A ride shut for the day inside the hours, and a repeated time.
+        observations.append(.init(time: Self.monday + 10 * Self.hour + Self.minute, wait: 0, status: .closed))
+        observations.append(.init(time: Self.monday + 10 * Self.hour, wait: 99, status: .operating))
+        let points = set.points(observations)
+        #expect(points.count == 2 * 144, "12 open hours × 12 readings a day; zeros overnight, CLOSED and the repeat dropped")
+        #expect(points.allSatisfy { $0.operating && $0.wait != 0 })
+        #expect(points.first?.slot == 9 && points.last?.slot == 24 + 20, "Monday 09:00 … Tuesday 20:55")
+        // Without a schedule a day's readings all count (nothing says when the park is open).
+        let unscheduled = WaitTrainingSet(calendar: ParkCalendar(timeZone: "UTC"), split: Self.monday + 2 * Self.day)
+        #expect(unscheduled.points(Self.history(days: 1)).count > 144)
+    }
+
+    @Test func theSplitKeepsEveryTargetOnItsSideAndBaselinesFromTrainingOnly() {
+        // Eight days, the last (a Monday, like the first) held out; its waits are 200: a baseline that saw them would move.
+        let split = Self.monday + 7 * Self.day, validation = Self.monday + 6 * Self.day
+        let observations = Self.history(days: 8) { d, m in d == 7 ? 200 : 10 + m / 60 }
+        let set = WaitTrainingSet(calendar: Self.calendar(days: 8), split: split, validationFrom: validation, stride: 1)
+        var parts: [WaitTrainingSet.Part: Int] = [:]
+        set.rows(observations) { row in
+            parts[row.part, default: 0] += 1
+            #expect(row.features.count == WaitFeatures.names.count)
+            if row.part == .holdout {
+                #expect(row.target == 200)
+                // The baseline of the target's hour is the training days' (the first Monday's), not the held-out day's;
+                // a target at 21:00 falls in an hour training never saw open: unknown, NaN.
+                #expect(!(row.features[WaitFeatures.Index.targetP50] >= 100))
+                #expect(row.features[WaitFeatures.Index.dayRatio] > 5, "the held-out day is far busier than its baselines")
+            } else {
+                #expect(row.target < 100, "a training or validation row's target never comes from the holdout")
+            }
+        }
+        #expect(parts[.train, default: 0] > 0 && parts[.validation, default: 0] > 0 && parts[.holdout, default: 0] > 0)
+        // Every reading of the held-out day (09:00–20:55) with a reading within 5 minutes of its target, per horizon.
+        let heldOut = WaitFeatures.horizons.map { h in 145 - h / 5 }.reduce(0, +)
+        #expect(parts[.holdout] == heldOut)
+    }
+
+    @Test func strideThinsTheMoments() {
+        let observations = Self.history(days: 3)
+        var all = 0, thinned = 0
+        WaitTrainingSet(calendar: Self.calendar(days: 3), split: Self.monday + 2 * Self.day, stride: 1).rows(observations) { _ in all += 1 }
+        WaitTrainingSet(calendar: Self.calendar(days: 3), split: Self.monday + 2 * Self.day, stride: 3).rows(observations) { _ in thinned += 1 }
+        #expect(thinned > 0 && abs(thinned * 3 - all) <= 3 * WaitFeatures.horizons.count * 3)
+    }
+
+    @Test func theCalendarGivesLocalSlotsAndHours() {
+        var paris = ParkCalendar(timeZone: "Europe/Paris")
+        // 2024-05-20 in Paris (UTC+2): open 09:00–21:00 local = 07:00–19:00 UTC.
+        paris.add(date: "2024-05-20", opens: Timestamp(microseconds: Self.monday + 7 * Self.hour),
+                  closes: Timestamp(microseconds: Self.monday + 19 * Self.hour))
+        let m = paris.moment(at: Self.monday + 7 * Self.hour + 30 * Self.minute)
+        #expect(m.hourOfWeek == 9 && m.minute == 30 && m.hours?.opens == Self.monday + 7 * Self.hour)
+        #expect(paris.isWithinHours(m, time: Self.monday + 7 * Self.hour + 30 * Self.minute))
+        #expect(!paris.isWithinHours(paris.moment(at: Self.monday + 20 * Self.hour), time: Self.monday + 20 * Self.hour))
+        // 23:30 UTC on Sunday 2024-05-19 is Monday 01:30 in Paris: Monday's slot 1, a day without a schedule.
+        let late = paris.moment(at: Self.monday - 30 * Self.minute)
+        #expect(late.hourOfWeek == 1 && late.hours != nil, "Monday's schedule, found by the local date")
+    }
+
+    @Test func weatherIsFoundByAnyInstantOfItsHour() {
+        let weather = WeatherHours(hours: [Self.monday + 10 * Self.hour: .init(temperatureC: 21, precipitationMM: 0.4)])
+        #expect(weather[Self.monday + 10 * Self.hour + 59 * Self.minute]?.temperatureC == 21)
+        #expect(weather[Self.monday + 11 * Self.hour] == nil)
+        let set = WaitTrainingSet(calendar: Self.calendar(days: 2), weather: weather, split: Self.monday + 2 * Self.day, stride: 1)
+        var seen = 0
+        set.rows(Self.history(days: 2)) { row in
+            if row.features[WaitFeatures.Index.precipitation] == 0.4 { seen += 1 }
+        }
+        #expect(seen > 0)
+    }
+}
+
+/// The registry's rules and formats, without a database: a worse model is refused, metrics and bundles round-trip,
+/// a model of other features or a corrupt one is refused with the reason.
+@Suite struct ModelRegistryRulesTests {
+    static func evaluation(_ maes: [Double], incumbent: [Double]? = nil) -> WaitModelEvaluation {
+        WaitModelEvaluation(
+            horizons: zip(WaitFeatures.horizons, maes).enumerated().map { i, pair in
+                .init(minutes: pair.0, rows: 100, model: .init(mae: pair.1, p90: pair.1 * 2), persistence: .init(mae: 5, p90: 10),
+                      seasonalNaive: .init(mae: 9, p90: 20), incumbent: incumbent.map { .init(mae: $0[i], p90: $0[i] * 2) })
+            }, incumbentVersion: incumbent == nil ? nil : 3)
+    }
+
+    @Test func aWorseModelIsRefusedABetterOneActivated() {
+        let better = Self.evaluation([2, 3, 4, 5]), worse = Self.evaluation([3, 4, 5, 6])
+        #expect(ModelActivationRule.decide(candidate: better, active: nil, activeVersion: nil) == .activate)
+        #expect(ModelActivationRule.decide(candidate: better, active: worse, activeVersion: 3) == .activate)
+        guard case .refuse(let reason) = ModelActivationRule.decide(candidate: worse, active: better, activeVersion: 3) else {
+            Issue.record("a worse model was activated")
+            return
+        }
+        #expect(reason.contains("4.5") && reason.contains("3.5") && reason.contains("model 3"))
+        #expect(ModelActivationRule.decide(candidate: better, active: better, activeVersion: 3) != .activate, "a tie does not replace")
+        // Scored at training against the incumbent on the same rows.
+        #expect(ModelActivationRule.decide(trained: Self.evaluation([2, 3, 4, 5], incumbent: [3, 3, 4, 6])) == .activate)
+        #expect(ModelActivationRule.decide(trained: Self.evaluation([2, 3, 4, 5], incumbent: [1, 3, 4, 5])) != .activate)
+        #expect(ModelActivationRule.decide(candidate: WaitModelEvaluation(horizons: []), active: nil, activeVersion: nil) != .activate)
+    }
+
+    @Test func metricsRoundTripAndNameTheBetterBaseline() throws {
+        let e = Self.evaluation([2, 3, 4, 5], incumbent: [3, 3, 4, 6])
+        let back = try WaitModelEvaluation(json: e.json)
+        #expect(back == e)
+        #expect(back[60]?.betterBaseline == .persistence && back[60]?.ratioToBetterBaseline == 0.8)
+        #expect(back[60]?.beatsBothBaselines == true && back[120]?.beatsBothBaselines == false)
+        #expect(throws: ModelFormatError.self) { try WaitModelEvaluation(json: Array("{\"horizons\":[{\"minutes\":15}]}".utf8)) }
+    }
+
+    /// A one-tree dump over `names` whose root splits on the level.
+    static func dump(names: [String] = WaitFeatures.names, leaf: Double = 7) -> [UInt8] {
+        let features = names.map { "\"\($0)\"" }.joined(separator: ",")
+        return Array("""
+            {"objective":"regression_l1","feature_names":[\(features)],"tree_info":[{"tree_structure":{
+            "split_feature":\(WaitFeatures.Index.level),"threshold":20,"decision_type":"<=","default_left":true,"missing_type":"NaN",
+            "left_child":{"leaf_value":\(leaf)},"right_child":{"leaf_value":-50}}}]}
+            """.utf8)
+    }
+
+    @Test func bundlesRoundTripAndRefuseOtherFeaturesOrCorruptBytes() throws {
+        let bundle = WaitForecastModel.bundle([60: Self.dump(leaf: 12), 15: Self.dump()])
+        let model = try WaitForecastModel(bundle: bundle)
+        var row = [Double](repeating: .nan, count: WaitFeatures.names.count)
+        row[WaitFeatures.Index.level] = 10
+        #expect(model.predict(row, horizon: 60) == 12 && model.predict(row, horizon: 15) == 7 && model.predict(row, horizon: 30) == nil)
+        row[WaitFeatures.Index.level] = 30
+        #expect(model.predict(row, horizon: 15) == 0, "a wait is never negative")
+
+        let other = WaitForecastModel.bundle([15: Self.dump(names: WaitFeatures.names.dropLast() + ["humidity"])])
+        #expect(throws: ModelFormatError.self) { try WaitForecastModel(bundle: other) }
+        #expect(throws: ModelFormatError.self) { try WaitForecastModel(bundle: Array(bundle.prefix(bundle.count / 2))) }
+        #expect(throws: ModelFormatError.self) { try WaitForecastModel(bundle: Array("{\"soon\":{}}".utf8)) }
+        #expect(throws: ModelFormatError.self) { try WaitForecastModel(bundle: Array("[]".utf8)) }
+    }
+}
