@@ -10,13 +10,14 @@ public enum WaitFeatures {
     public static let names = [
         "target_p50", "target_p90", "now_p50", "level", "trend_30m", "day_ratio", "scaled_target_p50",
         "minutes_since_open", "minutes_to_close", "weekday", "weekend", "down_minutes_60m", "minutes_since_reopen",
-        "hour_of_day", "temperature_c", "precipitation_mm",
+        "hour_of_day", "temperature_c", "precipitation_mm", "precipitation_target_mm",
     ]
     /// Where each feature sits in a row (`names` in the same order).
     public enum Index {
         public static let targetP50 = 0, targetP90 = 1, nowP50 = 2, level = 3, trend = 4, dayRatio = 5, scaledTargetP50 = 6
         public static let minutesSinceOpen = 7, minutesToClose = 8, weekday = 9, weekend = 10, downMinutes = 11
         public static let minutesSinceReopen = 12, hourOfDay = 13, temperature = 14, precipitation = 15
+        public static let precipitationTarget = 16
     }
     /// Indices of the categorical features (LightGBM's `categorical_feature`).
     public static let categorical = [Index.weekday]
@@ -61,10 +62,13 @@ public enum WaitFeatures {
         public var minutesToClose: Double?
         public var temperatureC: Double?
         public var precipitationMM: Double?
+        /// Precipitation forecast for the hours after this one, as known at the moment: index 0 is the next
+        /// hour (a row's target hour reads it, when its horizon reaches past this hour).
+        public var precipitationAheadMM: [Double?]
 
         public init(
             hourOfWeek: Int, minute: Int = 0, minutesSinceOpen: Double? = nil, minutesToClose: Double? = nil,
-            temperatureC: Double? = nil, precipitationMM: Double? = nil
+            temperatureC: Double? = nil, precipitationMM: Double? = nil, precipitationAheadMM: [Double?] = []
         ) {
             precondition((0..<HourOfWeekBaselines.slots).contains(hourOfWeek), "hour of week \(hourOfWeek) out of range")
             precondition((0..<60).contains(minute), "minute \(minute) out of range")
@@ -74,9 +78,17 @@ public enum WaitFeatures {
             self.minutesToClose = minutesToClose
             self.temperatureC = temperatureC
             self.precipitationMM = precipitationMM
+            self.precipitationAheadMM = precipitationAheadMM
         }
 
         public var weekday: Int { hourOfWeek / 24 }
+
+        /// The precipitation known for the hour `minutes` after this moment (this hour's, or a forecast's).
+        public func precipitation(after minutes: Int) -> Double? {
+            let hoursAhead = (minute + minutes) / 60
+            if hoursAhead == 0 { return precipitationMM }
+            return hoursAhead <= precipitationAheadMM.count ? precipitationAheadMM[hoursAhead - 1] : nil
+        }
 
         /// The hour-of-week slot `minutes` after this moment.
         public func slot(after minutes: Int) -> Int {
@@ -119,6 +131,7 @@ public enum WaitFeatures {
         row[Index.hourOfDay] = Double(context.hourOfWeek % 24) + Double(context.minute) / 60
         row[Index.temperature] = context.temperatureC ?? .nan
         row[Index.precipitation] = context.precipitationMM ?? .nan
+        row[Index.precipitationTarget] = context.precipitation(after: horizonMinutes) ?? .nan
         return row
     }
 

@@ -93,12 +93,14 @@ public struct WaitTrainingSet: Sendable {
             while points[windowStart].time <= point.time - WaitFeatures.historyWindow { windowStart += 1 }
             let moment = calendar.moment(at: point.time)
             let hours = moment.hours
-            let weatherNow = weather?[point.time]
+            // The weather as it was known at the moment: this hour's report, and the forecasts of the next two.
+            let weatherNow = weather?.weather(at: point.time, asOf: point.time)
+            let ahead = (1...2).map { weather?.weather(at: point.time + Int64($0) * WeatherHours.hour, asOf: point.time)?.precipitationMM }
             let context = WaitFeatures.Context(
                 hourOfWeek: moment.hourOfWeek, minute: moment.minute,
                 minutesSinceOpen: hours.map { Double(point.time - $0.opens) / Double(minute) },
                 minutesToClose: hours.map { Double($0.closes - point.time) / Double(minute) },
-                temperatureC: weatherNow?.temperatureC, precipitationMM: weatherNow?.precipitationMM)
+                temperatureC: weatherNow?.temperatureC, precipitationMM: weatherNow?.precipitationMM, precipitationAheadMM: ahead)
             let part: Part = point.time >= split ? .holdout : point.time >= (validationFrom ?? split) ? .validation : .train
             // A row must not see the next part through its target.
             let end: Int64? = switch part {

@@ -9,11 +9,13 @@ import Foundation
 /// The process (every park keeps its own local time; this comment is its one description):
 /// 1. **Hours.** 9–21 on weekdays, 8–22 at weekends; one `ParkScheduleUpdated` per park and local day.
 /// 2. **Day level.** Weekends ×1.35; the season (±20 %, busiest in late July); a day-level crowd factor, log-normal
-///    with σ 0.25 (busy and quiet days); and the day's weather (a rainy day keeps 10 % of visitors home).
-/// 3. **Weather.** Three days in ten have a rain spell of 1–5 hours; waits fall by a third while it rains. The
-///    temperature follows the season, the hour and a day's noise; above 30 °C waits ease by 10 %. With
-///    `weather` on, each hour's weather is reported as a `ParkWeatherHour` (topic `parks.weather`).
-/// 4. **Crowd curve.** From opening, the crowd ramps up to a peak around 14:30, then eases towards closing.
+///    with σ 0.35 (busy and quiet days); and the day's weather (a rainy day keeps 10 % of visitors home).
+/// 3. **Weather.** Three days in ten have a rain spell of 1–5 hours (1–6 mm/h); waits fall by a third while it
+///    rains. The temperature follows the season, the hour and a day's noise; above 30 °C waits ease by 10 %.
+///    With `weather` on, every hour the park's feed reports the hour just begun (observed) and the next three
+///    (forecast) as `ParkWeatherHour` events (topic `parks.weather`); one forecast hour in five gets the rain
+///    wrong (rain where none falls, or dry where it rains), and later reports revise it.
+/// 4. **Crowd curve.** From opening, the crowd ramps up to a broad peak around 14:00, then eases towards closing.
 /// 5. **Autocorrelated deviations.** A park-wide deviation (AR(1) in log space, correlation time 90 minutes,
 ///    standard deviation 0.15) and one per ride (40 minutes, 0.2), drawn afresh each morning: what persistence
 ///    knows and a profile cannot.
@@ -106,6 +108,8 @@ public struct ParkSimulator: Sendable, Sequence {
         var level: Double
         /// Local hours of the rain spell (empty: a dry day).
         var rain: Range<Double>
+        /// mm per hour while it rains.
+        var rainRate: Double
         var meanTemperature: Double
         /// Rides shut for the day (maintenance), by index.
         var shut: Set<Int>
@@ -123,6 +127,8 @@ public struct ParkSimulator: Sendable, Sequence {
     public struct Iterator: IteratorProtocol {
         let simulator: ParkSimulator
         var rng: SplitMix64
+        /// The weather reports' own draws (forecast errors): turning the reports on changes no wait.
+        var weatherRNG: SplitMix64
         var index: Int64 = 0
         var time: Timestamp
         var pending: [EventEnvelope] = []
@@ -134,6 +140,7 @@ public struct ParkSimulator: Sendable, Sequence {
         init(simulator: ParkSimulator) {
             self.simulator = simulator
             rng = SplitMix64(seed: simulator.configuration.seed ^ 0x5EED)
+            weatherRNG = SplitMix64(seed: simulator.configuration.seed ^ 0x3EA7)
             time = simulator.configuration.start
             rides = simulator.parks.map { Array(repeating: RideState(), count: $0.rides.count) }
             parkDeviation = Array(repeating: 0, count: simulator.parks.count)
@@ -174,7 +181,7 @@ public struct ParkSimulator: Sendable, Sequence {
                 for r in 0..<count where rng.unit() < 0.01 { shut.insert(r) }
             }
             return ParkDay(
-                day: day, level: level, rain: rainy ? rainStart..<(rainStart + rainLength) : 0..<0,
+                day: day, level: level, rain: rainy ? rainStart..<(rainStart + rainLength) : 0..<0, rainRate: 1 + 5 * rng.unit(),
                 meanTemperature: 14 + 10 * season + 3 * rng.gaussian(), shut: shut)
         }
 
@@ -205,10 +212,20 @@ public struct ParkSimulator: Sendable, Sequence {
                 let temperature = today.meanTemperature + 4 * sin(Double.pi * (localHour - 9) / 12)
                 let hourStarts = local % 3600 < step
                 if simulator.configuration.weather, hourStarts {
-                    let report = ParkWeatherHour(
-                        parkID: park.id, hour: Timestamp(seconds: time.seconds - local % 3600),
-                        temperatureC: (temperature * 10).rounded() / 10, precipitationMM: raining ? 1 + (rng.unit() * 40).rounded() / 10 : 0)
-                    pending.append(EventEnvelope(report, id: nextID(), source: "simulator", eventTime: time, ingestTime: now))
+                    let hourStart = time.seconds - local % 3600
+                    let localHourStart = Double((local % 86_400) / 3600)
+                    // This hour, observed, and the next three of the same day, forecast.
+                    for ahead in 0...3 where localHourStart + Double(ahead) < 24 {
+                        let h = localHourStart + Double(ahead)
+                        let wet = Swift.max(0, Swift.min(h + 1, today.rain.upperBound) - Swift.max(h, today.rain.lowerBound))
+                        var precipitation = wet * today.rainRate
+                        if ahead > 0, weatherRNG.unit() < 0.2 { precipitation = precipitation > 0 ? 0 : 0.5 + weatherRNG.unit() * 2 }
+                        let forecast = today.meanTemperature + 4 * sin(Double.pi * (h + 0.5 - 9) / 12) + (ahead > 0 ? weatherRNG.gaussian() : 0)
+                        let report = ParkWeatherHour(
+                            parkID: park.id, hour: Timestamp(seconds: hourStart + Int64(ahead) * 3600),
+                            temperatureC: (forecast * 10).rounded() / 10, precipitationMM: (precipitation * 10).rounded() / 10)
+                        pending.append(EventEnvelope(report, id: nextID(), source: "simulator", eventTime: time, ingestTime: now))
+                    }
                 }
 
                 let open = localHour >= opens && localHour < closes

@@ -49,6 +49,22 @@ public struct WaitHistoryReader: Sendable {
         return calendars
     }
 
+    /// Each park's weather reports of hours in [from, to) (every report, with when it was fetched).
+    public func weather(from: Int64, to: Int64, session: PGSession) throws -> [String: WeatherHours] {
+        let r = try session.execute(
+            """
+            SELECT park_id, hour, reported_at, temperature_c, precipitation_mm FROM \(tables[WeatherTables.reports])
+             WHERE hour >= $1 AND hour < $2
+            """, [.timestamp(from), .timestamp(to)])
+        var weather: [String: WeatherHours] = [:]
+        for i in 0..<r.rowCount {
+            guard let park = r.string(i, 0), let hour = try r.timestamp(i, 1), let reportedAt = try r.timestamp(i, 2) else { continue }
+            weather[park, default: WeatherHours()].add(
+                hourStart: hour, reportedAt: reportedAt, .init(temperatureC: try r.double(i, 3), precipitationMM: try r.double(i, 4)))
+        }
+        return weather
+    }
+
     /// One attraction's readings in [from, to), in time order.
     public func observations(_ a: Attraction, from: Int64, to: Int64, session: PGSession) throws -> [WaitTrainingSet.Observation] {
         let r = try session.execute(

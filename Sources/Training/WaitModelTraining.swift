@@ -89,11 +89,12 @@ public struct WaitModelTraining: Sendable {
         var rows: [WaitTrainingSet.Part: Int] = [:]
         let attractions = try reader.attractions(session: session)
         let calendars = try reader.calendars(attractions: attractions, session: session)
+        let weather = try reader.weather(from: from, to: to + 3 * WeatherHours.hour, session: session)
         for (i, a) in attractions.enumerated() {
             let observations = try reader.observations(a, from: from, to: to, session: session)
             let set = WaitTrainingSet(
-                calendar: calendars[a.parkID] ?? ParkCalendar(timeZone: a.timeZone), split: split, validationFrom: validation,
-                stride: settings.stride)
+                calendar: calendars[a.parkID] ?? ParkCalendar(timeZone: a.timeZone), weather: weather[a.parkID], split: split,
+                validationFrom: validation, stride: settings.stride)
             var failure: (any Error)?
             set.rows(observations) { row in
                 rows[row.part, default: 0] += 1
@@ -155,9 +156,12 @@ public struct WaitModelTraining: Sendable {
         let calendars = try reader.calendars(attractions: attractions, session: session)
         // The history before the holdout only feeds the baselines and the rows' recent past.
         let from = split - 370 * Self.day
+        let weather = try reader.weather(from: split - Self.day, to: to + 3 * WeatherHours.hour, session: session)
         for a in attractions {
             let observations = try reader.observations(a, from: from, to: to, session: session)
-            let set = WaitTrainingSet(calendar: calendars[a.parkID] ?? ParkCalendar(timeZone: a.timeZone), split: split, stride: settings.stride)
+            let set = WaitTrainingSet(
+                calendar: calendars[a.parkID] ?? ParkCalendar(timeZone: a.timeZone), weather: weather[a.parkID], split: split,
+                stride: settings.stride)
             set.rows(observations) { row in
                 guard row.part == .holdout else { return }
                 let horizon = WaitFeatures.horizons[row.horizon]

@@ -57,6 +57,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Days of simulated history of the forecast bench.") var forecastDays: Int = 365
     @Option(help: "Parks of the forecast bench's history.") var forecastParks: Int = 2
     @Option(help: "Attractions per park of the forecast bench's history.") var forecastAttractions: Int = 25
+    @Option(help: "Seed of the forecast bench's simulated history and of its fit.") var forecastSeed: UInt64 = 1
     @Option(help: "Python with LightGBM for the forecast bench (default: as `train parks` finds it).") var python: String?
 
     func validate() throws {
@@ -99,7 +100,7 @@ struct BenchCommand: AsyncParsableCommand {
         if forecast {
             try await ForecastBench(
                 baseURL: try global.database(), logger: logger, days: forecastDays, parks: forecastParks,
-                attractions: forecastAttractions, seed: 1, python: try LightGBMTrainer.locatePython(explicit: python), say: say
+                attractions: forecastAttractions, seed: forecastSeed, python: try LightGBMTrainer.locatePython(explicit: python), say: say
             ).run()
             return
         }

@@ -67,12 +67,12 @@ struct ForecastBench {
         }
     }
 
-    /// Writes the simulator's schedules, attractions and readings into the parks tables, as the folds would
+    /// Writes the simulator's schedules, weather reports, attractions and readings into the parks tables, as the folds would
     /// (rows only: training reads nothing else). Returns the readings written.
     static func writeHistory(days: Int, parks: Int, attractions: Int, seed: UInt64, session: PGSession) throws -> Int {
-        let simulator = ParkSimulator(.init(seed: seed, parks: parks, attractionsPerPark: attractions))
+        let simulator = ParkSimulator(.init(seed: seed, parks: parks, attractionsPerPark: attractions, weather: true))
         let end = simulator.configuration.start.adding(seconds: Int64(days) * 86_400)
-        var readings = [UInt8](), count = 0, pending = 0
+        var readings = [UInt8](), weather = [UInt8](), count = 0, pending = 0
         var zones: [String: String] = [:], attractionsSeen: Set<String> = []
         func flush() throws {
             guard pending > 0 else { return }
@@ -91,6 +91,12 @@ struct ForecastBench {
                      s.timeZone.map(PGValue.text) ?? .null])
                 continue
             }
+            if envelope.type == ParkWeatherHour.eventType {
+                let w = try envelope.decode(ParkWeatherHour.self)
+                let line = "\(w.hour.iso8601)\t\(w.parkID)\t\(envelope.eventTime.iso8601)\t\(w.temperatureC.map { String($0) } ?? "\\N")\t\(w.precipitationMM.map { String($0) } ?? "\\N")\n"
+                weather.append(contentsOf: line.utf8)
+                continue
+            }
             guard envelope.type == WaitTimeObserved.eventType else { continue }
             let o = try envelope.decode(WaitTimeObserved.self)
             attractionsSeen.insert(o.parkID + "\t" + o.attractionID)
@@ -101,6 +107,7 @@ struct ForecastBench {
             if pending == 100_000 { try flush() }
         }
         try flush()
+        try session.copyIn("COPY park_weather (hour, park_id, reported_at, temperature_c, precipitation_mm) FROM STDIN", data: weather)
         for key in attractionsSeen {
             let parts = key.split(separator: "\t").map(String.init)
             _ = try session.execute(

@@ -43,15 +43,21 @@ import Testing
     @Test func daysVaryAndTheFeedsFaultsAreThere() throws {
         let simulator = ParkSimulator(.init(seed: 3, parks: 2, attractionsPerPark: 12, weather: true))
         var dailyMean: [String: (sum: Int, n: Int)] = [:]
-        var overnightZeros: [String: Int] = [:], closedZeros = 0, rainyHours = 0, weatherReports = 0
+        var overnightZeros: [String: Int] = [:], closedZeros = 0, rainyHours = 0, weatherReports = 0, forecasts = 0
         var previous: [String: Int] = [:], steps = 0, repeats = 0
         let end = simulator.configuration.start.adding(seconds: 28 * 86_400)
         for e in simulator {
             guard e.eventTime < end else { break }
             if e.type == ParkWeatherHour.eventType {
                 let w = try e.decode(ParkWeatherHour.self)
-                weatherReports += 1
-                if (w.precipitationMM ?? 0) > 0 { rainyHours += 1 }
+                // The hour just begun is observed; later hours are forecasts, revised every hour.
+                if w.hour <= e.eventTime {
+                    weatherReports += 1
+                    if (w.precipitationMM ?? 0) > 0 { rainyHours += 1 }
+                } else {
+                    forecasts += 1
+                    #expect(w.hour.seconds - e.eventTime.seconds <= 3 * 3600)
+                }
                 continue
             }
             guard e.type == WaitTimeObserved.eventType else { continue }
@@ -81,7 +87,7 @@ import Testing
         #expect(Double(repeats) / Double(steps) > 0.3)
         #expect(overnightZeros["sim-2", default: 0] > 0 && overnightZeros["sim-1"] == nil, "every second park re-stamps zeros")
         #expect(closedZeros > 0)
-        #expect(weatherReports >= 2 * 28 * 24 - 2 && rainyHours > 0)
+        #expect(weatherReports >= 2 * 28 * 24 - 2 && rainyHours > 0 && forecasts > 2 * 28 * 20)
         // Without the faults, no zeros at all.
         let clean = ParkSimulator(.init(seed: 3, parks: 2, attractionsPerPark: 4, feedFaults: false)).events(count: 5_000)
         #expect(try clean.filter { $0.type == WaitTimeObserved.eventType }.allSatisfy { try $0.decode(WaitTimeObserved.self).waitMinutes != 0 })

@@ -30,6 +30,12 @@ struct EveryProjectionKillTests {
             let events = ParkSimulator(.init(seed: 21, parks: 3, attractionsPerPark: 8)).events(count: 6_000)
             return Workload(
                 events: events, run: projection == "parks_crowd" ? ["parks_wait_times", "parks_crowd"] : [projection], maxBatch: 50)
+        case "parks_weather":
+            // Four parks' hourly reports (this hour observed, the next three forecast) over ten days.
+            let simulator = ParkSimulator(.init(seed: 25, parks: 4, attractionsPerPark: 1, weather: true))
+            let end = simulator.configuration.start.adding(seconds: 10 * 86_400)
+            let reports = simulator.prefix { $0.eventTime < end }.filter { $0.type == ParkWeatherHour.eventType }
+            return Workload(events: reports, run: [projection], maxBatch: 20)
         case "motorsport_session", "motorsport_commentary":
             let race = RaceSimulator(.init(seed: 22, sessionID: "kill-race", cars: 10, laps: 20)).events()
             return Workload(events: race.filter { $0.type != CarSample.eventType }, run: [projection], maxBatch: 10)

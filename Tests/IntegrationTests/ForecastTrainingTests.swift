@@ -37,8 +37,8 @@ struct ForecastTrainingTests {
         let python = try Self.python
         let ns = try TestNamespace.make()
         defer { ns.drop() }
-        // Three weeks of two parks (the second re-stamps zeros overnight), four rides each.
-        let simulator = ParkSimulator(.init(seed: 8, parks: 2, attractionsPerPark: 4))
+        // Three weeks of two parks (the second re-stamps zeros overnight), four rides each, with their weather feeds.
+        let simulator = ParkSimulator(.init(seed: 8, parks: 2, attractionsPerPark: 4, weather: true))
         let end = simulator.configuration.start.adding(seconds: 21 * 86_400)
         let events = Array(simulator.prefix { $0.eventTime < end })
         let expected = ExpectedParks(events)
@@ -47,8 +47,13 @@ struct ForecastTrainingTests {
         defer { s.close() }
         let done = try await PipelineRun.runInProcess(ns: ns, timeout: .seconds(240)) {
             try PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected)
+                && PipelineRun.folded(s, projection: "parks_weather", topic: ns.topics[.parksWeather]) == Int64(produced[ns.topics[.parksWeather]] ?? -1)
         }
         try #require(done, "the pipeline did not catch up")
+        // Every weather report folded (observations and forecasts), and each park's weather now.
+        let reports = events.filter { $0.type == ParkWeatherHour.eventType }.count
+        #expect(try s.execute("SELECT count(*) FROM park_weather").int(0, 0) == Int64(reports))
+        #expect(try s.execute("SELECT count(*) FROM park_weather_current WHERE hour IS NOT NULL").int(0, 0) == 2)
 
         let url = ns.databaseURL
         let (first, again) = try await BlockingThread.run(name: "train") {

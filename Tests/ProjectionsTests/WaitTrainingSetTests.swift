@@ -105,16 +105,37 @@ import Testing
         #expect(late.hourOfWeek == 1 && late.hours != nil, "Monday's schedule, found by the local date")
     }
 
-    @Test func weatherIsFoundByAnyInstantOfItsHour() {
-        let weather = WeatherHours(hours: [Self.monday + 10 * Self.hour: .init(temperatureC: 21, precipitationMM: 0.4)])
-        #expect(weather[Self.monday + 10 * Self.hour + 59 * Self.minute]?.temperatureC == 21)
-        #expect(weather[Self.monday + 11 * Self.hour] == nil)
+    @Test func weatherIsReadAsItWasKnownAtTheMoment() {
+        var weather = WeatherHours()
+        let ten = Self.monday + 10 * Self.hour, eleven = ten + Self.hour
+        // At 09:00 the forecast for 11:00 said dry; at 10:00 it said rain; 11:00 observed heavier rain.
+        weather.add(hourStart: eleven, reportedAt: ten - Self.hour, .init(temperatureC: 20, precipitationMM: 0))
+        weather.add(hourStart: ten, reportedAt: ten, .init(temperatureC: 21, precipitationMM: 0.4))
+        weather.add(hourStart: eleven, reportedAt: eleven, .init(temperatureC: 19, precipitationMM: 3))
+        weather.add(hourStart: eleven, reportedAt: ten, .init(temperatureC: 20, precipitationMM: 1.5))
+        #expect(weather.weather(at: ten + 59 * Self.minute, asOf: ten)?.temperatureC == 21)
+        #expect(weather.weather(at: eleven, asOf: ten - Self.hour)?.precipitationMM == 0)
+        #expect(weather.weather(at: eleven + Self.minute, asOf: ten + 30 * Self.minute)?.precipitationMM == 1.5)
+        #expect(weather.weather(at: eleven, asOf: eleven + Self.minute)?.precipitationMM == 3)
+        #expect(weather.weather(at: ten, asOf: ten - 1) == nil, "nothing was known of 10:00 before 10:00")
+
         let set = WaitTrainingSet(calendar: Self.calendar(days: 2), weather: weather, split: Self.monday + 2 * Self.day, stride: 1)
-        var seen = 0
+        var seen: [Int64: [Double]] = [:]
         set.rows(Self.history(days: 2)) { row in
-            if row.features[WaitFeatures.Index.precipitation] == 0.4 { seen += 1 }
+            let hourOfDay = row.features[WaitFeatures.Index.hourOfDay]
+            // 10:30 on Monday, 60 minutes ahead: the target hour is 11:00, forecast 1.5 mm at 10:00.
+            if row.features[WaitFeatures.Index.weekday] == 0, hourOfDay == 10.5, WaitFeatures.horizons[row.horizon] == 60 {
+                seen[60, default: []].append(row.features[WaitFeatures.Index.precipitationTarget])
+                seen[0, default: []].append(row.features[WaitFeatures.Index.precipitation])
+            }
         }
-        #expect(seen > 0)
+        #expect(seen[60] == [1.5] && seen[0] == [0.4])
+    }
+
+    @Test func aTargetsPrecipitationIsThatOfItsHour() {
+        let c = WaitFeatures.Context(hourOfWeek: 10, minute: 50, precipitationMM: 0.2, precipitationAheadMM: [1, 2])
+        #expect(c.precipitation(after: 5) == 0.2 && c.precipitation(after: 15) == 1 && c.precipitation(after: 70) == 2)
+        #expect(c.precipitation(after: 130) == nil, "beyond the forecasts known")
     }
 }
 
@@ -178,5 +199,35 @@ import Testing
         #expect(throws: ModelFormatError.self) { try WaitForecastModel(bundle: Array(bundle.prefix(bundle.count / 2))) }
         #expect(throws: ModelFormatError.self) { try WaitForecastModel(bundle: Array("{\"soon\":{}}".utf8)) }
         #expect(throws: ModelFormatError.self) { try WaitForecastModel(bundle: Array("[]".utf8)) }
+    }
+}
+
+/// The weather fold, without I/O: every report is a row; the park's weather now is the newest observation
+/// (a report fetched within its hour), never moved back by a late or a forecast report.
+@Suite struct WeatherProjectionTests {
+    static let t0 = Timestamp(iso8601: "2024-05-20T10:00:00Z")!
+
+    static func input(hour: Int64, fetchedAt: Int64, rain: Double) -> WeatherProjection.Input {
+        let report = ParkWeatherHour(parkID: "p", hour: t0.adding(seconds: hour), temperatureC: 20, precipitationMM: rain)
+        return (EventMeta(id: "e\(hour)-\(fetchedAt)", eventTime: t0.adding(seconds: fetchedAt), ingestTime: t0), report)
+    }
+
+    @Test func theCurrentWeatherIsTheNewestObservation() {
+        let fold = WeatherProjection()
+        var state: ParkWeatherState?
+        var rows: [WeatherReportRow] = []
+        for (hour, fetched, rain) in [
+            (Int64(0), Int64(60), 0.0),      // 10:00 observed at 10:01
+            (3_600, 60, 1.0),                // 11:00 forecast at 10:01: a row, not the current weather
+            (3_600, 3_660, 2.0),             // 11:00 observed at 11:01
+            (0, 3_700, 9.0),                 // a late report of 10:00, fetched at 11:01: older hour, ignored for now
+        ] {
+            let result = fold.fold(state, Self.input(hour: hour, fetchedAt: fetched, rain: rain))
+            state = result.state
+            rows += result.rows
+        }
+        #expect(rows.count == 4 && rows.map(\.reportedAt.microseconds) == [60, 60, 3_660, 3_700].map { Self.t0.adding(seconds: $0).microseconds })
+        #expect(state?.hour == Self.t0.adding(seconds: 3_600) && state?.precipitationMM == 2 && state?.reports == 4)
+        #expect(fold.stateKey(of: Self.input(hour: 0, fetchedAt: 0, rain: 0)) == "p")
     }
 }

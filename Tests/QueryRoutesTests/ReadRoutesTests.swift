@@ -68,6 +68,30 @@ import Testing
         }
     }
 
+    @Test func weatherGivesTheCurrentObservationAndEachHoursLatestReport() async throws {
+        var store = InMemoryWeatherStore()
+        let observed = WeatherHourLine(hour: Self.t0, temperatureC: 21.5, precipitationMM: 0, reportedAt: Self.t0.adding(seconds: 60))
+        let forecast = WeatherHourLine(hour: Self.t0.adding(seconds: 3600), temperatureC: nil, precipitationMM: 2.5, reportedAt: Self.t0)
+        store.current["p1"] = observed
+        store.hours["p1"] = [observed, forecast]
+        store.current["p2"] = .some(nil)
+        try await Self.app([WeatherRoutes(store: store)]).test(.router) { client in
+            let range = "from=2024-05-20T00:00:00Z&to=2024-05-21T00:00:00Z"
+            let (status, body) = try await Self.get(client, "/v1/parks/p1/weather?\(range)")
+            #expect(status == .ok && body["park_id"] == .string("p1"))
+            #expect(body["current"]?["temperature_c"]?.doubleValue == 21.5 && body["current"]?["forecast"] == .bool(false))
+            let hours = body["hours"]?.arrayValue ?? []
+            #expect(hours.count == 2 && hours[1]["forecast"] == .bool(true) && hours[1]["temperature_c"] == .null)
+            #expect(hours[1]["precipitation_mm"]?.doubleValue == 2.5 && hours[1]["hour"] == .string("2024-05-20T11:00:00Z"))
+            let (known, nothingYet) = try await Self.get(client, "/v1/parks/p2/weather?\(range)")
+            #expect(known == .ok && nothingYet["current"] == .null && nothingYet["hours"]?.arrayValue?.isEmpty == true)
+            let (unknown, error) = try await Self.get(client, "/v1/parks/p3/weather?\(range)")
+            #expect(unknown == .notFound && error["error"]?["field"] == .string("park_id"))
+            let (bad, missing) = try await Self.get(client, "/v1/parks/p1/weather?from=2024-05-20T00:00:00Z")
+            #expect(bad == .badRequest && missing["error"]?["field"] == .string("to"))
+        }
+    }
+
     static func line(_ n: Int, at seconds: Int64) -> CommentaryEntry {
         CommentaryEntry(
             time: t0.adding(seconds: seconds), lineID: "l\(n)", lapNumber: Int64(n), driverNumber: 1, kind: "pit_stop",
