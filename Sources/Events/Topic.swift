@@ -12,6 +12,8 @@ public enum Topic: String, CaseIterable, Sendable {
     case parksAttractionUpdates = "parks.attraction-updates"
     /// Derived: crowd level changes, keyed by park.
     case parksCrowdLevels = "parks.crowd-levels"
+    /// Derived: each attraction's forecast waits, keyed by attraction.
+    case parksWaitPredictions = "parks.wait-predictions"
     case parksDeadLetters = "parks.dead-letters"
 
     /// Laps, pit stops, stints, positions, intervals and retirements, keyed by session: one fold sees a whole

@@ -11,8 +11,8 @@ struct SimulateCommand: AsyncParsableCommand {
 
     struct Parks: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Simulate theme-park days: schedules and wait-time readings every 5 minutes.",
-            discussion: "The same --seed gives the same events. With --events N it produces exactly N events, waits for the broker's acknowledgement of every one, and says so.")
+            abstract: "Simulate theme-park days: schedules and wait-time readings every 5 minutes (and the weather with --weather).",
+            discussion: "Busy and quiet days, waits that drift within a day, breakdowns, rain, and the real feeds' faults: the process is described on ParkSimulator. The same --seed gives the same events. With --events N it produces exactly N events, waits for the broker's acknowledgement of every one, and says so.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -22,6 +22,10 @@ struct SimulateCommand: AsyncParsableCommand {
         @Option(help: "Attractions per park.") var attractions: Int = 25
         @Option(help: "First simulated day, YYYY-MM-DD (UTC).") var start: String = "2024-05-20"
         @Option(help: "Events per second (default: as fast as possible).") var rate: Double?
+        @Flag(help: "Also report each park's weather every hour (this hour observed, the next three forecast) to parks.weather.")
+        var weather = false
+        @Flag(help: "Leave out the real feeds' faults (frozen values, CLOSED rides posting 0, zeros re-stamped overnight).")
+        var noFeedFaults = false
         @Flag(help: "Print the events as NDJSON instead of producing them.") var dryRun = false
 
         func validate() throws {
@@ -32,7 +36,8 @@ struct SimulateCommand: AsyncParsableCommand {
 
         func run() async throws {
             let simulator = ParkSimulator(.init(
-                seed: seed, parks: parks, attractionsPerPark: attractions, start: Timestamp(iso8601: start)!))
+                seed: seed, parks: parks, attractionsPerPark: attractions, start: Timestamp(iso8601: start)!, weather: weather,
+                feedFaults: !noFeedFaults))
             try await SimulationRunner.emit(simulator.prefix(events), global: global, dryRun: dryRun, rate: rate, about: "seed \(seed)")
         }
     }

@@ -16,7 +16,7 @@ struct TrainCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train the wait-time model: each attraction's wait 15, 30, 60 and 120 minutes ahead.",
             discussion: """
-                Reads the wait_times history, the park schedules and time zones from the database (the projections' \
+                Reads the wait_times history, the park schedules, time zones and weather reports from the database (the projections' \
                 active versions), makes feature rows with a time split (the last --holdout-fraction of the days is held \
                 out), fits one LightGBM booster per horizon in the project's Python environment (ops/install), then \
                 evaluates them here: MAE and P90 absolute error per horizon against persistence (the last observation) \

@@ -110,6 +110,48 @@ struct ForecastTrainingTests {
             #expect(served.active == nil && served.previous?.version == worseVersion)
             #expect(throws: (any Error).self) { try registry.activate(999, session: session) }
         }
+
+        // The commands: train (a candidate, JSON), list, show, activate (nothing active: it may), refuse a worse one.
+        try await BlockingThread.run(name: "cli") {
+            let python = ["--python", python]
+            let trained = try Self.cli(["train", "parks", "--seed", "5", "--rounds", "20", "--no-activate", "--json", "--progress", "none"] + python, ns: ns)
+            try #require(trained.status == 0, "train failed: \(trained.err.suffix(2_000))")
+            let model = try JSONParser.parse(Array(trained.out.utf8))
+            let version = try #require(model["version"]?.int64Value)
+            #expect(model["status"]?.stringValue == "candidate" && model["metrics"]?["horizons"]?.arrayValue?.count == 4)
+            let listed = try Self.cli(["models", "list", "--json"], ns: ns)
+            #expect(listed.status == 0 && listed.out.split(separator: "\n").count == 3)
+            let table = try Self.cli(["models", "list"], ns: ns)
+            #expect(table.out.hasPrefix("VERSION") && table.out.contains("candidate"))
+            let activated = try Self.cli(["models", "activate", String(version)], ns: ns)
+            #expect(activated.status == 0 && activated.out.contains("model \(version) is active"), "\(activated.err.suffix(2_000))")
+            let shown = try Self.cli(["models", "show", String(version)], ns: ns)
+            #expect(shown.out.contains("model \(version) (parks_wait_times): active") && shown.out.contains("PERSISTENCE"))
+            // A 1-round model against it, scored again on the same holdout: refused, and says why.
+            let worse = try Self.cli(["train", "parks", "--seed", "5", "--rounds", "1", "--no-activate", "--json", "--progress", "none"] + python, ns: ns)
+            let worseVersion = try #require(try JSONParser.parse(Array(worse.out.utf8))["version"]?.int64Value)
+            let refused = try Self.cli(["models", "activate", String(worseVersion)], ns: ns)
+            #expect(refused.status != 0 && refused.err.contains("is not below active model \(version)"), "\(refused.out) \(refused.err)")
+            let missing = try Self.cli(["models", "show", "999"], ns: ns)
+            #expect(missing.status != 0 && missing.err.contains("there is no model 999"))
+        }
+    }
+
+    /// The `turnstile` binary with `arguments` against the namespace's database: exit status, stdout, stderr.
+    static func cli(_ arguments: [String], ns: TestNamespace) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessorProcess.binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["DATABASE_URL"] = ns.databaseURL
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile(), errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
     }
 
     static func registered(_ r: WaitModelTraining.Result) -> RegisteredModel {

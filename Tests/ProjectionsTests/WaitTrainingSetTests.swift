@@ -231,3 +231,55 @@ import Testing
         #expect(fold.stateKey(of: Self.input(hour: 0, fetchedAt: 0, rain: 0)) == "p")
     }
 }
+
+/// The serving fallback chain, without I/O: active model, previous model, the better baseline of the horizon,
+/// the other; a missing model, a missing horizon or an unusable output passes to the next link, and the answer
+/// says which link gave it.
+@Suite struct ForecastChainTests {
+    static func model(leaf: Double, horizons: [Int] = WaitFeatures.horizons) -> WaitForecastModel {
+        // A bundle of one-leaf boosters: every row predicts `leaf`.
+        let names = WaitFeatures.names.map { "\"\($0)\"" }.joined(separator: ",")
+        let dump = Array("{\"objective\":\"regression\",\"feature_names\":[\(names)],\"tree_info\":[{\"tree_structure\":{\"leaf_value\":\(leaf)}}]}".utf8)
+        return try! WaitForecastModel(bundle: WaitForecastModel.bundle(Dictionary(uniqueKeysWithValues: horizons.map { ($0, dump) })))
+    }
+
+    static func row(level: Double?, targetP50: Double?) -> [Double] {
+        var row = [Double](repeating: .nan, count: WaitFeatures.names.count)
+        row[WaitFeatures.Index.level] = level ?? .nan
+        row[WaitFeatures.Index.targetP50] = targetP50 ?? .nan
+        return row
+    }
+
+    @Test func eachLinkAnswersWhenTheOnesBeforeCannot() {
+        let row = Self.row(level: 30, targetP50: 45)
+        let active = ForecastChain.Model(version: 7, model: Self.model(leaf: 20, horizons: [15, 30]), betterBaseline: [60: .seasonalNaive, 120: .persistence])
+        let previous = ForecastChain.Model(version: 6, model: Self.model(leaf: 25, horizons: [15, 30, 60]))
+        let chain = ForecastChain(active: active, previous: previous)
+        #expect(chain.forecast(row, horizon: 15) == .init(minutes: 20, source: .activeModel, modelVersion: 7))
+        #expect(chain.forecast(row, horizon: 60) == .init(minutes: 25, source: .previousModel, modelVersion: 6), "the active model has no 60")
+        #expect(chain.forecast(row, horizon: 120) == .init(minutes: 30, source: .persistence, modelVersion: nil))
+        // No model for the horizon (none trained, or the active one's bytes could not be read): the better baseline.
+        let baselinesOnly = ForecastChain(active: nil, previous: ForecastChain.Model(version: 6, model: Self.model(leaf: 1, horizons: [15]), betterBaseline: [60: .seasonalNaive]))
+        #expect(baselinesOnly.forecast(row, horizon: 60)?.source == .seasonalNaive)
+        #expect(baselinesOnly.forecast(row, horizon: 60)?.minutes == 45)
+        #expect(ForecastChain().forecast(row, horizon: 60)?.source == .persistence, "persistence first when nothing was measured")
+        // A baseline without its input passes to the other; with neither, no forecast.
+        #expect(ForecastChain().forecast(Self.row(level: nil, targetP50: 45), horizon: 60)?.source == .seasonalNaive)
+        #expect(ForecastChain().forecast(Self.row(level: nil, targetP50: nil), horizon: 60) == nil)
+        // A model whose output is not finite passes too.
+        let infinite = BoostedTreesModel(
+            featureNames: WaitFeatures.names, trees: [DecisionTree(nodes: [], leaves: [.infinity])], objective: .identity)
+        let broken = ForecastChain(active: .init(version: 8, model: WaitForecastModel(boosters: [15: infinite])))
+        #expect(broken.forecast(row, horizon: 15)?.source == .persistence)
+    }
+
+    @Test func aPredictionEventNamesItsSourceAndIsValidated() throws {
+        let e = WaitTimePredicted(
+            parkID: "p", attractionID: "a", horizonMinutes: 60, targetTime: Timestamp(iso8601: "2024-05-20T11:00:00Z")!,
+            predictedMinutes: 42.5, modelVersion: 3, source: ForecastSource.activeModel.rawValue)
+        let envelope = EventEnvelope(e, id: "x", source: "t", eventTime: Timestamp(iso8601: "2024-05-20T10:00:00Z")!, ingestTime: .now())
+        let back = try EventEnvelope.decode(envelope.encoded()).decode(WaitTimePredicted.self)
+        #expect(back == e && back.partitionKey == "p/a")
+        #expect(Set(WaitTimePredicted.sources) == Set(ForecastSource.allCases.map(\.rawValue)))
+    }
+}
