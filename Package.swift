@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "Processor",
             dependencies: [
-                "Events", "Projections", "Catalog", "Kafka", "Postgres", "LZ4",
+                "Events", "Projections", "Forecasting", "Catalog", "Kafka", "Postgres", "LZ4",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "QueryService",
             dependencies: [
-                "Events", "Projections", "Postgres", "Kafka",
+                "Events", "Projections", "Forecasting", "Postgres", "Kafka",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "Events", "Projections", "Postgres", "Processor", "QueryService",
+                "Events", "Projections", "Forecasting", "Postgres", "Processor", "QueryService",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),

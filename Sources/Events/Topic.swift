@@ -12,6 +12,9 @@ public enum Topic: String, CaseIterable, Sendable {
     case parksAttractionUpdates = "parks.attraction-updates"
     /// Derived: crowd level changes, keyed by park.
     case parksCrowdLevels = "parks.crowd-levels"
+    /// Derived: the park's schedules and weather re-keyed to each of its attractions (co-partitioned with
+    /// `parksWaitTimes`).
+    case parksAttractionContext = "parks.attraction-context"
     /// Derived: each attraction's forecast waits, keyed by attraction.
     case parksWaitPredictions = "parks.wait-predictions"
     case parksDeadLetters = "parks.dead-letters"

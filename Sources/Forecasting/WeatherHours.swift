@@ -44,6 +44,11 @@ public struct WeatherHours: Sendable, Equatable {
         return list.last { $0.reportedAt <= asOf }?.hour
     }
 
+    /// Every report, by hour then fetch time (what a fold's state stores).
+    public var entries: [(hourStart: Int64, reportedAt: Int64, weather: Hour)] {
+        reports.keys.sorted().flatMap { hour in reports[hour]!.map { (hour, $0.reportedAt, $0.hour) } }
+    }
+
     /// Drops the reports of hours that ended before `time` (a live fold keeps a bounded window).
     public mutating func forget(before time: Int64) {
         reports = reports.filter { $0.key + Self.hour > time }

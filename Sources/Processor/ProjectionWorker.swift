@@ -71,6 +71,8 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
 
     private let consumedCounters = CounterCache(label: "turnstile_events_consumed_total")
     private let deadLetterCounters = CounterCache(label: "turnstile_dead_letters_total")
+    /// Refusals left to the topic's own projection to dead-letter (`Projection.deadLettersRefusals(from:)`).
+    private let skippedCounters = CounterCache(label: "turnstile_refusals_skipped_total")
     private let batchSize: Recorder
     private let commitTimer: Metrics.Timer
     /// Ingest → committed (visible in the projection) of the oldest event of each batch.
@@ -394,6 +396,10 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
                 let input = try projection.decode(envelope)
                 p.inputs.append((projection.stateKey(of: input), input))
             } catch {
+                guard projection.deadLettersRefusals(from: message.topic) else {
+                    skippedCounters.increment(message.topic)
+                    continue
+                }
                 deadLetterCounters.increment(message.topic)
                 p.deadLetters.append(
                     .deadLetter(

@@ -27,6 +27,11 @@ public protocol Projection: Sendable {
     /// commit a few large transactions instead of many tiny ones that crowd the latency-bound ones out.
     var batchLingerMs: Int { get }
 
+    /// Whether a record of `topic` (its deployment name) that `decode` refuses goes to the dead-letter topic. A
+    /// projection that reads another one's raw topic says no for it: that topic's own projection dead-letters
+    /// every refusal once, and this one skips it (counted, `turnstile_refusals_skipped_total`).
+    func deadLettersRefusals(from topic: String) -> Bool
+
     /// `state` is consumed so a fold can mutate it in place (the runtime hands over its only reference).
     func fold(_ state: consuming State?, _ input: Input) -> FoldResult<State, Row>
 
@@ -38,6 +43,8 @@ public protocol Projection: Sendable {
 
 extension Projection {
     public var batchLingerMs: Int { 0 }
+
+    public func deadLettersRefusals(from topic: String) -> Bool { true }
 
     @inlinable
     public func fold(_ slot: inout State?, _ input: Input, rows: inout [Row], derived: inout [DerivedEvent]) {

@@ -27,10 +27,15 @@ public struct ProjectionDefinition: Sendable {
     /// How long its hypertables keep their rows (none: forever).
     public let retention: [Retention]
     private let makeRoutes: (@Sendable (PGPool, any TableNaming) -> any ReadRoutes)?
+    private let refusals: @Sendable (TopicNames, String) -> Bool
     /// Called after each commit with the batch's ingest times, when it was polled and when it committed (µs).
     public typealias CommitProbe = @Sendable (_ ingestTimes: [Int64], _ polledAt: Int64, _ committedAt: Int64) -> Void
     private let makeWorker: @Sendable (_ topics: TopicNames, _ mode: WorkerMode, _ settings: ProcessorSettings,
                                        _ runtime: RuntimeTables, _ logger: Logger, _ onCommit: CommitProbe?) -> any BlockingRunner
+
+    /// Whether the fold dead-letters the records of `topic` (a deployment's name) it refuses
+    /// (`Projection.deadLettersRefusals(from:)`).
+    public func deadLettersRefusals(from topic: String, topics: TopicNames = .standard) -> Bool { refusals(topics, topic) }
 
     /// - Parameters:
     ///   - store: the projection's store for a deployment's topic names and a table placement.
@@ -41,6 +46,7 @@ public struct ProjectionDefinition: Sendable {
         routes: (@Sendable (PGPool, any TableNaming) -> any ReadRoutes)?
     ) {
         self.makeRoutes = routes
+        self.refusals = { topics, topic in store(topics, .live).projection.deadLettersRefusals(from: topic) }
         let standard = store(.standard, .live).projection
         self.name = standard.name
         self.summary = summary

@@ -65,6 +65,9 @@ struct ProcessorOptions: ParsableArguments {
             maintenance.append(RetentionRunner(
                 definitions: run, databaseURL: settings.databaseURL, interval: .milliseconds(Int64(retentionEvery * 1000)), logger: logger))
         }
+        if projections.isEmpty || projections.contains(ProjectionDefinition.parksWaitPredictions.name) {
+            maintenance.append(ModelWatcher(databaseURL: settings.databaseURL, logger: logger))
+        }
         let relay = noRelay ? nil : OutboxRelay(
             databaseURL: settings.databaseURL, kafka: settings.kafka, table: RuntimeTables().outbox, logger: logger)
         return ProcessorService(

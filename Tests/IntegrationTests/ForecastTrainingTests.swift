@@ -137,6 +137,63 @@ struct ForecastTrainingTests {
         }
     }
 
+    /// Predictions in the stream: the park's schedules and weather re-keyed to its attractions, every attraction
+    /// forecast by the served model (installed as `turnstile process` installs it), each prediction scored once
+    /// when its target time's reading arrives, and the derived events on their topic.
+    @Test func predictionsFlowFromReadingsThroughTheServedModel() async throws {
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        let simulator = ParkSimulator(.init(seed: 9, parks: 2, attractionsPerPark: 3, weather: true))
+        let end = simulator.configuration.start.adding(seconds: 2 * 86_400)
+        let events = Array(simulator.prefix { $0.eventTime < end })
+        let expected = ExpectedParks(events)
+        let produced = try await PipelineRun.produce(events, ns: ns)
+        let s = try ns.session()
+        defer { s.close() }
+        // A one-leaf model of version 9 answers every horizon with 33 minutes.
+        ForecastModels.shared.replace(with: ForecastChain(active: .init(version: 9, model: Self.constantModel(33))))
+        defer { ForecastModels.shared.replace(with: ForecastChain()) }
+        let readings = Int64(produced[ns.topics[.parksWaitTimes]] ?? -1)
+        let done = try await PipelineRun.runInProcess(ns: ns, timeout: .seconds(240)) {
+            guard try PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected),
+                  try PipelineRun.folded(s, projection: "parks_wait_predictions", topic: ns.topics[.parksWaitTimes]) == readings,
+                  try PipelineRun.folded(s, projection: "parks_attraction_context", topic: ns.topics[.parksWeather])
+                      == Int64(produced[ns.topics[.parksWeather]] ?? -1),
+                  try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) == 0 else { return false }
+            let context = try TopicReader.readAll(ns.topics[.parksAttractionContext], ns: ns, quiet: .seconds(1)).count
+            return try PipelineRun.folded(s, projection: "parks_wait_predictions", topic: ns.topics[.parksAttractionContext]) == Int64(context)
+        }
+        try #require(done, "the pipeline did not catch up")
+        let predictions = try s.execute(
+            "SELECT count(*), count(DISTINCT (park_id, attraction_id)), min(source), max(source), min(model_version) FROM wait_predictions")
+        let made = try predictions.int(0, 0) ?? 0, attractions = try predictions.int(0, 1), version = try predictions.int(0, 4)
+        #expect(made > 100 && attractions == 6 && version == 9)
+        #expect(predictions.string(0, 2) == "active_model" && predictions.string(0, 3) == "active_model")
+        // Every error belongs to one prediction, once; its actual is the reading at the target time.
+        let errors = try s.execute(
+            """
+            SELECT count(*), count(DISTINCT (park_id, attraction_id, made_at, horizon_minutes)), min(predicted_minutes), max(abs_error - abs(predicted_minutes - actual_minutes))
+              FROM forecast_errors
+            """)
+        let scored = try errors.int(0, 0) ?? 0, distinct = try errors.int(0, 1)
+        let predicted = try errors.double(0, 2), mismatch = try errors.double(0, 3)
+        #expect(scored > 50 && distinct == scored && predicted == 33 && mismatch == 0)
+        // The park's schedules and weather reached every attraction's state.
+        let context = try s.execute(
+            "SELECT count(*) FROM wait_prediction_state WHERE jsonb_array_length(state->'hours') > 0 AND jsonb_array_length(state->'weather') > 0")
+        let informed = try context.int(0, 0)
+        #expect(informed == 6)
+        let published = try TopicReader.readAll(ns.topics[.parksWaitPredictions], ns: ns, quiet: .seconds(1))
+        let ids = Set(try published.map { try EventEnvelope.decode($0.value).id })
+        #expect(Int64(ids.count) == made)
+    }
+
+    static func constantModel(_ minutes: Double) -> WaitForecastModel {
+        let names = WaitFeatures.names.map { "\"\($0)\"" }.joined(separator: ",")
+        let dump = Array("{\"objective\":\"regression\",\"feature_names\":[\(names)],\"tree_info\":[{\"tree_structure\":{\"leaf_value\":\(minutes)}}]}".utf8)
+        return try! WaitForecastModel(bundle: WaitForecastModel.bundle(Dictionary(uniqueKeysWithValues: WaitFeatures.horizons.map { ($0, dump) })))
+    }
+
     /// The `turnstile` binary with `arguments` against the namespace's database: exit status, stdout, stderr.
     static func cli(_ arguments: [String], ns: TestNamespace) throws -> (status: Int32, out: String, err: String) {
         let process = Process()

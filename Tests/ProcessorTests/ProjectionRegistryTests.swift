@@ -11,7 +11,7 @@ import Testing
         let names = ProjectionRegistry.names
         #expect(Set(names).count == names.count)
         #expect(names == [
-            "parks_wait_times", "parks_crowd", "parks_weather", "motorsport_session", "motorsport_telemetry", "motorsport_commentary", "parking_occupancy",
+            "parks_wait_times", "parks_crowd", "parks_weather", "parks_attraction_context", "parks_wait_predictions", "motorsport_session", "motorsport_telemetry", "motorsport_commentary", "parking_occupancy",
         ])
         let tables = ProjectionRegistry.tables.map(\.name)
         #expect(Set(tables).count == tables.count, "two projections declare the same table")
@@ -50,5 +50,21 @@ import Testing
         }
         #expect(ProjectionRegistry.routes(pool: pool).count == ProjectionRegistry.all.count)
         await pool.close()
+    }
+}
+
+/// A raw topic read by several projections has its refusals dead-lettered once: by one projection only.
+@Suite struct DeadLetterOwnershipTests {
+    @Test func everyInputTopicsRefusalsAreDeadLetteredByExactlyOneProjection() {
+        let topics = TopicNames(prefix: "x.")
+        var owners: [String: [String]] = [:]
+        for definition in ProjectionRegistry.all {
+            for topic in definition.inputTopics.map({ topics[$0] }) where definition.deadLettersRefusals(from: topic, topics: topics) {
+                owners[topic, default: []].append(definition.name)
+            }
+        }
+        let read = Set(ProjectionRegistry.all.flatMap { $0.inputTopics.map { topics[$0] } })
+        #expect(Set(owners.keys) == read, "a topic whose refusals nobody dead-letters")
+        #expect(owners.filter { $0.value.count > 1 }.isEmpty, "\(owners.filter { $0.value.count > 1 })")
     }
 }

@@ -283,3 +283,76 @@ import Testing
         #expect(Set(WaitTimePredicted.sources) == Set(ForecastSource.allCases.map(\.rawValue)))
     }
 }
+
+/// The context fold, without I/O: a park's schedules and weather reach every attraction it has seen, an
+/// attraction seen later gets what the park knows at once, and the state keeps only recent context.
+@Suite struct ParkContextProjectionTests {
+    static let t0 = Timestamp(iso8601: "2024-05-20T06:00:00Z")!
+    static func meta(_ id: String, _ seconds: Int64) -> EventMeta { EventMeta(id: id, eventTime: t0.adding(seconds: seconds), ingestTime: t0) }
+
+    static func update(_ attraction: String, at seconds: Int64) -> ParkContextProjection.Input {
+        .attraction(meta("u-\(attraction)-\(seconds)", seconds), AttractionWaitUpdated(
+            parkID: "p", attractionID: attraction, waitMinutes: 10, status: .operating, baselineP50: nil, observedAt: t0.adding(seconds: seconds)))
+    }
+
+    static func schedule(_ date: String) -> ParkContextProjection.Input {
+        let day = Timestamp(iso8601: date + "T00:00:00Z")!
+        return .schedule(meta("s-\(date)", 0), ParkScheduleUpdated(
+            parkID: "p", date: date, opensAt: day.adding(seconds: 9 * 3600), closesAt: day.adding(seconds: 21 * 3600), timeZone: "UTC"))
+    }
+
+    static func weather(hour: Int64, fetched: Int64) -> ParkContextProjection.Input {
+        .weather(meta("w-\(hour)-\(fetched)", fetched), ParkWeatherHour(parkID: "p", hour: t0.adding(seconds: hour), temperatureC: 18, precipitationMM: 0))
+    }
+
+    @Test func contextReachesEveryAttractionAndLateComersGetItAtOnce() throws {
+        let fold = ParkContextProjection()
+        var state: ParkContextState?
+        var sent: [(String, AttractionContextUpdated)] = []
+        func apply(_ input: ParkContextProjection.Input) throws {
+            let result = fold.fold(state, input)
+            state = result.state
+            for d in result.derived {
+                #expect(d.topic == TopicNames.standard[.parksAttractionContext])
+                sent.append((d.id, try #require(d.payload as? AttractionContextUpdated)))
+            }
+        }
+        try apply(Self.update("a", at: 0))
+        #expect(sent.isEmpty, "nothing to send yet")
+        try apply(Self.schedule("2024-05-20"))
+        try apply(Self.weather(hour: 0, fetched: 0))
+        try apply(Self.weather(hour: 3600, fetched: 0))
+        #expect(sent.map(\.1.attractionID) == ["a", "a", "a"])
+        try apply(Self.update("a", at: 300))
+        #expect(sent.count == 3, "an attraction already known gets nothing new")
+        try apply(Self.update("b", at: 300))
+        #expect(sent.count == 6 && sent[3...].allSatisfy { $0.1.attractionID == "b" && $0.1.partitionKey == "p/b" })
+        try apply(Self.schedule("2024-05-21"))
+        #expect(sent[6...].map(\.1.attractionID) == ["a", "b"])
+        #expect(Set(sent.map(\.0)).count == sent.count, "every derived event has its own id")
+        // Recent context only: schedules of the newest dates, weather from an hour before the newest fetch.
+        for d in ["2024-05-22", "2024-05-23"] { try apply(Self.schedule(d)) }
+        try apply(Self.weather(hour: 4 * 3600, fetched: 3 * 3600))
+        #expect(state?.schedules.map(\.date) == ["2024-05-21", "2024-05-22", "2024-05-23"])
+        #expect(state?.weather.map(\.report.hour) == [Self.t0.adding(seconds: 4 * 3600)], "hours before 02:00 (an hour before the 03:00 fetch) dropped")
+        // The state round-trips through its JSON.
+        var json = JSONWriter()
+        state!.encode(to: &json)
+        #expect(try ParkContextState(parkID: "p", json: try JSONParser.parse(json.bytes)) == state)
+    }
+
+    @Test func contextEventsRoundTripAndRefuseAnUnknownKind() throws {
+        let day = Timestamp(iso8601: "2024-05-20T00:00:00Z")!
+        for context in [
+            AttractionContextUpdated.Context.schedule(ParkScheduleUpdated(
+                parkID: "p", date: "2024-05-20", opensAt: day.adding(seconds: 32_400), closesAt: day.adding(seconds: 75_600), timeZone: "UTC")),
+            .weather(ParkWeatherHour(parkID: "p", hour: day, temperatureC: nil, precipitationMM: 1.5), reportedAt: day.adding(seconds: -60)),
+        ] {
+            let event = AttractionContextUpdated(attractionID: "a", context: context)
+            let envelope = EventEnvelope(event, id: "x", source: "t", eventTime: day, ingestTime: day)
+            #expect(try EventEnvelope.decode(envelope.encoded()).decode(AttractionContextUpdated.self) == event)
+        }
+        let bad = Array(#"{"id":"x","type":"parks.attraction_context.updated","schema_version":1,"source":"t","key":"p/a","event_time":"2024-05-20T00:00:00Z","ingest_time":"2024-05-20T00:00:00Z","payload":{"attraction_id":"a","kind":"traffic","park_id":"p"}}"#.utf8)
+        #expect(throws: EventValidationError.self) { try EventEnvelope.decode(bad).decode(AttractionContextUpdated.self) }
+    }
+}

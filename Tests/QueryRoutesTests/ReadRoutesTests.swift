@@ -92,6 +92,33 @@ import Testing
         }
     }
 
+    @Test func forecastsAccuracyAndContextAnswerAndUnknownsAre404() async throws {
+        var store = InMemoryForecastStore()
+        store.latest["p1/a"] = [15, 60].map {
+            ForecastLine(madeAt: Self.t0, horizonMinutes: $0, targetTime: Self.t0.adding(seconds: $0 * 60), predictedMinutes: 31.25,
+                         source: "active_model", modelVersion: 3)
+        }
+        store.accuracy["p1"] = [AccuracyLine(modelVersion: 3, source: "active_model", horizonMinutes: 60, predictions: 12, meanAbsoluteError: 4.567)]
+        store.contexts["p1"] = #"{"attractions":["a"],"schedules":[],"weather":[]}"#
+        try await Self.app([ForecastRoutes(store: store), ParkContextRoutes(store: store)]).test(.router) { client in
+            let (ok, forecast) = try await Self.get(client, "/v1/parks/p1/attractions/a/forecast")
+            #expect(ok == .ok && forecast["attraction_id"] == .string("a") && forecast["made_at"] == .string("2024-05-20T10:00:00Z"))
+            let horizons = forecast["horizons"]?.arrayValue ?? []
+            #expect(horizons.map { $0["horizon_minutes"]?.int64Value } == [15, 60])
+            #expect(horizons.first?["predicted_minutes"]?.doubleValue == 31.3 && horizons.first?["model_version"]?.int64Value == 3)
+            let (none, why) = try await Self.get(client, "/v1/parks/p1/attractions/b/forecast")
+            #expect(none == .notFound && why["error"]?["field"] == .string("attraction_id"))
+            let (accurate, accuracy) = try await Self.get(client, "/v1/parks/p1/forecast-accuracy?from=2024-05-20T00:00:00Z&to=2024-05-21T00:00:00Z")
+            #expect(accurate == .ok && accuracy["accuracy"]?.arrayValue?.first?["mae_minutes"]?.doubleValue == 4.57)
+            let (bad, missing) = try await Self.get(client, "/v1/parks/p1/forecast-accuracy")
+            #expect(bad == .badRequest && missing["error"]?["field"] == .string("from"))
+            let (known, context) = try await Self.get(client, "/v1/parks/p1/context")
+            #expect(known == .ok && context["context"]?["attractions"]?.arrayValue?.first == .string("a"))
+            let (unknown, _) = try await Self.get(client, "/v1/parks/p9/context")
+            #expect(unknown == .notFound)
+        }
+    }
+
     static func line(_ n: Int, at seconds: Int64) -> CommentaryEntry {
         CommentaryEntry(
             time: t0.adding(seconds: seconds), lineID: "l\(n)", lapNumber: Int64(n), driverNumber: 1, kind: "pit_stop",

@@ -37,11 +37,16 @@ public struct ParkScheduleUpdated: EventPayload {
 
     public func encode(to w: inout JSONWriter) {
         w.beginObject()
+        encodeMembers(to: &w)
+        w.endObject()
+    }
+
+    /// The members without the braces: `AttractionContextUpdated` carries them inside its own object.
+    public func encodeMembers(to w: inout JSONWriter) {
         w.key("park_id"); w.string(parkID)
         w.key("date"); w.string(date)
         w.key("opens_at"); w.timestamp(opensAt)
         w.key("closes_at"); w.timestamp(closesAt)
         if let timeZone { w.key("time_zone"); w.string(timeZone) }
-        w.endObject()
     }
 }

@@ -37,10 +37,15 @@ public struct ParkWeatherHour: EventPayload {
 
     public func encode(to w: inout JSONWriter) {
         w.beginObject()
+        encodeMembers(to: &w)
+        w.endObject()
+    }
+
+    /// The members without the braces: `AttractionContextUpdated` carries them inside its own object.
+    public func encodeMembers(to w: inout JSONWriter) {
         w.key("park_id"); w.string(parkID)
         w.key("hour"); w.timestamp(hour)
         if let temperatureC { w.key("temperature_c"); w.double(temperatureC) }
         if let precipitationMM { w.key("precipitation_mm"); w.double(precipitationMM) }
-        w.endObject()
     }
 }

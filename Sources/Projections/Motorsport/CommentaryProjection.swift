@@ -37,6 +37,9 @@ public struct CommentaryProjection: Projection {
 
     public func stateKey(of input: Input) -> String { session.stateKey(of: input) }
 
+    /// The timing topic's refusals are dead-lettered once, by `motorsport_session`, which reads it too.
+    public func deadLettersRefusals(from topic: String) -> Bool { false }
+
     public func fold(_ previous: consuming CommentaryState?, _ input: Input) -> FoldResult<CommentaryState, CommentaryRow> {
         var slot = consume previous
         var rows: [CommentaryRow] = [], derived: [DerivedEvent] = []
