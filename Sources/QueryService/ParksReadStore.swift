@@ -1,4 +1,5 @@
 import Events
+import Forecasting
 import Postgres
 import Projections
 import Synchronization
@@ -29,14 +30,27 @@ final class ParksReadStore: ParksReading {
     func currentWaits(park: String) async throws -> [AttractionWait] {
         let r = try await pool.query(
             """
-            SELECT attraction_id, attraction_name, status, wait_minutes, observed_at, status_changed_at
-            FROM \(placement[WaitTimesTables.attractionCurrent]) WHERE park_id = $1 ORDER BY attraction_id COLLATE "C"
+            SELECT c.attraction_id, c.attraction_name, c.status, c.wait_minutes, c.observed_at, c.status_changed_at,
+                   f.predicted_minutes, f.target_time, f.source, f.model_version
+              FROM \(placement[WaitTimesTables.attractionCurrent]) c
+              LEFT JOIN LATERAL (
+                  -- The newest 60-minute forecast, if made within the hour before the current reading.
+                  SELECT predicted_minutes, target_time, source, model_version FROM \(placement[WaitPredictionTables.predictions]) p
+                   WHERE p.park_id = c.park_id AND p.attraction_id = c.attraction_id AND p.horizon_minutes = 60
+                     AND p.made_at >= c.observed_at - interval '1 hour'
+                   ORDER BY p.made_at DESC LIMIT 1) f ON true
+             WHERE c.park_id = $1 ORDER BY c.attraction_id COLLATE "C"
             """, [.text(park)])
         return try (0..<r.rowCount).map { i throws(PGError) in
-            AttractionWait(
+            var forecast: AttractionWait.Forecast?
+            if let minutes = try r.double(i, 6), let target = try r.timestamp(i, 7) {
+                forecast = .init(predictedMinutes: minutes, targetTime: Timestamp(microseconds: target), source: r.string(i, 8) ?? "",
+                                 modelVersion: try r.int(i, 9))
+            }
+            return AttractionWait(
                 attractionID: r.string(i, 0) ?? "", name: r.string(i, 1), status: r.string(i, 2),
                 waitMinutes: try r.int(i, 3), observedAt: try r.timestamp(i, 4).map(Timestamp.init(microseconds:)),
-                statusChangedAt: try r.timestamp(i, 5).map(Timestamp.init(microseconds:)))
+                statusChangedAt: try r.timestamp(i, 5).map(Timestamp.init(microseconds:)), forecast60: forecast)
         }
     }
 

@@ -43,12 +43,21 @@ public final class ModelWatcher: BlockingRunner {
         let listener = VersionNotificationListener(databaseURL: databaseURL, channel: registry.channel, logger: logger)
         defer { listener.stop() }
         var last: ContinuousClock.Instant?
+        var failedAt: ContinuousClock.Instant?
         while !stopped.load(ordering: .relaxed) {
-            if listener.takePending() || last.map({ ContinuousClock.now - $0 >= interval }) ?? true {
+            if failedAt.map({ ContinuousClock.now - $0 >= .seconds(1) }) ?? true,
+               listener.takePending() || failedAt != nil || last.map({ ContinuousClock.now - $0 >= interval }) ?? true {
                 last = .now
-                let session = try PGSession.connect(url: databaseURL, logger: logger)
-                defer { session.close() }
-                try refresh(session: session)
+                do {
+                    let session = try PGSession.connect(url: databaseURL, logger: logger)
+                    defer { session.close() }
+                    try refresh(session: session)
+                    failedAt = nil
+                } catch {
+                    // The chain in place keeps serving; try again in a second.
+                    if failedAt == nil { logger.warning("cannot read the model registry; serving the models in place", metadata: ["error": "\(error)"]) }
+                    failedAt = .now
+                }
             }
             Thread.sleep(forTimeInterval: 0.05)
         }

@@ -1,10 +1,13 @@
 import Events
 import Forecasting
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Ingest
 import Postgres
 import Processor
 import Projections
+@testable import QueryService
 import TestSupport
 import Testing
 import Training
@@ -186,6 +189,24 @@ struct ForecastTrainingTests {
         let published = try TopicReader.readAll(ns.topics[.parksWaitPredictions], ns: ns, quiet: .seconds(1))
         let ids = Set(try published.map { try EventEnvelope.decode($0.value).id })
         #expect(Int64(ids.count) == made)
+
+        // The query service: the 60-minute forecast beside the current waits, the forecast, the live accuracy.
+        let pool = PGPool(url: ns.databaseURL, maxConnections: 2)
+        let app = buildQueryApplication(QueryService(pool: pool, readiness: { [:] }, metrics: { "" }), logger: TestStack.logger)
+        try await app.test(.router) { client in
+            func get(_ uri: String) async throws -> JSONValue {
+                try await client.execute(uri: uri, method: .get) { try JSONParser.parse(Array($0.body.readableBytesView)) }
+            }
+            let waits = try await get("/v1/parks/sim-1/waits")
+            let forecasts = (waits["attractions"]?.arrayValue ?? []).compactMap { $0["forecast_60"] }.filter { !$0.isNull }
+            #expect(!forecasts.isEmpty && forecasts.allSatisfy { $0["source"] == .string("active_model") && $0["predicted_minutes"]?.doubleValue == 33 })
+            let forecast = try await get("/v1/parks/sim-1/attractions/ride-1/forecast")
+            #expect(forecast["horizons"]?.arrayValue?.compactMap { $0["horizon_minutes"]?.int64Value } == [15, 30, 60, 120])
+            let accuracy = try await get("/v1/parks/sim-1/forecast-accuracy?from=2024-05-19T00:00:00Z&to=2024-05-23T00:00:00Z")
+            let lines = accuracy["accuracy"]?.arrayValue ?? []
+            #expect(lines.count == 4 && lines.allSatisfy { $0["model_version"]?.int64Value == 9 && ($0["predictions"]?.int64Value ?? 0) > 0 })
+        }
+        await pool.close()
     }
 
     static func constantModel(_ minutes: Double) -> WaitForecastModel {

@@ -27,9 +27,9 @@ struct QueryServiceTests {
                         """
                         {"park_id":"\(park)","attractions":[
                           {"attraction_id":"alpha","name":"Alpha Coaster","status":"OPERATING","wait_minutes":25,
-                           "observed_at":"2024-05-23T10:20:00Z","status_changed_at":"2024-05-23T08:00:00Z"},
+                           "observed_at":"2024-05-23T10:20:00Z","status_changed_at":"2024-05-23T08:00:00Z","forecast_60":null},
                           {"attraction_id":"space","name":"Space \\"Mountain\\"","status":"CLOSED","wait_minutes":null,
-                           "observed_at":"2024-05-23T10:20:00.500Z","status_changed_at":"2024-05-23T09:30:00Z"}]}
+                           "observed_at":"2024-05-23T10:20:00.500Z","status_changed_at":"2024-05-23T09:30:00Z","forecast_60":null}]}
                         """))
         }
     }

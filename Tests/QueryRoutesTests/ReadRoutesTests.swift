@@ -14,7 +14,9 @@ import Testing
     static var parks: InMemoryParksStore {
         var store = InMemoryParksStore()
         store.waits["p1"] = [
-            AttractionWait(attractionID: "b", name: "Bee", status: "OPERATING", waitMinutes: 25, observedAt: t0, statusChangedAt: t0),
+            AttractionWait(
+                attractionID: "b", name: "Bee", status: "OPERATING", waitMinutes: 25, observedAt: t0, statusChangedAt: t0,
+                forecast60: .init(predictedMinutes: 31.26, targetTime: t0.adding(seconds: 3600), source: "active_model", modelVersion: 2)),
             AttractionWait(attractionID: "a", name: nil, status: "CLOSED", waitMinutes: nil, observedAt: t0, statusChangedAt: nil),
         ]
         store.crowd["p2"] = ParkCrowd(parkID: "p2", level: "high", ratio: 1.3, levelSince: t0, updatedAt: t0)
@@ -40,6 +42,10 @@ import Testing
             #expect(body["park_id"] == .string("p1"))
             #expect(body["attractions"]?.arrayValue?.compactMap { $0["attraction_id"]?.stringValue } == ["a", "b"])
             #expect(body["attractions"]?.arrayValue?.first?["wait_minutes"] == .null)
+            #expect(body["attractions"]?.arrayValue?.first?["forecast_60"] == .null)
+            let forecast = body["attractions"]?.arrayValue?.last?["forecast_60"]
+            #expect(forecast?["predicted_minutes"]?.doubleValue == 31.3 && forecast?["source"] == .string("active_model"))
+            #expect(forecast?["target_time"] == .string("2024-05-20T11:00:00Z") && forecast?["model_version"]?.int64Value == 2)
             let (missing, error) = try await Self.get(client, "/v1/parks/nope/waits")
             #expect(missing == .notFound && error["error"]?["field"] == .string("park_id"))
             // A park known only by its crowd level has no waits, but its crowd answers.

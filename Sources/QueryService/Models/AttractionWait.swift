@@ -8,6 +8,15 @@ struct AttractionWait: Sendable, Equatable {
     var waitMinutes: Int64?
     var observedAt: Timestamp?
     var statusChangedAt: Timestamp?
+    /// The newest 60-minute forecast (`parks_wait_predictions`), when one was made in the last hour.
+    var forecast60: Forecast? = nil
+
+    struct Forecast: Sendable, Equatable {
+        var predictedMinutes: Double
+        var targetTime: Timestamp
+        var source: String
+        var modelVersion: Int64?
+    }
 
     func write(to json: inout JSONWriter) {
         json.beginObject()
@@ -23,6 +32,17 @@ struct AttractionWait: Sendable, Equatable {
         json.optional(observedAt)
         json.key("status_changed_at")
         json.optional(statusChangedAt)
+        json.key("forecast_60")
+        if let f = forecast60 {
+            json.beginObject()
+            json.key("predicted_minutes"); json.double((f.predictedMinutes * 10).rounded() / 10)
+            json.key("target_time"); json.timestamp(f.targetTime)
+            json.key("source"); json.string(f.source)
+            json.key("model_version"); json.optional(f.modelVersion)
+            json.endObject()
+        } else {
+            json.null()
+        }
         json.endObject()
     }
 }
