@@ -3,9 +3,10 @@ import Logging
 import Postgres
 import Synchronization
 
-/// Listens, on a thread of its own, for the notification a promotion sends when it commits (`NOTIFY
-/// turnstile_projection_versions`), and raises a flag the watcher takes. Reconnects after losing its connection;
-/// the watcher's periodic refresh covers any notification missed meanwhile.
+/// Listens, on a thread of its own, for the notifications of one channel (a promotion's `NOTIFY
+/// turnstile_projection_versions`, a model registry change's `turnstile_models`), and raises a flag the watcher
+/// takes. Reconnects after losing its connection; the watcher's periodic refresh covers any notification missed
+/// meanwhile.
 final class VersionNotificationListener: Sendable {
     private let pending = Atomic<Bool>(false)
     private let stopped = Atomic<Bool>(false)
@@ -23,7 +24,7 @@ final class VersionNotificationListener: Sendable {
                         if !(try session.waitForNotifications(timeoutMs: 200)).isEmpty { pending.store(true, ordering: .relaxed) }
                     }
                 } catch {
-                    logger.warning("not listening for promotions; retrying", metadata: ["error": "\(error)"])
+                    logger.warning("not listening for notifications; retrying", metadata: ["channel": "\(channel)", "error": "\(error)"])
                     Thread.sleep(forTimeInterval: 1)
                 }
             }

@@ -78,10 +78,7 @@ final class TransferProgress: Sendable {
         case .bar:
             var line = "\(verb) \(done)"
             if let total, total > 0 {
-                let fraction = min(1, Double(done) / Double(total))
-                let filled = Int(fraction * 24)
-                line = "[\(String(repeating: "█", count: filled))\(String(repeating: "░", count: 24 - filled))] \(Int(fraction * 100))%  "
-                    + "\(verb) \(done) of \(total)"
+                line = progressBar(done, total) + "  \(verb) \(done) of \(total)"
                 if rate > 0 { line += "  ETA \(Int(Double(total - done) / rate)) s" }
             }
             line += "  \(Int(rate)) records/s"
@@ -94,4 +91,11 @@ final class TransferProgress: Sendable {
     func done(_ records: Int) {
         if style == .bar, terminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }
+}
+
+/// `[████░░░…] 42%`: the bar of the CLI's progress lines, 24 cells wide.
+func progressBar(_ done: Int, _ total: Int) -> String {
+    let fraction = total > 0 ? min(1, max(0, Double(done) / Double(total))) : 0
+    let filled = Int(fraction * 24)
+    return "[\(String(repeating: "█", count: filled))\(String(repeating: "░", count: 24 - filled))] \(Int(fraction * 100))%"
 }

@@ -138,15 +138,15 @@ final class TrainingProgressOutput: Sendable {
         switch step {
         case .reading(let done, let total, let rows):
             final = done == total
-            line = Self.bar(done, total) + "  reading history: \(done) of \(total) attractions, \(rows) rows"
+            line = progressBar(done, total) + "  reading history: \(done) of \(total) attractions, \(rows) rows"
             json = "{\"phase\":\"reading\",\"attractions\":\(done),\"of\":\(total),\"rows\":\(rows)}"
         case .fitting(.iteration(let horizon, let iteration, let rounds)):
             final = false
-            line = Self.bar(iteration, rounds) + "  fitting \(horizon) min: round \(iteration) of at most \(rounds)"
+            line = progressBar(iteration, rounds) + "  fitting \(horizon) min: round \(iteration) of at most \(rounds)"
             json = "{\"phase\":\"fitting\",\"horizon\":\(horizon),\"round\":\(iteration),\"rounds\":\(rounds)}"
         case .fitting(.done(let horizon, let iterations, let seconds)):
             final = true
-            line = Self.bar(1, 1) + "  fitted \(horizon) min: \(iterations) rounds in \(String(format: "%.1f", seconds)) s"
+            line = progressBar(1, 1) + "  fitted \(horizon) min: \(iterations) rounds in \(String(format: "%.1f", seconds)) s"
             json = "{\"phase\":\"fitted\",\"horizon\":\(horizon),\"rounds\":\(iterations),\"seconds\":\(seconds)}"
         case .evaluating:
             final = true
@@ -159,11 +159,5 @@ final class TrainingProgressOutput: Sendable {
         } else {
             FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[2K" + line + (final ? "\n" : "") : line + "\n").utf8))
         }
-    }
-
-    static func bar(_ done: Int, _ total: Int) -> String {
-        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
-        let filled = Int(fraction * 24)
-        return "[\(String(repeating: "█", count: filled))\(String(repeating: "░", count: 24 - filled))] \(Int(fraction * 100))%"
     }
 }

@@ -209,11 +209,14 @@ struct ForecastTrainingTests {
         await pool.close()
     }
 
-    static func constantModel(_ minutes: Double) -> WaitForecastModel {
+    /// A bundle of one-leaf boosters: every row, every horizon, `minutes`.
+    static func constantBundle(_ minutes: Double) -> [UInt8] {
         let names = WaitFeatures.names.map { "\"\($0)\"" }.joined(separator: ",")
         let dump = Array("{\"objective\":\"regression\",\"feature_names\":[\(names)],\"tree_info\":[{\"tree_structure\":{\"leaf_value\":\(minutes)}}]}".utf8)
-        return try! WaitForecastModel(bundle: WaitForecastModel.bundle(Dictionary(uniqueKeysWithValues: WaitFeatures.horizons.map { ($0, dump) })))
+        return WaitForecastModel.bundle(Dictionary(uniqueKeysWithValues: WaitFeatures.horizons.map { ($0, dump) }))
     }
+
+    static func constantModel(_ minutes: Double) -> WaitForecastModel { try! WaitForecastModel(bundle: constantBundle(minutes)) }
 
     /// The `turnstile` binary with `arguments` against the namespace's database: exit status, stdout, stderr.
     static func cli(_ arguments: [String], ns: TestNamespace) throws -> (status: Int32, out: String, err: String) {

@@ -31,11 +31,7 @@ struct ModelWatcherTests {
         defer { ns.drop() }
         let s = try ns.session()
         defer { s.close() }
-        let bundle = { (minutes: Double) in
-            WaitForecastModel.bundle(Dictionary(uniqueKeysWithValues: WaitFeatures.horizons.map { h in
-                (h, Array("{\"objective\":\"regression\",\"feature_names\":[\(WaitFeatures.names.map { "\"\($0)\"" }.joined(separator: ","))],\"tree_info\":[{\"tree_structure\":{\"leaf_value\":\(minutes)}}]}".utf8))
-            }))
-        }
+        let bundle = ForecastTrainingTests.constantBundle
         let first = try Self.register(bundle(11), session: s)
         let second = try Self.register(bundle(22), session: s)
         let broken = try Self.register(Array("{\"15\": not a model".utf8), session: s)

@@ -1,5 +1,5 @@
 /// A park's opening hours for one local date (topic `parks.schedules`, keyed by park).
-public struct ParkScheduleUpdated: EventPayload {
+public struct ParkScheduleUpdated: EventPayload, MemberEncodable {
     public static let eventType = "parks.schedule.updated"
     public static let schemaVersion = 1
 
@@ -35,13 +35,6 @@ public struct ParkScheduleUpdated: EventPayload {
         timeZone = try r.optionalString("time_zone")
     }
 
-    public func encode(to w: inout JSONWriter) {
-        w.beginObject()
-        encodeMembers(to: &w)
-        w.endObject()
-    }
-
-    /// The members without the braces: `AttractionContextUpdated` carries them inside its own object.
     public func encodeMembers(to w: inout JSONWriter) {
         w.key("park_id"); w.string(parkID)
         w.key("date"); w.string(date)

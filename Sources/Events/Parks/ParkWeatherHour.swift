@@ -1,7 +1,7 @@
 /// The weather at a park for one hour (topic `parks.weather`, keyed by park): observed for past hours,
 /// forecast for later ones. A forecast is revised as the hour comes nearer: for the same park and hour, the
 /// latest event (by event time, when it was fetched) is the one that counts.
-public struct ParkWeatherHour: EventPayload {
+public struct ParkWeatherHour: EventPayload, MemberEncodable {
     public static let eventType = "parks.weather.hourly"
     public static let schemaVersion = 1
 
@@ -35,13 +35,6 @@ public struct ParkWeatherHour: EventPayload {
         }
     }
 
-    public func encode(to w: inout JSONWriter) {
-        w.beginObject()
-        encodeMembers(to: &w)
-        w.endObject()
-    }
-
-    /// The members without the braces: `AttractionContextUpdated` carries them inside its own object.
     public func encodeMembers(to w: inout JSONWriter) {
         w.key("park_id"); w.string(parkID)
         w.key("hour"); w.timestamp(hour)

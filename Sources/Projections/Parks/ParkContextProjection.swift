@@ -59,11 +59,8 @@ public struct ParkContextProjection: Projection {
         }
         switch input {
         case .attraction(let meta, let u):
-            let index = state.attractions.partitionPoint { $0 < u.attractionID }
-            guard index == state.attractions.count || state.attractions[index] != u.attractionID else {
-                return FoldResult(state: state)
-            }
-            state.attractions.insert(u.attractionID, at: index)
+            guard !state.attractions.contains(u.attractionID) else { return FoldResult(state: state) }
+            state.attractions.insert(u.attractionID, at: state.attractions.firstIndex { $0 > u.attractionID } ?? state.attractions.count)
             for (i, s) in state.schedules.enumerated() { send(.schedule(s), to: u.attractionID, meta, "s\(i)") }
             for (i, w) in state.weather.enumerated() { send(.weather(w.report, reportedAt: w.reportedAt), to: u.attractionID, meta, "w\(i)") }
         case .schedule(let meta, let s):
@@ -85,14 +82,3 @@ public struct ParkContextProjection: Projection {
     }
 }
 
-extension Array {
-    /// The first index whose element does not satisfy `belongs` (the array is partitioned by it).
-    func partitionPoint(_ belongs: (Element) -> Bool) -> Int {
-        var lo = 0, hi = count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if belongs(self[mid]) { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
-}
