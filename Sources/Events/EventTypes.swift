@@ -5,7 +5,7 @@ public enum EventTypes {
     public static let all: [any EventPayload.Type] = [
         // Parks
         WaitTimeObserved.self, ParkScheduleUpdated.self, ParkWeatherHour.self, AttractionWaitUpdated.self, CrowdLevelChanged.self,
-        WaitTimePredicted.self, AttractionContextUpdated.self,
+        WaitTimePredicted.self, AttractionContextUpdated.self, AttractionOutlookUpdated.self, CrowdForecastUpdated.self,
         // Motorsport
         LapCompleted.self, PitStopReported.self, PitStopCompleted.self, StintReported.self, PositionReported.self,
         PositionChanged.self, IntervalReported.self, DriverRetired.self, CarSample.self, FastestLapSet.self,

@@ -152,6 +152,23 @@ public struct FieldReader: Sendable {
         return try FieldReader(v, path: fieldPath(key))
     }
 
+    /// The objects of the required array `key` (at most `max`), each read by `item` at its own path (`key[i]`);
+    /// `shape` says what one looks like, for the error when the array is missing.
+    public func objects<T>(
+        _ key: String, max: Int = .max, shape: String, _ item: (FieldReader) throws(EventValidationError) -> T
+    ) throws(EventValidationError) -> [T] {
+        guard case .array(let items)? = value(key) else {
+            throw EventValidationError(field: fieldPath(key), reason: "is required: an array of \(shape)")
+        }
+        guard items.count <= max else {
+            throw EventValidationError(field: fieldPath(key), reason: "holds \(items.count) items; at most \(max) are accepted")
+        }
+        var result: [T] = []
+        result.reserveCapacity(items.count)
+        for (i, element) in items.enumerated() { result.append(try item(try FieldReader(element, path: fieldPath("\(key)[\(i)]")))) }
+        return result
+    }
+
     public func oneOf<E: RawRepresentable>(_ key: String, _ type: E.Type) throws(EventValidationError) -> E
     where E.RawValue == String, E: CaseIterable {
         let s = try string(key)

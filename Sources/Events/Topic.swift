@@ -17,6 +17,10 @@ public enum Topic: String, CaseIterable, Sendable {
     case parksAttractionContext = "parks.attraction-context"
     /// Derived: each attraction's forecast waits, keyed by attraction.
     case parksWaitPredictions = "parks.wait-predictions"
+    /// Derived: each attraction's predicted waits for the rest of the day, hour by hour, re-keyed by park.
+    case parksAttractionOutlooks = "parks.attraction-outlooks"
+    /// Derived: each park's crowd level forecast for the rest of the day, keyed by park.
+    case parksCrowdForecasts = "parks.crowd-forecasts"
     case parksDeadLetters = "parks.dead-letters"
 
     /// Laps, pit stops, stints, positions, intervals and retirements, keyed by session: one fold sees a whole

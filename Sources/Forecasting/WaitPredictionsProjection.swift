@@ -6,7 +6,8 @@ import Projections
 /// does: the readings of the last three hours, the attraction's hour-of-week baselines, the park's schedule and
 /// weather as known then) and asks the fallback chain (`ForecastModels`), then emits `WaitTimePredicted` per
 /// horizon and stores the prediction. When the reading at a prediction's target time arrives, it records the
-/// error: once per prediction, in the same transaction as the offsets.
+/// error: once per prediction, in the same transaction as the offsets. Each round also gives the attraction's
+/// outlook for the rest of the day (`AttractionOutlook`), re-keyed by park for the park's crowd forecast.
 ///
 /// Keyed by attraction. The park's schedules and weather come re-keyed to the attraction
 /// (`parks.attraction-context`, co-partitioned with `parks.wait-times`).
@@ -24,6 +25,7 @@ public struct WaitPredictionsProjection: Projection {
     public let intervalMinutes: Int
     public let models: ForecastModels
     private let predictionsTopic: String
+    private let outlooksTopic: String
 
     static let minute: Int64 = 60_000_000
     /// A prediction is scored by the first operating reading from this long before its target time...
@@ -38,6 +40,7 @@ public struct WaitPredictionsProjection: Projection {
         self.intervalMinutes = max(1, intervalMinutes)
         self.models = models
         predictionsTopic = topics[.parksWaitPredictions]
+        outlooksTopic = topics[.parksAttractionOutlooks]
     }
 
     public func decode(_ envelope: EventEnvelope) throws(EventValidationError) -> Input {
@@ -134,6 +137,7 @@ public struct WaitPredictionsProjection: Projection {
             minutesToClose: moment.hours.map { Double($0.closes - time) / Double(Self.minute) },
             temperatureC: now?.temperatureC, precipitationMM: now?.precipitationMM, precipitationAheadMM: ahead)
         let chain = models.chain
+        var round: [(horizon: Int, minutes: Double)] = []
         for horizon in WaitFeatures.horizons {
             let row = WaitFeatures.row(history: state.points[...], baselines: state.baselines, context: context, horizonMinutes: horizon)
             guard let forecast = chain.forecast(row, horizon: horizon) else { continue }
@@ -142,6 +146,7 @@ public struct WaitPredictionsProjection: Projection {
                 madeAt: time, horizon: horizon, targetTime: time + Int64(horizon) * Self.minute, predicted: minutes,
                 source: forecast.source, modelVersion: forecast.modelVersion)
             state.pending.append(prediction)
+            round.append((horizon, minutes))
             rows.append(.prediction(parkID: o.parkID, attractionID: o.attractionID, prediction))
             let event = WaitTimePredicted(
                 parkID: o.parkID, attractionID: o.attractionID, horizonMinutes: horizon,
@@ -152,5 +157,14 @@ public struct WaitPredictionsProjection: Projection {
                     topic: predictionsTopic, payload: event, id: EventID.derived(name, meta.id, String(horizon)), source: name,
                     eventTime: meta.eventTime, ingestTime: meta.ingestTime))
         }
+        guard let wait, !round.isEmpty else { return }
+        let outlook = AttractionOutlookUpdated(
+            parkID: o.parkID, attractionID: o.attractionID, madeAt: meta.eventTime,
+            hours: AttractionOutlook.hours(
+                now: time, context: context, wait: wait, closes: moment.hours?.closes, forecasts: round, baselines: state.baselines))
+        derived.append(
+            DerivedEvent(
+                topic: outlooksTopic, payload: outlook, id: EventID.derived(name, meta.id, "outlook"), source: name,
+                eventTime: meta.eventTime, ingestTime: meta.ingestTime))
     }
 }

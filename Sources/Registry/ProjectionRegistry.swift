@@ -8,7 +8,7 @@ import QueryService
 /// The projections this build runs: the one list everything else discovers them from.
 public enum ProjectionRegistry {
     public static let all: [ProjectionDefinition] = [
-        .parksWaitTimes, .parksCrowd, .parksWeather, .parksAttractionContext, .parksWaitPredictions, .motorsportSession, .motorsportTelemetry, .motorsportCommentary, .parkingOccupancy,
+        .parksWaitTimes, .parksCrowd, .parksWeather, .parksAttractionContext, .parksWaitPredictions, .parksCrowdForecast, .motorsportSession, .motorsportTelemetry, .motorsportCommentary, .parkingOccupancy,
     ]
 
     public static var names: [String] { all.map(\.name) }

@@ -58,9 +58,8 @@ struct ArchiveTests {
         }
         #expect(imported == exported)
 
-        let (original, copied) = try await BlockingThread.run(name: "read") {
-            (try TopicReader.readAll(source, ns: ns, quiet: .seconds(1)), try TopicReader.readAll(copy, ns: ns, quiet: .seconds(1)))
-        }
+        let original = try await TopicReader.readAll(source, ns: ns, quiet: .seconds(1))
+        let copied = try await TopicReader.readAll(copy, ns: ns, quiet: .seconds(1))
         let a = Self.byPartition(original), b = Self.byPartition(copied)
         #expect(a.keys.sorted() == b.keys.sorted())
         for (partition, records) in a {

@@ -49,7 +49,7 @@ struct CommentaryPipelineTests {
         let pure = expected.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
             .map { "\($0.id) \($0.line.kind.rawValue)/\($0.line.priority.rawValue) \($0.line.text)" }
         #expect(stored == pure)
-        let published = try TopicReader.readAll(ns.topics[.motorsportCommentary], ns: ns)
+        let published = try await TopicReader.readAll(ns.topics[.motorsportCommentary], ns: ns)
         #expect(Set(try published.map { try EventEnvelope.decode($0.value).id }) == Set(expected.map(\.id)))
 
         // The read endpoint, over the registered routes.

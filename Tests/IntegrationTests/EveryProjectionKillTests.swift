@@ -42,6 +42,12 @@ struct EveryProjectionKillTests {
             let readings = ParkSimulator(.init(seed: 27, parks: 2, attractionsPerPark: 3, feedFaults: false)).lazy
                 .filter { $0.type == WaitTimeObserved.eventType }.prefix(4_000)
             return Workload(events: Array(readings), run: [projection], maxBatch: 40)
+        case "parks_crowd_forecast":
+            // The park's forecast from the outlooks the wait-forecast fold derives from readings (over two days, so
+            // that the coming hours have usual waits to compare with).
+            let readings = ParkSimulator(.init(seed: 28, parks: 2, attractionsPerPark: 3, feedFaults: false)).lazy
+                .filter { $0.type == WaitTimeObserved.eventType }.prefix(4_000)
+            return Workload(events: Array(readings), run: ["parks_wait_predictions", projection], maxBatch: 40)
         case "parks_weather":
             // Four parks' hourly reports (this hour observed, the next three forecast) over ten days.
             let simulator = ParkSimulator(.init(seed: 25, parks: 4, attractionsPerPark: 1, weather: true))
@@ -104,7 +110,7 @@ struct EveryProjectionKillTests {
 
         let second = try ProcessorProcess(ns: ns, name: "final-\(projection)", extraArguments: arguments)
         let done = try await eventually(timeout: .seconds(180)) {
-            try Self.caughtUp(definitions, ns: ns, produced: produced, session: s)
+            try await Self.caughtUp(definitions, ns: ns, produced: produced, session: s)
         }
         let status = second.terminate()
         #expect(done, "did not catch up after the kill; log: \(second.log.suffix(3000))")
@@ -134,7 +140,7 @@ struct EveryProjectionKillTests {
 
     /// Every run projection has folded every record of its inputs, and the outbox is empty (derived events
     /// published, so downstream inputs are complete).
-    static func caughtUp(_ definitions: [ProjectionDefinition], ns: TestNamespace, produced: [String: Int], session s: PGSession) throws -> Bool {
+    static func caughtUp(_ definitions: [ProjectionDefinition], ns: TestNamespace, produced: [String: Int], session s: PGSession) async throws -> Bool {
         guard try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) == 0 else { return false }
         var derived: [(String, String)] = []
         // A derived input no projection of the run derives stays empty (the workload leaves it out).
@@ -150,7 +156,7 @@ struct EveryProjectionKillTests {
         }
         // A derived topic's length is known only by reading it (a relay killed mid-send may have repeated some).
         for (name, topic) in derived {
-            let published = try TopicReader.readAll(topic, ns: ns, quiet: .seconds(1)).count
+            let published = try await TopicReader.readAll(topic, ns: ns, quiet: .seconds(1)).count
             guard published > 0, try PipelineRun.folded(s, projection: name, topic: topic) == Int64(published) else { return false }
         }
         return true

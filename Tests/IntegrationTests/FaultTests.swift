@@ -41,6 +41,16 @@ struct FaultTests {
                 return false
             }
         }
+        func check(_ body: (PGSession) async throws -> Bool) async -> Bool {
+            do {
+                if session == nil { session = try PGSession.connect(url: url) }
+                return try await body(session!)
+            } catch {
+                session?.close()
+                session = nil
+                return false
+            }
+        }
         deinit { session?.close() }
     }
 
@@ -61,7 +71,7 @@ struct FaultTests {
         try Self.stack("restart-db")
 
         let done = try await eventually(timeout: .seconds(240)) {
-            db.check { try PipelineRun.caughtUp($0, ns: ns, produced: produced, expected: expected) }
+            await db.check { try await PipelineRun.caughtUp($0, ns: ns, produced: produced, expected: expected) }
         }
         let log = p.log
         let status = p.terminate()
@@ -72,6 +82,6 @@ struct FaultTests {
         let s = try ns.session()
         defer { s.close() }
         #expect(try ProjectionSnapshot(s).differences(from: expected) == [])
-        try ParksPipelineTests.checkCrowdEventChain(ns: ns, session: s)
+        try await ParksPipelineTests.checkCrowdEventChain(ns: ns, session: s)
     }
 }

@@ -49,7 +49,7 @@ struct ForecastTrainingTests {
         let s = try ns.session()
         defer { s.close() }
         let done = try await PipelineRun.runInProcess(ns: ns, timeout: .seconds(240)) {
-            try PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected)
+            try await PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected)
                 && PipelineRun.folded(s, projection: "parks_weather", topic: ns.topics[.parksWeather]) == Int64(produced[ns.topics[.parksWeather]] ?? -1)
         }
         try #require(done, "the pipeline did not catch up")
@@ -141,8 +141,10 @@ struct ForecastTrainingTests {
     }
 
     /// Predictions in the stream: the park's schedules and weather re-keyed to its attractions, every attraction
-    /// forecast by the served model (installed as `turnstile process` installs it), each prediction scored once
-    /// when its target time's reading arrives, and the derived events on their topic.
+    /// forecast by the model the registry serves (to a `turnstile process` child, as deployed: nothing in this
+    /// process's fallback chain is touched, so the in-process rebuilds of other tests are not either), each
+    /// prediction scored once when its target time's reading arrives, the derived events on their topic, and the
+    /// parks' crowd forecasts for the rest of the day from the predicted waits.
     @Test func predictionsFlowFromReadingsThroughTheServedModel() async throws {
         let ns = try TestNamespace.make()
         defer { ns.drop() }
@@ -150,27 +152,34 @@ struct ForecastTrainingTests {
         let end = simulator.configuration.start.adding(seconds: 2 * 86_400)
         let events = Array(simulator.prefix { $0.eventTime < end })
         let expected = ExpectedParks(events)
-        let produced = try await PipelineRun.produce(events, ns: ns)
         let s = try ns.session()
         defer { s.close() }
-        // A one-leaf model of version 9 answers every horizon with 33 minutes.
-        ForecastModels.shared.replace(with: ForecastChain(active: .init(version: 9, model: Self.constantModel(33))))
-        defer { ForecastModels.shared.replace(with: ForecastChain()) }
+        // A bundle of one-leaf models answers every horizon with 33 minutes; the processor serves it before any
+        // reading is produced.
+        let served = try ModelWatcherTests.register(Self.constantBundle(33), session: s)
+        try ModelRegistry().activate(served, session: s)
+        let processor = try ProcessorProcess(ns: ns, name: "predictions")
+        defer { _ = processor.terminate() }
+        let serving = try await eventually(timeout: .seconds(60)) { processor.log.contains("serving wait models") }
+        try #require(serving, "the processor did not load the model; log: \(processor.log.suffix(2_000))")
+        let produced = try await PipelineRun.produce(events, ns: ns)
         let readings = Int64(produced[ns.topics[.parksWaitTimes]] ?? -1)
-        let done = try await PipelineRun.runInProcess(ns: ns, timeout: .seconds(240)) {
-            guard try PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected),
+        let done = try await eventually(timeout: .seconds(240)) {
+            guard try await PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected),
                   try PipelineRun.folded(s, projection: "parks_wait_predictions", topic: ns.topics[.parksWaitTimes]) == readings,
                   try PipelineRun.folded(s, projection: "parks_attraction_context", topic: ns.topics[.parksWeather])
                       == Int64(produced[ns.topics[.parksWeather]] ?? -1),
                   try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) == 0 else { return false }
-            let context = try TopicReader.readAll(ns.topics[.parksAttractionContext], ns: ns, quiet: .seconds(1)).count
+            let context = try await TopicReader.readAll(ns.topics[.parksAttractionContext], ns: ns, quiet: .seconds(1)).count
+            let outlooks = try await TopicReader.readAll(ns.topics[.parksAttractionOutlooks], ns: ns, quiet: .seconds(1)).count
             return try PipelineRun.folded(s, projection: "parks_wait_predictions", topic: ns.topics[.parksAttractionContext]) == Int64(context)
+                && PipelineRun.folded(s, projection: "parks_crowd_forecast", topic: ns.topics[.parksAttractionOutlooks]) == Int64(outlooks)
         }
-        try #require(done, "the pipeline did not catch up")
+        try #require(done, "the pipeline did not catch up; log: \(processor.log.suffix(2_000))")
         let predictions = try s.execute(
             "SELECT count(*), count(DISTINCT (park_id, attraction_id)), min(source), max(source), min(model_version) FROM wait_predictions")
         let made = try predictions.int(0, 0) ?? 0, attractions = try predictions.int(0, 1), version = try predictions.int(0, 4)
-        #expect(made > 100 && attractions == 6 && version == 9)
+        #expect(made > 100 && attractions == 6 && version == Int64(served))
         #expect(predictions.string(0, 2) == "active_model" && predictions.string(0, 3) == "active_model")
         // Every error belongs to one prediction, once; its actual is the reading at the target time.
         let errors = try s.execute(
@@ -186,9 +195,26 @@ struct ForecastTrainingTests {
             "SELECT count(*) FROM wait_prediction_state WHERE jsonb_array_length(state->'hours') > 0 AND jsonb_array_length(state->'weather') > 0")
         let informed = try context.int(0, 0)
         #expect(informed == 6)
-        let published = try TopicReader.readAll(ns.topics[.parksWaitPredictions], ns: ns, quiet: .seconds(1))
+        let published = try await TopicReader.readAll(ns.topics[.parksWaitPredictions], ns: ns, quiet: .seconds(1))
         let ids = Set(try published.map { try EventEnvelope.decode($0.value).id })
         #expect(Int64(ids.count) == made)
+
+        // The crowd forecast for the rest of the day: each park's newest one is made at its newest outlook, every
+        // hour forecast once kept with its last forecast, and the forecasts published.
+        let outlooks = try await TopicReader.readAll(ns.topics[.parksAttractionOutlooks], ns: ns, quiet: .seconds(1)).map {
+            try EventEnvelope.decode($0.value).decode(AttractionOutlookUpdated.self)
+        }
+        let newestOutlook = try #require(outlooks.filter { $0.parkID == "sim-1" }.map(\.madeAt).max())
+        let current = try s.execute("SELECT made_at, jsonb_array_length(forecast->'hours') FROM crowd_forecast_current WHERE park_id = 'sim-1'")
+        #expect(try current.timestamp(0, 0) == newestOutlook.microseconds)
+        let crowd = try s.execute(
+            "SELECT count(*), count(DISTINCT hour), max(attractions) FROM crowd_forecasts WHERE park_id = 'sim-1' AND made_at <= $1",
+            [.timestamp(newestOutlook.microseconds)])
+        #expect(try (crowd.int(0, 0) ?? 0) > 0 && crowd.int(0, 0) == crowd.int(0, 1) && (crowd.int(0, 2) ?? 0) <= 3)
+        let crowdEvents = try await TopicReader.readAll(ns.topics[.parksCrowdForecasts], ns: ns, quiet: .seconds(1)).map {
+            try EventEnvelope.decode($0.value).decode(CrowdForecastUpdated.self)
+        }
+        #expect(Set(crowdEvents.map(\.parkID)) == ["sim-1", "sim-2"])
 
         // The query service: the 60-minute forecast beside the current waits, the forecast, the live accuracy.
         let pool = PGPool(url: ns.databaseURL, maxConnections: 2)
@@ -204,7 +230,14 @@ struct ForecastTrainingTests {
             #expect(forecast["horizons"]?.arrayValue?.compactMap { $0["horizon_minutes"]?.int64Value } == [15, 30, 60, 120])
             let accuracy = try await get("/v1/parks/sim-1/forecast-accuracy?from=2024-05-19T00:00:00Z&to=2024-05-23T00:00:00Z")
             let lines = accuracy["accuracy"]?.arrayValue ?? []
-            #expect(lines.count == 4 && lines.allSatisfy { $0["model_version"]?.int64Value == 9 && ($0["predictions"]?.int64Value ?? 0) > 0 })
+            #expect(lines.count == 4 && lines.allSatisfy { $0["model_version"]?.int64Value == Int64(served) && ($0["predictions"]?.int64Value ?? 0) > 0 })
+            let crowdForecast = try await get("/v1/parks/sim-1/crowd-forecast")
+            let hours = crowdForecast["hours"]?.arrayValue ?? []
+            let newestHours = try current.int(0, 1), everyHour = try crowd.int(0, 0)
+            #expect(crowdForecast["made_at"] == .string(newestOutlook.iso8601) && Int64(hours.count) == newestHours)
+            let days = try await get("/v1/parks/sim-1/crowd-forecast?from=2024-05-19T00:00:00Z&to=2024-05-23T00:00:00Z")
+            let past = days["hours"]?.arrayValue ?? []
+            #expect(Int64(past.count) == everyHour && past.allSatisfy { CrowdLevel(rawValue: $0["level"]?.stringValue ?? "") != nil })
         }
         await pool.close()
     }

@@ -59,7 +59,7 @@ struct IngestHTTPTests {
                 #expect(errors.first?["field"] == .string("payload.status"))
             }
         }
-        let records = try TopicReader.readAll(ns.topics[.parksWaitTimes], ns: ns)
+        let records = try await TopicReader.readAll(ns.topics[.parksWaitTimes], ns: ns)
         #expect(records.count == 2)
         #expect(Set(records.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }) == ["p1/r1", "p1/r3"])
         for r in records {

@@ -21,7 +21,7 @@ struct MigratorTests {
         #expect(again.alreadyApplied.count == files.count)
         let hypertables = try s.execute("SELECT hypertable_name FROM timescaledb_information.hypertables ORDER BY 1")
         #expect((0..<hypertables.rowCount).map { hypertables.string($0, 0) } == [
-            "crowd_levels", "forecast_errors", "lap_times", "occupancy_forecasts", "occupancy_history", "park_weather", "parking_stays",
+            "crowd_forecasts", "crowd_levels", "forecast_errors", "lap_times", "occupancy_forecasts", "occupancy_history", "park_weather", "parking_stays",
             "telemetry", "telemetry_1s", "wait_predictions", "wait_times",
         ])
         // Current-state tables leave room on their pages for HOT updates (migration 0012); appends don't.

@@ -114,7 +114,7 @@ struct MotorsportPipelineTests {
         #expect(try laps.int(0, 0) == Int64(expected.laps), "laps written twice or lost")
         #expect(try laps.int(0, 1) == Int64(expected.laps))
         // Race events: every one the replay derives, published (repeats only from a relay killed mid-send).
-        let published = try TopicReader.readAll(motorsport[.motorsportRaceEvents], ns: ns)
+        let published = try await TopicReader.readAll(motorsport[.motorsportRaceEvents], ns: ns)
         let ids = Set(try published.map { try EventEnvelope.decode($0.value).id })
         #expect(ids == expected.derived)
         let stored = try s.execute("SELECT count(*), count(DISTINCT event_id) FROM race_events")

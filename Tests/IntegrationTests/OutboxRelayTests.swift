@@ -10,7 +10,7 @@ import TestSupport
 /// writes by hand) go out in outbox order, exactly as stored, a batch at a time; a damaged bundle stays put.
 @Suite("OutboxRelayTests", .enabled(if: TestStack.enabled))
 struct OutboxRelayTests {
-    @Test func bundlesAndSingleRowsAreRelayedInOrderAndDeleted() throws {
+    @Test func bundlesAndSingleRowsAreRelayedInOrderAndDeleted() async throws {
         let ns = try TestNamespace.make()
         defer { ns.drop() }
         let topic = ns.topics[.parksDeadLetters]  // one partition: one total order to check
@@ -37,7 +37,7 @@ struct OutboxRelayTests {
         #expect(try relay.relayOnce(session: s, producer: producer) == 0)
         #expect(try s.execute("SELECT count(*) FROM \(table)").int(0, 0) == 0)
 
-        let got = try TopicReader.readAll(topic, ns: ns)
+        let got = try await TopicReader.readAll(topic, ns: ns)
         #expect(got.map { String(decoding: $0.value, as: UTF8.self) } == (1...6).map { "v\($0)" })
         #expect(got.map { $0.key.map { String(decoding: $0, as: UTF8.self) } } == ["k1", nil, "k3", "k4", nil, "k6"])
         #expect(got[0].headers == [KafkaHeader(key: "h", value: [0, 1, 2])])

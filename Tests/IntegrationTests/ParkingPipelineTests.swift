@@ -136,7 +136,7 @@ struct ParkingPipelineTests {
         #expect(try alerts.int(0, 1) == Int64(expected.alerts.count))
         var published = Set<String>()
         for topic in [parking[.parkingAlerts], parking[.parkingForecasts]] {
-            for m in try TopicReader.readAll(topic, ns: ns) { published.insert(try EventEnvelope.decode(m.value).id) }
+            for m in try await TopicReader.readAll(topic, ns: ns) { published.insert(try EventEnvelope.decode(m.value).id) }
         }
         #expect(published == expected.derived)
         // The sensors table agrees with the fold on who is offline.
@@ -188,7 +188,7 @@ struct ParkingPipelineTests {
         let text = try #require(try s.execute("SELECT state::text FROM parking_state WHERE facility_id = 'garage-1'").string(0, 0))
         #expect(try FacilityState(json: try JSONParser.parse(text)) == expected.states["garage-1"])
 
-        let dead = try TopicReader.readAll(parking[.parkingDeadLetters], ns: ns)
+        let dead = try await TopicReader.readAll(parking[.parkingDeadLetters], ns: ns)
         #expect(dead.count == bad.count)
         for (record, (offset, original)) in zip(dead.sorted { $0.offset < $1.offset }, zip(badOffsets, bad)) {
             func header(_ key: String) -> String? {

@@ -12,8 +12,8 @@ import Testing
 struct ParksPipelineTests {
     /// Derived crowd events, read back from their topic, deduplicated by id: per park each one must follow
     /// the previous (nothing lost, nothing applied twice) and the last must be the park's current level.
-    static func checkCrowdEventChain(ns: TestNamespace, session: PGSession) throws {
-        let records = try TopicReader.readAll(ns.topics[.parksCrowdLevels], ns: ns)
+    static func checkCrowdEventChain(ns: TestNamespace, session: PGSession) async throws {
+        let records = try await TopicReader.readAll(ns.topics[.parksCrowdLevels], ns: ns)
         var seen = Set<String>()
         var chains: [String: [CrowdLevelChanged]] = [:]
         for r in records.sorted(by: { ($0.partition, $0.offset) < ($1.partition, $1.offset) }) {
@@ -43,11 +43,11 @@ struct ParksPipelineTests {
         let s = try ns.session()
         defer { s.close() }
         let done = try await PipelineRun.runInProcess(ns: ns, timeout: .seconds(180)) {
-            try PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected)
+            try await PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected)
         }
         #expect(done, "the pipeline did not catch up")
         #expect(try ProjectionSnapshot(s).differences(from: expected) == [])
-        try Self.checkCrowdEventChain(ns: ns, session: s)
+        try await Self.checkCrowdEventChain(ns: ns, session: s)
     }
 
     @Test func killNineMidStreamLosesNothingAndCountsNothingTwice() async throws {
@@ -70,13 +70,13 @@ struct ParksPipelineTests {
         }
         let last = try ProcessorProcess(ns: ns, name: "final")
         let done = try await eventually(timeout: .seconds(180)) {
-            try PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected)
+            try await PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected)
         }
         let status = last.terminate()
         #expect(done, "did not catch up after the kills; log: \(last.log.suffix(2000))")
         #expect(status == 0, "SIGTERM must finish the batch, leave the group and exit 0; log: \(last.log.suffix(2000))")
         #expect(try ProjectionSnapshot(s).differences(from: expected) == [])
-        try Self.checkCrowdEventChain(ns: ns, session: s)
+        try await Self.checkCrowdEventChain(ns: ns, session: s)
     }
 
     @Test func twoProcessorsSplitThePartitionsAndAgree() async throws {
@@ -90,7 +90,7 @@ struct ParksPipelineTests {
         let a = try ProcessorProcess(ns: ns, name: "a")
         let b = try ProcessorProcess(ns: ns, name: "b")
         let done = try await eventually(timeout: .seconds(180)) {
-            try PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected)
+            try await PipelineRun.caughtUp(s, ns: ns, produced: produced, expected: expected)
         }
         let statusA = a.terminate(), statusB = b.terminate()
         #expect(done, "did not catch up; logs:\n\(a.log.suffix(1500))\n\(b.log.suffix(1500))")
@@ -145,12 +145,12 @@ struct ParksPipelineTests {
         let s = try ns.session()
         defer { s.close() }
         let done = try await PipelineRun.runInProcess(ns: ns, timeout: .seconds(120)) {
-            try PipelineRun.caughtUp(s, ns: ns, produced: [ns.topics[.parksWaitTimes]: messages.count], expected: expected)
+            try await PipelineRun.caughtUp(s, ns: ns, produced: [ns.topics[.parksWaitTimes]: messages.count], expected: expected)
         }
         #expect(done)
         #expect(try ProjectionSnapshot(s).differences(from: expected) == [])
 
-        let dead = try TopicReader.readAll(ns.topics[.parksDeadLetters], ns: ns)
+        let dead = try await TopicReader.readAll(ns.topics[.parksDeadLetters], ns: ns)
         #expect(dead.count == bad.count)
         for (record, (offset, original)) in zip(dead.sorted { $0.offset < $1.offset }, zip(badOffsets, bad)) {
             func header(_ key: String) -> String? {

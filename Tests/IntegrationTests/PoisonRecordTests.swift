@@ -117,7 +117,7 @@ struct PoisonRecordTests {
         #expect(outcome.error == nil, "\(String(describing: outcome.error))", sourceLocation: sourceLocation)
         #expect(stayedUp.withLock { $0 }, "a worker went down", sourceLocation: sourceLocation)
 
-        let dead = try TopicReader.readAll(deadLetters, ns: ns).filter { record in
+        let dead = try await TopicReader.readAll(deadLetters, ns: ns).filter { record in
             record.headers.contains { $0.key == "turnstile.dlq.topic" && $0.value == Array(topic.utf8) }
         }
         func header(_ record: KafkaMessage, _ key: String) -> String? {
@@ -215,7 +215,7 @@ struct PoisonRecordTests {
         try await Self.check("parks_wait_times", topic: ns.topics[.parksWaitTimes], deadLetters: ns.topics[.parksDeadLetters], planted: planted, ns: ns)
         #expect(try s.execute("SELECT count(*) FROM wait_times").int(0, 0) == Int64(planted.filter { !$0.hostile }.count))
         #expect(try s.execute("SELECT count(*) FROM attraction_current WHERE attraction_id = 'poison'").int(0, 0) == 0)
-        let reasons = try TopicReader.readAll(ns.topics[.parksDeadLetters], ns: ns).compactMap { record in
+        let reasons = try await TopicReader.readAll(ns.topics[.parksDeadLetters], ns: ns).compactMap { record in
             record.headers.first { $0.key == "turnstile.dlq.reason" }?.value.map { String(decoding: $0, as: UTF8.self) }
         }
         #expect(!reasons.isEmpty && reasons.allSatisfy { $0.contains("refused by the database") && $0.contains("no_poison") }, "\(reasons)")
@@ -330,7 +330,7 @@ struct PoisonRecordTests {
         #expect(stayedUp.withLock { $0 }, "a transient error took the worker down")
         #expect(health.snapshot["parks_wait_times"]?.restarts == 0, "the worker was restarted instead of retrying")
         #expect(try s.execute("SELECT count(*) FROM wait_times").int(0, 0) == 100)
-        #expect(try TopicReader.readAll(ns.topics[.parksDeadLetters], ns: ns).isEmpty, "a transient error was dead-lettered")
+        #expect(try await TopicReader.readAll(ns.topics[.parksDeadLetters], ns: ns).isEmpty, "a transient error was dead-lettered")
     }
 
     /// A worker that fails again and again at the same offset stops the service with an error naming it.

@@ -47,11 +47,11 @@ struct ReplayTests {
         return (0..<r.rowCount).compactMap { r.string($0, 0) }
     }
 
-    /// Records in each topic (read on a thread of its own: reading blocks for a quiet second per topic).
+    /// Records in each topic.
     static func countRecords(_ topics: [String], ns: TestNamespace) async throws -> [Int] {
-        try await BlockingThread.run(name: "count-records") {
-            try topics.map { try TopicReader.readAll($0, ns: ns, quiet: .seconds(1)).count }
-        }
+        var counts: [Int] = []
+        for topic in topics { counts.append(try await TopicReader.readAll(topic, ns: ns, quiet: .seconds(1)).count) }
+        return counts
     }
 
     static func secondaryIndexes(of definition: ProjectionDefinition, at placement: TablePlacement, _ s: PGSession) throws -> Int64 {
@@ -74,7 +74,7 @@ struct ReplayTests {
         let produced = try await PipelineRun.produce(workload.events, ns: ns)
         let live = try ProcessorProcess(ns: ns, name: "live-\(projection)", extraArguments: workload.run.flatMap { ["--projection", $0] })
         let done = try await eventually(timeout: .seconds(180)) {
-            try EveryProjectionKillTests.caughtUp(definitions, ns: ns, produced: produced, session: s)
+            try await EveryProjectionKillTests.caughtUp(definitions, ns: ns, produced: produced, session: s)
         }
         #expect(live.terminate() == 0)
         #expect(done, "the live processor did not catch up; log: \(live.log.suffix(2000))")
@@ -217,7 +217,7 @@ struct ReplayTests {
         var states: [String: WaitTimesProjection.State] = [:]
         let expected = fold.fold(batch: inputs, states: &states).derived.map(\.id)
         #expect(try await eventually(timeout: .seconds(60)) { try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) == 0 })
-        let published = try TopicReader.readAll(ns.topics[.parksAttractionUpdates], ns: ns, quiet: .seconds(2))
+        let published = try await TopicReader.readAll(ns.topics[.parksAttractionUpdates], ns: ns, quiet: .seconds(2))
             .map { try EventEnvelope.decode($0.value).id }
         #expect(published.count == expected.count, "derived events published \(published.count), a fold of the log derives \(expected.count)")
         #expect(Set(published) == Set(expected))
@@ -288,7 +288,7 @@ struct ReplayTests {
         defer { s.close() }
         _ = try await PipelineRun.produce(ParkSimulator(.init(seed: 37, parks: 2, attractionsPerPark: 5)).events(count: 4_000), ns: ns)
         let topic = ns.topics[.parksWaitTimes]
-        let records = try await BlockingThread.run(name: "read") { try TopicReader.readAll(topic, ns: ns, quiet: .seconds(1)) }
+        let records = try await TopicReader.readAll(topic, ns: ns, quiet: .seconds(1))
         let times = records.compactMap(\.timestampMs).sorted()
         try #require(times.count == records.count && times.count > 100)
         // A third and two thirds of the way through the log's time.
@@ -340,7 +340,7 @@ struct ReplayTests {
         _ = try await PipelineRun.produce(ParkSimulator(.init(seed: 35, parks: 2, attractionsPerPark: 5)).events(count: 3_000), ns: ns)
         let topic = ns.topics[.parksWaitTimes]
         // Two partitions that hold enough records (keys spread unevenly: some partitions may hold none).
-        let perPartition = Dictionary(grouping: try TopicReader.readAll(topic, ns: ns, quiet: .seconds(1)), by: \.partition).mapValues(\.count)
+        let perPartition = Dictionary(grouping: try await TopicReader.readAll(topic, ns: ns, quiet: .seconds(1)), by: \.partition).mapValues(\.count)
         let full = perPartition.filter { $0.value >= 60 }.keys.sorted()
         try #require(full.count >= 2, "records per partition: \(perPartition)")
         let p0 = KafkaTopicPartition(topic: topic, partition: full[0]), p1 = KafkaTopicPartition(topic: topic, partition: full[1])

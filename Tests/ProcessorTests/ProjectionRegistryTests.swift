@@ -11,7 +11,7 @@ import Testing
         let names = ProjectionRegistry.names
         #expect(Set(names).count == names.count)
         #expect(names == [
-            "parks_wait_times", "parks_crowd", "parks_weather", "parks_attraction_context", "parks_wait_predictions", "motorsport_session", "motorsport_telemetry", "motorsport_commentary", "parking_occupancy",
+            "parks_wait_times", "parks_crowd", "parks_weather", "parks_attraction_context", "parks_wait_predictions", "parks_crowd_forecast", "motorsport_session", "motorsport_telemetry", "motorsport_commentary", "parking_occupancy",
         ])
         let tables = ProjectionRegistry.tables.map(\.name)
         #expect(Set(tables).count == tables.count, "two projections declare the same table")

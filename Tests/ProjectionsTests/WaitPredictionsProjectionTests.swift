@@ -53,7 +53,12 @@ import Testing
         #expect(run.predictions.count == 10 * 4)
         #expect(run.predictions.allSatisfy { $0.source == .persistence && $0.modelVersion == nil })
         #expect(run.predictions.prefix(4).map(\.horizon) == WaitFeatures.horizons && run.predictions[0].predicted == 20)
-        #expect(run.derived.count == 40 && Set(run.derived.map(\.id)).count == 40)
+        let predicted = run.derived.filter { $0.payload is WaitTimePredicted }
+        #expect(predicted.count == 40 && Set(predicted.map(\.id)).count == 40)
+        // Each round also gives the attraction's outlook for the rest of the day, re-keyed by park.
+        let outlooks = run.derived.filter { $0.payload is AttractionOutlookUpdated }
+        #expect(outlooks.count == 10 && Set(run.derived.map(\.id)).count == 50)
+        #expect(outlooks.allSatisfy { $0.topic == TopicNames.standard[.parksAttractionOutlooks] && $0.key == "p" })
         let event = try #require(run.derived.first?.payload as? WaitTimePredicted)
         #expect(event.horizonMinutes == 15 && event.targetTime == Self.day.adding(seconds: 9 * 3600 + 15 * Self.minute) && event.source == "persistence")
         // Each prediction whose target time came (up to 11:25) is scored exactly once, against the reading then.

@@ -125,6 +125,39 @@ import Testing
         }
     }
 
+    @Test func crowdForecastIsTheNewestOrEachHoursLastInARange() async throws {
+        var store = InMemoryForecastStore()
+        let older = Self.t0.adding(seconds: -3600)
+        store.crowd["p1"] = [
+            CrowdForecastHour(hour: Self.t0, level: "high", ratio: 1.23456, meanPredictedMinutes: 31.26, attractions: 4, madeAt: older),
+            CrowdForecastHour(hour: Self.t0.adding(seconds: 3600), level: "moderate", ratio: 1, meanPredictedMinutes: 25, attractions: 4, madeAt: Self.t0),
+            CrowdForecastHour(hour: Self.t0.adding(seconds: 7200), level: "low", ratio: 0.6, meanPredictedMinutes: 15, attractions: 3, madeAt: Self.t0),
+        ]
+        store.crowdNewest["p1"] = CrowdForecastUpdated(parkID: "p1", madeAt: Self.t0, hours: [
+            .init(start: Self.t0.adding(seconds: 3600), level: .moderate, ratio: 1, meanPredictedMinutes: 25, attractions: 4),
+            .init(start: Self.t0.adding(seconds: 7200), level: .low, ratio: 0.6, meanPredictedMinutes: 15, attractions: 3),
+        ])
+        store.crowdNewest["p2"] = CrowdForecastUpdated(parkID: "p2", madeAt: Self.t0, hours: [])
+        try await Self.app([CrowdForecastRoutes(store: store)]).test(.router) { client in
+            let (ok, newest) = try await Self.get(client, "/v1/parks/p1/crowd-forecast")
+            #expect(ok == .ok && newest["made_at"] == .string("2024-05-20T10:00:00Z"))
+            #expect(newest["hours"]?.arrayValue?.map { $0["level"]?.stringValue } == ["moderate", "low"])
+            #expect(newest["hours"]?.arrayValue?.first?["hour"] == .string("2024-05-20T11:00:00Z"))
+            // The day is over: a forecast without hours, not a 404.
+            let (over, closed) = try await Self.get(client, "/v1/parks/p2/crowd-forecast")
+            #expect(over == .ok && closed["hours"]?.arrayValue?.isEmpty == true)
+            let (ranged, range) = try await Self.get(client, "/v1/parks/p1/crowd-forecast?from=2024-05-20T10:00:00Z&to=2024-05-20T11:00:00Z")
+            let first = range["hours"]?.arrayValue?.first
+            #expect(ranged == .ok && range["hours"]?.arrayValue?.count == 1)
+            #expect(first?["ratio"]?.doubleValue == 1.235 && first?["mean_predicted_minutes"]?.doubleValue == 31.3)
+            #expect(first?["made_at"] == .string("2024-05-20T09:00:00Z"))
+            let (half, why) = try await Self.get(client, "/v1/parks/p1/crowd-forecast?from=2024-05-20T10:00:00Z")
+            #expect(half == .badRequest && why["error"]?["field"] == .string("to"))
+            let (none, missing) = try await Self.get(client, "/v1/parks/p9/crowd-forecast")
+            #expect(none == .notFound && missing["error"]?["field"] == .string("park_id"))
+        }
+    }
+
     static func line(_ n: Int, at seconds: Int64) -> CommentaryEntry {
         CommentaryEntry(
             time: t0.adding(seconds: seconds), lineID: "l\(n)", lapNumber: Int64(n), driverNumber: 1, kind: "pit_stop",

@@ -4,12 +4,12 @@
 /// (and a server it started) can wait seconds for a thread. A kill test checks often, or a fast processor
 /// finishes the whole stream between two looks and the kill lands after the end.
 public func eventually(
-    timeout: Duration = .seconds(120), every interval: Duration = .milliseconds(50), _ condition: () throws -> Bool
+    timeout: Duration = .seconds(120), every interval: Duration = .milliseconds(50), _ condition: () async throws -> Bool
 ) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
-        if try condition() { return true }
+        if try await condition() { return true }
         try await Task.sleep(for: interval)
     }
-    return try condition()
+    return try await condition()
 }

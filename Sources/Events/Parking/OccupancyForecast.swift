@@ -37,15 +37,9 @@ public struct OccupancyForecast: EventPayload {
         capacity = try r.int("capacity", in: ParkingLimits.facilityTotal)
         occupied = try r.int("occupied", in: ParkingLimits.facilityTotal)
         profileWeight = try r.double("profile_weight")
-        guard case .array(let items)? = r.value("steps") else {
-            throw EventValidationError(field: r.fieldPath("steps"), reason: "is required: an array of {time, occupied}")
+        steps = try r.objects("steps", shape: "{time, occupied}") { s throws(EventValidationError) in
+            Step(time: try s.timestamp("time"), occupied: try s.int("occupied", in: ParkingLimits.facilityTotal))
         }
-        var steps: [Step] = []
-        for (i, item) in items.enumerated() {
-            let s = try FieldReader(item, path: r.fieldPath("steps[\(i)]"))
-            steps.append(Step(time: try s.timestamp("time"), occupied: try s.int("occupied", in: ParkingLimits.facilityTotal)))
-        }
-        self.steps = steps
     }
 
     public func encode(to w: inout JSONWriter) {

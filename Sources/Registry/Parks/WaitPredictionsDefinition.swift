@@ -10,7 +10,7 @@ extension ProjectionDefinition {
 
     public static let parksWaitPredictions = ProjectionDefinition(
         summary: "each attraction's wait forecast 15–120 minutes ahead from the active model (or the fallback chain), and its live errors",
-        derivedTopics: [.parksWaitPredictions], deadLetterTopic: .parksDeadLetters, tables: WaitPredictionTables.all,
+        derivedTopics: [.parksWaitPredictions, .parksAttractionOutlooks], deadLetterTopic: .parksDeadLetters, tables: WaitPredictionTables.all,
         retention: [Retention(WaitPredictionTables.predictions, keep: "30 days"), Retention(WaitPredictionTables.errors, keep: "400 days")],
         store: { topics, placement in
             WaitPredictionsStore(

@@ -37,20 +37,20 @@ enum PipelineRun {
     /// A relay killed between the broker's acknowledgement and its delete publishes some derived events twice
     /// (the crowd fold drops the repeats), so the derived topic may hold more than `expected.derivedUpdates`
     /// records: the crowd projection is caught up when it has folded all of them, counted by reading the topic.
-    static func caughtUp(_ s: PGSession, ns: TestNamespace, produced: [String: Int], expected: ExpectedParks) throws -> Bool {
+    static func caughtUp(_ s: PGSession, ns: TestNamespace, produced: [String: Int], expected: ExpectedParks) async throws -> Bool {
         let outbox = try s.execute("SELECT count(*) FROM turnstile_outbox").int(0, 0) ?? -1
         let derivedFolded = try folded(s, projection: "parks_crowd", topic: ns.topics[.parksAttractionUpdates])
         guard try folded(s, projection: "parks_wait_times", topic: ns.topics[.parksWaitTimes]) == Int64(produced[ns.topics[.parksWaitTimes]] ?? 0),
             try folded(s, projection: "parks_crowd", topic: ns.topics[.parksSchedules]) == Int64(produced[ns.topics[.parksSchedules]] ?? 0),
             derivedFolded >= Int64(expected.derivedUpdates), outbox == 0
         else { return false }
-        let published = try TopicReader.readAll(ns.topics[.parksAttractionUpdates], ns: ns, quiet: .seconds(1)).count
+        let published = try await TopicReader.readAll(ns.topics[.parksAttractionUpdates], ns: ns, quiet: .seconds(1)).count
         return try folded(s, projection: "parks_crowd", topic: ns.topics[.parksAttractionUpdates]) == Int64(published)
     }
 
     /// Runs both parks projections and the relay in this process until `condition` holds, then stops them
     /// the way SIGTERM does.
-    static func runInProcess(ns: TestNamespace, timeout: Duration, until condition: @escaping () throws -> Bool) async throws -> Bool {
+    static func runInProcess(ns: TestNamespace, timeout: Duration, until condition: @escaping () async throws -> Bool) async throws -> Bool {
         let settings = ns.settings()
         let runners = try ProjectionRegistry.workers([], settings: settings, topics: ns.topics, logger: TestStack.logger)
         let relay = OutboxRelay(databaseURL: ns.databaseURL, kafka: ns.kafka, table: "turnstile_outbox", logger: TestStack.logger)
