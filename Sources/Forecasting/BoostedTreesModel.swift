@@ -4,23 +4,25 @@ import Events
 /// Python at serving time: the sum of every tree's leaf (leaf values already carry the learning rate) through
 /// the objective's link.
 public struct BoostedTreesModel: Sendable, Equatable {
-    public var featureNames: [String]
-    public var trees: [DecisionTree]
-    public var objective: TreeObjective
+    public let featureNames: [String]
+    public let trees: [DecisionTree]
+    public let objective: TreeObjective
     /// Random-forest mode: the trees' mean instead of their sum.
-    public var averageOutput: Bool
+    public let averageOutput: Bool
+    /// The same trees, laid out to be walked (what `rawScore` evaluates).
+    let forest: TreeForest
 
     public init(featureNames: [String], trees: [DecisionTree], objective: TreeObjective, averageOutput: Bool = false) {
         self.featureNames = featureNames
         self.trees = trees
         self.objective = objective
         self.averageOutput = averageOutput
+        forest = TreeForest(trees)
     }
 
     /// Before the link: the trees' sum (or mean).
     public func rawScore(_ features: [Double]) -> Double {
-        var sum = 0.0
-        for tree in trees { sum += tree.output(features) }
+        let sum = forest.sum(features)
         return averageOutput && !trees.isEmpty ? sum / Double(trees.count) : sum
     }
 
@@ -82,6 +84,9 @@ public struct BoostedTreesModel: Sendable, Equatable {
             }
             guard let feature = node["split_feature"]?.int64Value, feature >= 0 else {
                 throw ModelFormatError(path: path + ".split_feature", reason: "missing or negative (neither a split nor a leaf)")
+            }
+            guard feature <= Int64(UInt16.max) else {
+                throw ModelFormatError(path: path + ".split_feature", reason: "\(feature) is beyond the \(UInt16.max) features a model may have")
             }
             guard let left = node["left_child"], let right = node["right_child"] else {
                 throw ModelFormatError(path: path, reason: "a split without left_child and right_child")

@@ -50,9 +50,13 @@ public struct ForecastChain: Sendable, Equatable {
 
     /// The first link that answers for `horizon` minutes from a `WaitFeatures` row (nil: none can).
     public func forecast(_ row: [Double], horizon: Int) -> Forecast? {
-        for (link, source) in [(active, ForecastSource.activeModel), (previous, .previousModel)] {
-            guard let link, let value = link.model.predict(row, horizon: horizon), value.isFinite else { continue }
-            return Forecast(minutes: value, source: source, modelVersion: link.version)
+        // Two plain checks, not a loop over an array of the links: that array (copies of both models) was made
+        // on every forecast.
+        if let link = active, let value = link.model.predict(row, horizon: horizon), value.isFinite {
+            return Forecast(minutes: value, source: .activeModel, modelVersion: link.version)
+        }
+        if let link = previous, let value = link.model.predict(row, horizon: horizon), value.isFinite {
+            return Forecast(minutes: value, source: .previousModel, modelVersion: link.version)
         }
         let better = active?.betterBaseline[horizon] ?? previous?.betterBaseline[horizon] ?? .persistence
         for baseline in [better, better == .persistence ? .seasonalNaive : .persistence] {

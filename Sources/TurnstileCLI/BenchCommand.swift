@@ -27,6 +27,8 @@ struct BenchCommand: AsyncParsableCommand {
             path, no promotion), against raw consume and raw binary COPY of the same rows in the same run.
             With --forecast: a simulated history (--forecast-days, default a year, of 50 attractions) trained on with
             `turnstile train parks`' path: training time, MAE and P90 per horizon of the model and both baselines.
+            With --predictions: the serving cost of the forecasts: the parks pipeline end to end over the same
+            --events with and without the forecast projections (a 600-trees-per-horizon model served), twice.
             With --parking: simulated garages through parking_occupancy: decode+fold, raw produce/consume, end to
             end and its ratios, produce→visible latency at --latency-rate (default there: 2000/s).
             Works in a scratch database (turnstile_bench_<id>, created and dropped: needs CREATEDB) and
@@ -58,7 +60,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Parks of the forecast bench's history.") var forecastParks: Int = 2
     @Option(help: "Attractions per park of the forecast bench's history.") var forecastAttractions: Int = 25
     @Option(help: "Seed of the forecast bench's simulated history and of its fit.") var forecastSeed: UInt64 = 1
-    @Option(help: "Python with LightGBM for the forecast bench (default: as `train parks` finds it).") var python: String?
+    @Flag(help: "The forecasts' serving-cost bench instead: the parks pipeline with and without them, same events.")
+    var predictions = false
+    @Option(help: "Python with LightGBM for the forecast benches (default: as `train parks` finds it).") var python: String?
 
     func validate() throws {
         if let linger = batchLingerMs, !(0...60_000).contains(linger) {
@@ -101,6 +105,14 @@ struct BenchCommand: AsyncParsableCommand {
             try await ForecastBench(
                 baseURL: try global.database(), logger: logger, days: forecastDays, parks: forecastParks,
                 attractions: forecastAttractions, seed: forecastSeed, python: try LightGBMTrainer.locatePython(explicit: python), say: say
+            ).run()
+            return
+        }
+
+        if predictions {
+            try await PredictionsBench(
+                kafka: try global.kafkaConfig(), baseURL: try global.database(), logger: logger, events: events,
+                python: try LightGBMTrainer.locatePython(explicit: python), say: say
             ).run()
             return
         }
@@ -345,7 +357,8 @@ final class LatencyProbe: Sendable {
     func record(_ ingest: [Int64], polledAt: Int64, committedAt: Int64) {
         state.withLock { s in
             if s.firstCommit == nil { s.firstCommit = committedAt }
-            s.lastCommit = committedAt
+            // Several workers may report: the latest commit of any.
+            s.lastCommit = max(s.lastCommit ?? committedAt, committedAt)
             s.count += ingest.count
             for t in ingest {
                 s.latencies.append(committedAt - t)

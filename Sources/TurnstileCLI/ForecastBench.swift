@@ -50,6 +50,7 @@ struct ForecastBench {
         say("training time (read + features, fit, total)",
             String(format: "%.1f s + %.1f s = %.1f s", result.readSeconds, result.fitSeconds, result.totalSeconds))
         say("Swift trees vs LightGBM, largest difference", "\(result.parityMaxDifference)")
+        say("trees per horizon (early stopping)", WaitFeatures.horizons.map { String(result.model.boosters[$0]?.trees.count ?? 0) }.joined(separator: " / "))
         print("")
         print(ModelReport.evaluationTable(result.evaluation))
         print("")

@@ -66,6 +66,16 @@ import Testing
         #expect(model.trees[0].output([2.0]) == 3.0, "features past the end read as NaN (missing)")
     }
 
+    /// The model walks its trees laid out flat (`TreeForest`): on every combination of edge values, and on rows
+    /// too short, the same sum as the trees one by one.
+    @Test func theLaidOutTreesGiveWhatTheTreesGive() {
+        let values: [Double] = [.nan, -1, -0.5, 0, 1e-36, 1e-30, 1, 1.5, 2, 4, 4.7, 5, 5.000001, 99, 1e12]
+        var rows: [[Double]] = [[], [2.0], [2.0, 0], [0, 0, 4]]
+        for a in values { for b in values { for c in values { for d in values { rows.append([a, b, c, d]) } } } }
+        let mismatches = rows.filter { row in model.rawScore(row) != model.trees.reduce(0) { $0 + $1.output(row) } }
+        #expect(mismatches.isEmpty, "first: \(mismatches.prefix(3))")
+    }
+
     @Test func aDamagedDumpSaysWhereItIsWrong() {
         func failure(_ text: String) -> ModelFormatError? {
             do {
