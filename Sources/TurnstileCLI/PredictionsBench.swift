@@ -13,8 +13,9 @@ import Training
 /// The serving cost of the wait forecasts: the parks pipeline end to end (broker → folds → TimescaleDB, effectively
 /// once, relay running) over the same simulated events, without the forecasts (`parks_wait_times`, `parks_crowd`,
 /// `parks_weather`) and with them (and `parks_attraction_context`, `parks_wait_predictions`, `parks_crowd_forecast`),
-/// alternated twice in one run. The forecasts serve the largest model `train parks` makes with its defaults: no
-/// early stopping, so 600 trees of up to 63 leaves per horizon, trained here on a short simulated history.
+/// forecasting every 5 minutes (every reading) and every 15, alternated twice in one run. The forecasts serve the
+/// largest model `train parks` makes with its defaults: no early stopping, so 600 trees of up to 63 leaves per
+/// horizon, trained here on a short simulated history.
 struct PredictionsBench {
     let kafka: KafkaConfig
     let baseURL: String
@@ -23,8 +24,22 @@ struct PredictionsBench {
     let python: String
     let say: (String, String) -> Void
 
-    static let without = ["parks_wait_times", "parks_crowd", "parks_weather"]
-    static let with = without + ["parks_attraction_context", "parks_wait_predictions", "parks_crowd_forecast"]
+    static let without: [ProjectionDefinition] = [.parksWaitTimes, .parksCrowd, .parksWeather]
+    static func with(everyMinutes minutes: Int) -> [ProjectionDefinition] {
+        without + [.parksAttractionContext, predictions(everyMinutes: minutes), .parksCrowdForecast]
+    }
+
+    /// `parks_wait_predictions` forecasting an attraction at most every `minutes` (what
+    /// `TURNSTILE_FORECAST_EVERY_MINUTES` sets for `turnstile process`).
+    static func predictions(everyMinutes minutes: Int) -> ProjectionDefinition {
+        let standard = ProjectionDefinition.parksWaitPredictions
+        return ProjectionDefinition(
+            summary: standard.summary, derivedTopics: standard.derivedTopics, deadLetterTopic: standard.deadLetterTopic, tables: standard.tables,
+            store: { topics, placement in
+                WaitPredictionsStore(projection: WaitPredictionsProjection(topics: topics, intervalMinutes: minutes), placement: placement)
+            },
+            routes: nil)
+    }
 
     func run() async throws {
         let model = try await train()
@@ -60,17 +75,21 @@ struct PredictionsBench {
         _ = crowd.fold(batch: crowdInputs, states: &crowdStates)
         say("parks_crowd_forecast fold alone (1 core, outlooks/s)", BenchCommand.rate(Double(crowdInputs.count) / (ContinuousClock.now - crowdStart).seconds))
 
-        var pairs: [(without: Double, with: Double)] = []
+        // Readings come every 5 minutes: forecasting every 5 makes every reading a round, every 15 one in three.
+        var ratios: [Int: [Double]] = [:]
         for round in 1...2 {
             let plain = try await phase(Self.without, envelopes, readings: readings)
             say("round \(round): end to end without forecasts (readings/s)", BenchCommand.rate(plain))
-            let forecasting = try await phase(Self.with, envelopes, readings: readings)
-            say("round \(round): end to end with forecasts (readings/s)", BenchCommand.rate(forecasting))
-            say("  ratio with ÷ without (bar ≥ 0.9)", String(format: "%.2f", forecasting / plain))
-            pairs.append((plain, forecasting))
+            for minutes in [5, 15] {
+                let forecasting = try await phase(Self.with(everyMinutes: minutes), envelopes, readings: readings)
+                say("round \(round): with forecasts every \(minutes) min (readings/s)", BenchCommand.rate(forecasting))
+                say("  ratio with ÷ without (bar ≥ 0.9)", String(format: "%.2f", forecasting / plain))
+                ratios[minutes, default: []].append(forecasting / plain)
+            }
         }
-        let mean = pairs.map { $0.with / $0.without }.reduce(0, +) / Double(pairs.count)
-        say("mean ratio with ÷ without", String(format: "%.2f", mean))
+        for (minutes, values) in ratios.sorted(by: { $0.key < $1.key }) {
+            say("mean ratio with forecasts every \(minutes) min ÷ without", String(format: "%.2f", values.reduce(0, +) / Double(values.count)))
+        }
     }
 
     /// The model the forecasts serve: fitted on three weeks of 10 attractions without a validation part (so without
@@ -97,10 +116,10 @@ struct PredictionsBench {
         return result.model
     }
 
-    /// The projections `names` over `envelopes` in fresh topics and database: readings per second from the first
+    /// The projections `definitions` over `envelopes` in fresh topics and database: readings per second from the first
     /// commit to the last, once every raw record is folded, the outbox empty and the derived topics read
     /// (nothing committed for 3 s).
-    func phase(_ names: [String], _ envelopes: [EventEnvelope], readings: Int) async throws -> Double {
+    func phase(_ definitions: [ProjectionDefinition], _ envelopes: [EventEnvelope], readings: Int) async throws -> Double {
         let id = String(UUID().uuidString.prefix(6)).lowercased()
         let scratch = try BenchScratch(id: id, kafka: kafka, baseURL: baseURL, logger: logger)
         defer { scratch.remove() }
@@ -122,7 +141,6 @@ struct PredictionsBench {
             databaseURL: scratch.databaseURL, kafka: kafka, groupPrefix: "bench-\(id)", maxBatch: 5_000,
             deadLetterTopic: topics[.parksDeadLetters])
         let probe = LatencyProbe()
-        let definitions = try names.map { try ProjectionRegistry.named($0) }
         let runners: [any BlockingRunner] = definitions.map { d in
             d.worker(topics: topics, settings: settings, logger: logger) { ingest, polled, committed in
                 probe.record(ingest, polledAt: polled, committedAt: committed)
