@@ -101,9 +101,18 @@ public struct FieldReader: Sendable {
         return try checked(key, v, range)
     }
 
+    /// A number that must lie in `range` (minutes, ratios).
+    public func double(_ key: String, in range: ClosedRange<Double>) throws(EventValidationError) -> Double {
+        try checked(key, try double(key), range)
+    }
+
     /// A number that must lie in `range` (durations, speeds).
     public func optionalDouble(_ key: String, in range: ClosedRange<Double>) throws(EventValidationError) -> Double? {
         guard let v = try optionalDouble(key) else { return nil }
+        return try checked(key, v, range)
+    }
+
+    private func checked(_ key: String, _ v: Double, _ range: ClosedRange<Double>) throws(EventValidationError) -> Double {
         guard range.contains(v) else {
             throw EventValidationError(field: fieldPath(key), reason: "\(v) is outside \(range.lowerBound)...\(range.upperBound)")
         }

@@ -249,8 +249,6 @@ struct ForecastTrainingTests {
         return WaitForecastModel.bundle(Dictionary(uniqueKeysWithValues: WaitFeatures.horizons.map { ($0, dump) }))
     }
 
-    static func constantModel(_ minutes: Double) -> WaitForecastModel { try! WaitForecastModel(bundle: constantBundle(minutes)) }
-
     /// The `turnstile` binary with `arguments` against the namespace's database: exit status, stdout, stderr.
     static func cli(_ arguments: [String], ns: TestNamespace) throws -> (status: Int32, out: String, err: String) {
         let process = Process()

@@ -41,13 +41,8 @@ public struct AttractionOutlookUpdated: EventPayload {
         attractionID = try r.identifier("attraction_id")
         madeAt = try r.timestamp("made_at")
         hours = try r.objects("hours", max: Self.maxHours, shape: "{start, predicted_minutes, baseline_p50}") { h throws(EventValidationError) in
-            let predicted = try h.double("predicted_minutes")
-            guard predicted.isFinite, (0...Double(WaitTimeObserved.maxWaitMinutes)).contains(predicted) else {
-                throw EventValidationError(
-                    field: h.fieldPath("predicted_minutes"), reason: "\(predicted) is outside 0...\(WaitTimeObserved.maxWaitMinutes)")
-            }
-            return Hour(
-                start: try h.timestamp("start"), predictedMinutes: predicted,
+            Hour(
+                start: try h.timestamp("start"), predictedMinutes: try h.double("predicted_minutes", in: WaitTimePredicted.minutes),
                 baselineP50: try h.int("baseline_p50", in: 0...WaitTimeObserved.maxWaitMinutes))
         }
     }

@@ -40,17 +40,11 @@ public struct CrowdForecastUpdated: EventPayload {
         parkID = try r.identifier("park_id")
         madeAt = try r.timestamp("made_at")
         hours = try r.objects("hours", max: AttractionOutlookUpdated.maxHours, shape: "{start, level, ratio, …}") { h throws(EventValidationError) in
-            let ratio = try h.double("ratio"), mean = try h.double("mean_predicted_minutes")
-            guard ratio.isFinite, ratio >= 0 else {
-                throw EventValidationError(field: h.fieldPath("ratio"), reason: "\(ratio) is not a finite ratio ≥ 0")
-            }
-            guard mean.isFinite, (0...Double(WaitTimeObserved.maxWaitMinutes)).contains(mean) else {
-                throw EventValidationError(
-                    field: h.fieldPath("mean_predicted_minutes"), reason: "\(mean) is outside 0...\(WaitTimeObserved.maxWaitMinutes)")
-            }
-            return Hour(
-                start: try h.timestamp("start"), level: try h.oneOf("level", CrowdLevel.self), ratio: ratio,
-                meanPredictedMinutes: mean, attractions: try h.int("attractions", in: 0...100_000))
+            Hour(
+                start: try h.timestamp("start"), level: try h.oneOf("level", CrowdLevel.self),
+                ratio: try h.double("ratio", in: 0...Double.greatestFiniteMagnitude),
+                meanPredictedMinutes: try h.double("mean_predicted_minutes", in: WaitTimePredicted.minutes),
+                attractions: try h.int("attractions", in: 0...100_000))
         }
     }
 

@@ -17,6 +17,8 @@ public struct WaitTimePredicted: EventPayload {
     public var source: String
 
     public static let sources = ["active_model", "previous_model", "persistence", "seasonal_naive"]
+    /// What a predicted wait may be: a wait's range.
+    public static let minutes = 0...Double(WaitTimeObserved.maxWaitMinutes)
 
     public init(
         parkID: String, attractionID: String, horizonMinutes: Int, targetTime: Timestamp, predictedMinutes: Double, modelVersion: Int?,
@@ -41,10 +43,7 @@ public struct WaitTimePredicted: EventPayload {
             throw EventValidationError(field: r.fieldPath("horizon_minutes"), reason: "\(horizonMinutes) is outside 1...1440")
         }
         targetTime = try r.timestamp("target_time")
-        predictedMinutes = try r.double("predicted_minutes")
-        guard predictedMinutes.isFinite, (0...Double(WaitTimeObserved.maxWaitMinutes)).contains(predictedMinutes) else {
-            throw EventValidationError(field: r.fieldPath("predicted_minutes"), reason: "\(predictedMinutes) is outside 0...\(WaitTimeObserved.maxWaitMinutes)")
-        }
+        predictedMinutes = try r.double("predicted_minutes", in: Self.minutes)
         modelVersion = try r.optionalInt("model_version").map(Int.init)
         source = try r.string("source")
         guard Self.sources.contains(source) else {
