@@ -28,6 +28,14 @@ public struct BoostedTreesModel: Sendable, Equatable {
 
     public func predict(_ features: [Double]) -> Double { objective.transform(rawScore(features)) }
 
+    /// `predict` of each of `count` rows laid end to end in `matrix`, `stride` features each (a feature past a
+    /// row's end reads as NaN): the same values, the trees walked once for all the rows (`TreeForest.sums`).
+    public func predict(matrix: [Double], stride: Int, count: Int) -> [Double] {
+        forest.sums(matrix, stride: stride, count: count).map { sum in
+            objective.transform(averageOutput && !trees.isEmpty ? sum / Double(trees.count) : sum)
+        }
+    }
+
     // MARK: LightGBM's dump
 
     /// Reads `Booster.dump_model()` JSON (one class, no linear trees).

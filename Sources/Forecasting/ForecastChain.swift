@@ -50,9 +50,15 @@ public struct ForecastChain: Sendable, Equatable {
 
     /// The first link that answers for `horizon` minutes from a `WaitFeatures` row (nil: none can).
     public func forecast(_ row: [Double], horizon: Int) -> Forecast? {
+        forecast(row, horizon: horizon, activeModelSays: active?.model.predict(row, horizon: horizon))
+    }
+
+    /// The same, with the active model's answer for `row` already known (`active.model.predict(row, horizon:)`,
+    /// scored with a batch's other rows).
+    public func forecast(_ row: [Double], horizon: Int, activeModelSays answer: Double?) -> Forecast? {
         // Two plain checks, not a loop over an array of the links: that array (copies of both models) was made
         // on every forecast.
-        if let link = active, let value = link.model.predict(row, horizon: horizon), value.isFinite {
+        if let link = active, let value = answer, value.isFinite {
             return Forecast(minutes: value, source: .activeModel, modelVersion: link.version)
         }
         if let link = previous, let value = link.model.predict(row, horizon: horizon), value.isFinite {

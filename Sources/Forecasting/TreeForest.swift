@@ -86,6 +86,39 @@ struct TreeForest: Sendable, Equatable {
         }
     }
 
+    /// `sum` of each of `count` rows laid end to end in `matrix`, `stride` features each: tree by tree over all the
+    /// rows, so that a tree's nodes are fetched once for the batch instead of once per row. Each row's trees are
+    /// added in the same order as `sum` adds them, so the totals are equal to the last bit.
+    func sums(_ matrix: [Double], stride: Int, count: Int) -> [Double] {
+        precondition(stride > 0 && matrix.count >= stride * count, "a matrix of \(count) rows of \(stride) features")
+        var totals = [Double](repeating: 0, count: count)
+        matrix.withUnsafeBufferPointer { f in
+            nodes.withUnsafeBufferPointer { n in
+                categories.withUnsafeBufferPointer { c in
+                    totals.withUnsafeMutableBufferPointer { totals in
+                        for root in roots {
+                            for row in 0..<count {
+                                let base = row * stride
+                                var index = Int(root)
+                                while true {
+                                    let node = n[index]
+                                    if node.kind == .leaf {
+                                        totals[row] += node.value
+                                        break
+                                    }
+                                    let feature = Int(node.feature)
+                                    let raw = feature < stride ? f[base + feature] : .nan
+                                    index = Self.goesLeft(raw, node, c) ? index + 1 : Int(node.right)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return totals
+    }
+
     @inline(__always)
     static func goesLeft(_ raw: Double, _ node: Node, _ categories: UnsafeBufferPointer<Int>) -> Bool {
         switch node.kind {

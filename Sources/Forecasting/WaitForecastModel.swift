@@ -53,4 +53,18 @@ public struct WaitForecastModel: Sendable, Equatable {
     public func predict(_ row: [Double], horizon: Int) -> Double? {
         boosters[horizon].map { max(0, $0.predict(row)) }
     }
+
+    /// `predict` of many rows for one horizon, the trees walked once for all of them (nil: no booster for it).
+    public func predict(_ rows: [[Double]], horizon: Int) -> [Double]? {
+        guard let booster = boosters[horizon] else { return nil }
+        let stride = rows.lazy.map(\.count).max() ?? 0
+        guard stride > 0 else { return rows.map { _ in max(0, booster.predict([])) } }
+        var matrix = [Double](repeating: .nan, count: stride * rows.count)
+        for (i, row) in rows.enumerated() {
+            matrix.withUnsafeMutableBufferPointer { m in
+                for (j, value) in row.enumerated() { m[i * stride + j] = value }
+            }
+        }
+        return booster.predict(matrix: matrix, stride: stride, count: rows.count).map { max(0, $0) }
+    }
 }

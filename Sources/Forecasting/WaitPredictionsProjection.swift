@@ -68,6 +68,38 @@ public struct WaitPredictionsProjection: Projection {
     }
 
     public func fold(_ slot: inout AttractionForecastState?, _ input: Input, rows: inout [WaitPredictionRow], derived: inout [DerivedEvent]) {
+        var scores = ForecastRoundScores(direct: models.chain)
+        step(&slot, input, rows: &rows, derived: &derived, scores: &scores)
+    }
+
+    /// Folds the batch twice: first on copies of its states, only to find its forecast rounds and score their rows
+    /// together (`ForecastRoundScores`), then for real, each round taking its answers. Same outcome as one input at
+    /// a time.
+    public func fold(
+        batch inputs: [(key: String, input: Input)], states: inout [String: AttractionForecastState]
+    ) -> FoldedBatch<AttractionForecastState, WaitPredictionRow> {
+        let chain = models.chain
+        var scores = ForecastRoundScores(direct: chain)
+        if chain.active != nil, inputs.count > 1 {
+            scores = ForecastRoundScores(recording: chain)
+            var copies: [String: AttractionForecastState?] = [:]
+            var rows: [WaitPredictionRow] = [], derived: [DerivedEvent] = []
+            inputs.withUnsafeBufferPointer { inputs in
+                for i in inputs.indices {
+                    let key = inputs[i].key
+                    if copies[key] == nil { copies[key] = .some(states[key]) }
+                    step(&copies[key]!, inputs[i].input, rows: &rows, derived: &derived, scores: &scores)
+                }
+            }
+            scores.score()
+        }
+        return foldInOrder(batch: inputs, states: &states) { step(&$0, $1, rows: &$2, derived: &$3, scores: &scores) }
+    }
+
+    private func step(
+        _ slot: inout AttractionForecastState?, _ input: Input, rows: inout [WaitPredictionRow], derived: inout [DerivedEvent],
+        scores: inout ForecastRoundScores
+    ) {
         switch input {
         case .context(_, let c):
             var state = slot.take() ?? AttractionForecastState(parkID: c.parkID, attractionID: c.attractionID)
@@ -75,7 +107,7 @@ public struct WaitPredictionsProjection: Projection {
             slot = consume state
         case .reading(let meta, let o):
             var state = slot.take() ?? AttractionForecastState(parkID: o.parkID, attractionID: o.attractionID)
-            read(o, meta, &state, rows: &rows, derived: &derived)
+            read(o, meta, &state, rows: &rows, derived: &derived, scores: &scores)
             slot = consume state
         }
     }
@@ -98,7 +130,7 @@ public struct WaitPredictionsProjection: Projection {
 
     private func read(
         _ o: WaitTimeObserved, _ meta: EventMeta, _ state: inout AttractionForecastState, rows: inout [WaitPredictionRow],
-        derived: inout [DerivedEvent]
+        derived: inout [DerivedEvent], scores: inout ForecastRoundScores
     ) {
         let time = meta.eventTime.microseconds
         if let zone = o.timeZone, state.calendar.timeZone == nil { state.calendar.timeZone = zone }
@@ -136,11 +168,12 @@ public struct WaitPredictionsProjection: Projection {
             minutesSinceOpen: moment.hours.map { Double(time - $0.opens) / Double(Self.minute) },
             minutesToClose: moment.hours.map { Double($0.closes - time) / Double(Self.minute) },
             temperatureC: now?.temperatureC, precipitationMM: now?.precipitationMM, precipitationAheadMM: ahead)
-        let chain = models.chain
         var round: [(horizon: Int, minutes: Double)] = []
         for horizon in WaitFeatures.horizons {
             let row = WaitFeatures.row(history: state.points[...], baselines: state.baselines, context: context, horizonMinutes: horizon)
-            guard let forecast = chain.forecast(row, horizon: horizon) else { continue }
+            // Recording only the rows: what the forecasts would change (pending predictions, rows, events) is
+            // this pass's to throw away, and nothing else depends on them.
+            guard let forecast = scores.forecast(row, horizon: horizon) else { continue }
             let minutes = min(Double(WaitTimeObserved.maxWaitMinutes), max(0, forecast.minutes))
             let prediction = AttractionForecastState.PendingPrediction(
                 madeAt: time, horizon: horizon, targetTime: time + Int64(horizon) * Self.minute, predicted: minutes,

@@ -11,10 +11,18 @@ public struct FoldedBatch<State: Sendable, Row: Sendable>: Sendable {
 }
 
 extension Projection {
-    /// Folds a batch of decoded inputs in order, each into the state of its key, in place on `states`: the
-    /// runtime's batch step, and the benchmark's, so that both measure and run the same code.
     @inlinable
     public func fold(batch inputs: [(key: String, input: Input)], states: inout [String: State]) -> FoldedBatch<State, Row> {
+        foldInOrder(batch: inputs, states: &states) { fold(&$0, $1, rows: &$2, derived: &$3) }
+    }
+
+    /// Steps through a batch in order with `step` (a fold step on a key's state slot), each input into the state of
+    /// its key, in place on `states`: the runtime's batch step, and the benchmark's, so that both run the same code.
+    @inlinable
+    public func foldInOrder(
+        batch inputs: [(key: String, input: Input)], states: inout [String: State],
+        step: (inout State?, Input, inout [Row], inout [DerivedEvent]) -> Void
+    ) -> FoldedBatch<State, Row> {
         var batch = FoldedBatch<State, Row>()
         batch.rows.reserveCapacity(inputs.count * 2)
         var touched = Set<String>()
@@ -24,7 +32,7 @@ extension Projection {
             for i in inputs.indices {
                 // The dictionary's `modify` access moves the state out while the step lasts: one lookup, and
                 // the step mutates the only reference.
-                fold(&states[inputs[i].key], inputs[i].input, rows: &batch.rows, derived: &batch.derived)
+                step(&states[inputs[i].key], inputs[i].input, &batch.rows, &batch.derived)
                 touched.insert(inputs[i].key)
             }
         }

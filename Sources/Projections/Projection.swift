@@ -39,6 +39,11 @@ public protocol Projection: Sendable {
     /// runtime calls. The default calls `fold(_:_:)`; a high-volume fold implements this one instead (and
     /// `fold(_:_:)` through it) to spare two arrays per event.
     func fold(_ slot: inout State?, _ input: Input, rows: inout [Row], derived: inout [DerivedEvent])
+
+    /// Folds a batch of decoded inputs in order, each into the state of its key, in place on `states`: what the
+    /// runtime and the benchmarks call. The default steps through the batch (`foldInOrder`); a fold whose steps
+    /// are cheaper together (many model evaluations at once) implements it, with the same outcome.
+    func fold(batch inputs: [(key: String, input: Input)], states: inout [String: State]) -> FoldedBatch<State, Row>
 }
 
 extension Projection {

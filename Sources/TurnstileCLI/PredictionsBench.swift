@@ -13,7 +13,8 @@ import Training
 /// The serving cost of the wait forecasts: the parks pipeline end to end (broker → folds → TimescaleDB, effectively
 /// once, relay running) over the same simulated events, without the forecasts (`parks_wait_times`, `parks_crowd`,
 /// `parks_weather`) and with them (and `parks_attraction_context`, `parks_wait_predictions`, `parks_crowd_forecast`),
-/// forecasting every 5 minutes (every reading) and every 15, alternated twice in one run. The forecasts serve the
+/// forecasting every 5 minutes (every reading) and every 15, and every 5 with a one-leaf model (what the events and
+/// rows cost without the trees), alternated twice in one run. The forecasts serve the
 /// largest model `train parks` makes with its defaults: no early stopping, so 600 trees of up to 63 leaves per
 /// horizon, trained here on a short simulated history.
 struct PredictionsBench {
@@ -75,21 +76,37 @@ struct PredictionsBench {
         _ = crowd.fold(batch: crowdInputs, states: &crowdStates)
         say("parks_crowd_forecast fold alone (1 core, outlooks/s)", BenchCommand.rate(Double(crowdInputs.count) / (ContinuousClock.now - crowdStart).seconds))
 
-        // Readings come every 5 minutes: forecasting every 5 makes every reading a round, every 15 one in three.
-        var ratios: [Int: [Double]] = [:]
+        // Readings come every 5 minutes: forecasting every 5 makes every reading a round, every 15 one in three. A
+        // one-leaf model beside them: the forecasts' events and rows without their trees, what the trees cost apart.
+        let served = ForecastModels.shared.chain
+        let oneLeaf = ForecastChain(active: .init(version: 1, model: Self.oneLeafModel()))
+        let variants: [(label: String, minutes: Int, chain: ForecastChain)] = [
+            ("every 5 min", 5, served), ("every 15 min", 15, served), ("every 5 min (1-leaf)", 5, oneLeaf),
+        ]
+        var ratios: [String: [Double]] = [:]
         for round in 1...2 {
             let plain = try await phase(Self.without, envelopes, readings: readings)
             say("round \(round): end to end without forecasts (readings/s)", BenchCommand.rate(plain))
-            for minutes in [5, 15] {
-                let forecasting = try await phase(Self.with(everyMinutes: minutes), envelopes, readings: readings)
-                say("round \(round): with forecasts every \(minutes) min (readings/s)", BenchCommand.rate(forecasting))
+            for variant in variants {
+                ForecastModels.shared.replace(with: variant.chain)
+                let forecasting = try await phase(Self.with(everyMinutes: variant.minutes), envelopes, readings: readings)
+                say("round \(round): with forecasts \(variant.label) (readings/s)", BenchCommand.rate(forecasting))
                 say("  ratio with ÷ without (bar ≥ 0.9)", String(format: "%.2f", forecasting / plain))
-                ratios[minutes, default: []].append(forecasting / plain)
+                ratios[variant.label, default: []].append(forecasting / plain)
             }
         }
-        for (minutes, values) in ratios.sorted(by: { $0.key < $1.key }) {
-            say("mean ratio with forecasts every \(minutes) min ÷ without", String(format: "%.2f", values.reduce(0, +) / Double(values.count)))
+        ForecastModels.shared.replace(with: served)
+        for variant in variants {
+            let values = ratios[variant.label] ?? []
+            say("mean ratio with forecasts \(variant.label) ÷ without", String(format: "%.2f", values.reduce(0, +) / Double(values.count)))
         }
+    }
+
+    /// A model of one leaf per horizon (a constant): serving it costs nothing but the forecasts' events and rows.
+    static func oneLeafModel() -> WaitForecastModel {
+        let tree = DecisionTree(nodes: [], leaves: [20])
+        let booster = BoostedTreesModel(featureNames: WaitFeatures.names, trees: [tree], objective: .identity)
+        return WaitForecastModel(boosters: Dictionary(uniqueKeysWithValues: WaitFeatures.horizons.map { ($0, booster) }))
     }
 
     /// The model the forecasts serve: fitted on three weeks of 10 attractions without a validation part (so without

@@ -74,6 +74,12 @@ import Testing
         for a in values { for b in values { for c in values { for d in values { rows.append([a, b, c, d]) } } } }
         let mismatches = rows.filter { row in model.rawScore(row) != model.trees.reduce(0) { $0 + $1.output(row) } }
         #expect(mismatches.isEmpty, "first: \(mismatches.prefix(3))")
+        // Tree by tree over all the rows at once (short rows padded with NaN, as missing): each row's own value, bit for bit.
+        var matrix = [Double](repeating: .nan, count: rows.count * 4)
+        for (i, row) in rows.enumerated() { for (j, value) in row.enumerated() { matrix[i * 4 + j] = value } }
+        let together = model.predict(matrix: matrix, stride: 4, count: rows.count)
+        #expect(together.count == rows.count)
+        #expect(zip(rows, together).allSatisfy { model.predict($0).bitPattern == $1.bitPattern })
     }
 
     @Test func aDamagedDumpSaysWhereItIsWrong() {

@@ -100,4 +100,86 @@ import Testing
         state.encode(to: &json)
         #expect(try AttractionForecastState(parkID: "p", attractionID: "a", json: try JSONParser.parse(json.bytes)) == state)
     }
+
+    /// A model whose answer depends on the features (the level, the temperature when known, the hour): trees that
+    /// send rows different ways, for `horizons`.
+    static func model(horizons: [Int], scale: Double) -> WaitForecastModel {
+        let names = WaitFeatures.names.map { "\"\($0)\"" }.joined(separator: ",")
+        let (level, temperature, hour) = (WaitFeatures.Index.level, WaitFeatures.names.firstIndex(of: "temperature_c")!, WaitFeatures.names.firstIndex(of: "hour_of_day")!)
+        let trees = """
+            {"tree_structure":{"split_feature":\(level),"threshold":32.5,"decision_type":"<=","default_left":true,"missing_type":"NaN",
+              "left_child":{"leaf_value":\(10 * scale)},
+              "right_child":{"split_feature":\(temperature),"threshold":20,"decision_type":"<=","default_left":false,"missing_type":"NaN",
+                "left_child":{"leaf_value":\(25 * scale)},"right_child":{"leaf_value":\(40 * scale)}}}},
+            {"tree_structure":{"split_feature":\(hour),"threshold":10.5,"decision_type":"<=","default_left":true,"missing_type":"None",
+              "left_child":{"leaf_value":1.25},"right_child":{"leaf_value":-2.5}}}
+            """
+        let dump = Array("{\"objective\":\"regression\",\"feature_names\":[\(names)],\"tree_info\":[\(trees)]}".utf8)
+        return try! WaitForecastModel(bundle: WaitForecastModel.bundle(Dictionary(uniqueKeysWithValues: horizons.map { ($0, dump) })))
+    }
+
+    /// The batch fold scores a batch's rounds together (`ForecastRoundScores`): whatever the batches, the same rows,
+    /// events and states as one input at a time, with the chain's fallbacks (a horizon the active model lacks is the
+    /// previous one's) and several attractions interleaved.
+    @Test func aBatchForecastsWhatItsInputsForecastOneByOne() throws {
+        let models = ForecastModels()
+        models.replace(with: ForecastChain(
+            active: .init(version: 2, model: Self.model(horizons: [15, 30, 60], scale: 1)),
+            previous: .init(version: 1, model: Self.model(horizons: [15, 30, 60, 120], scale: 2))))
+        let projection = WaitPredictionsProjection(intervalMinutes: 5, models: models)
+        var inputs: [(key: String, input: WaitPredictionsProjection.Input)] = []
+        func add(_ input: WaitPredictionsProjection.Input) { inputs.append((projection.stateKey(of: input), input)) }
+        for attraction in ["a", "b", "c"] {
+            let s = ParkScheduleUpdated(
+                parkID: "p", date: "2024-05-20", opensAt: Self.day.adding(seconds: 9 * 3600), closesAt: Self.day.adding(seconds: 21 * 3600), timeZone: "UTC")
+            add(.context(EventMeta(id: "s\(attraction)", eventTime: Self.day, ingestTime: Self.day), AttractionContextUpdated(attractionID: attraction, context: .schedule(s))))
+        }
+        for i in 0..<40 {
+            let seconds = 9 * 3600 + Int64(i) * 5 * Self.minute
+            if i == 12 {
+                // Weather from 10:00 on: the temperature splits the rows from then.
+                for attraction in ["a", "c"] {
+                    let hour = Self.day.adding(seconds: 10 * 3600)
+                    add(.context(
+                        EventMeta(id: "w\(attraction)", eventTime: hour, ingestTime: hour),
+                        AttractionContextUpdated(attractionID: attraction, context: .weather(
+                            ParkWeatherHour(parkID: "p", hour: hour, temperatureC: attraction == "a" ? 25 : 15, precipitationMM: 0), reportedAt: hour))))
+                }
+            }
+            for (n, attraction) in ["a", "b", "c"].enumerated() {
+                let t = Self.day.adding(seconds: seconds + Int64(n) * 20)
+                let wait = 20 + (i * (n + 2) * 7) % 35
+                let down = attraction == "b" && (i == 17 || i == 18)
+                add(.reading(
+                    EventMeta(id: "r\(attraction)\(i)", eventTime: t, ingestTime: t),
+                    WaitTimeObserved(parkID: "p", attractionID: attraction, waitMinutes: down ? nil : wait, status: down ? .down : .operating, timeZone: "UTC")))
+            }
+        }
+        var one = Run(projection: projection)
+        var oneStates: [String: AttractionForecastState] = [:], oneRows: [WaitPredictionRow] = [], oneDerived: [DerivedEvent] = []
+        for (key, input) in inputs {
+            one.state = oneStates[key]
+            one.apply(input)
+            oneStates[key] = one.state
+        }
+        (oneRows, oneDerived) = (one.rows, one.derived)
+        let sources = Set(one.predictions.map(\.source))
+        #expect(sources == [.activeModel, .previousModel], "the active model answers 15-60, the previous one 120")
+        #expect(Set(one.predictions.filter { $0.source == .activeModel }.map(\.predicted)).count >= 3, "rows take different ways")
+
+        for size in [2, 7, inputs.count] {
+            var states: [String: AttractionForecastState] = [:], rows: [WaitPredictionRow] = [], derived: [DerivedEvent] = []
+            for start in stride(from: 0, to: inputs.count, by: size) {
+                let folded = projection.fold(batch: Array(inputs[start..<min(start + size, inputs.count)]), states: &states)
+                rows += folded.rows
+                derived += folded.derived
+            }
+            // The first difference, not two arrays of hundreds, when they differ.
+            let row = rows.indices.first { $0 < oneRows.count && rows[$0] != oneRows[$0] }.map { ($0, rows[$0], oneRows[$0]) }
+            #expect(rows.count == oneRows.count && row == nil, "batches of \(size): rows differ first at \(String(describing: row))")
+            let event = derived.indices.first { $0 < oneDerived.count && derived[$0] != oneDerived[$0] }.map { ($0, derived[$0].id, oneDerived[$0].id) }
+            #expect(derived.count == oneDerived.count && event == nil, "batches of \(size): events differ first at \(String(describing: event))")
+            #expect(states == oneStates, "batches of \(size)")
+        }
+    }
 }
