@@ -17,6 +17,8 @@ public struct Migrator: Sendable {
     /// The declared tables, with where each one is (a projection's active version may live in a schema).
     public let tables: [TableDefinition]
     public let names: TableDirectory
+    /// The query service's read-only role, granted reads on every schema migrated (nil: none is made).
+    public var queryRole: QueryRole? = QueryRole()
     let logger: Logger
 
     public init(
@@ -116,6 +118,7 @@ public struct Migrator: Sendable {
             logger.info("applied migration", metadata: ["file": "\(file)"])
             report.applied.append(file)
         }
+        try queryRole?.grant(onSchemas: (schemas.union(["public"])).sorted(), session: session, logger: logger)
         if verifying { try verify(session, timescale: report.timescale) }
         return report
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Events
+import Foundation
 import Hummingbird
 import Ingest
 import Kafka
@@ -30,6 +31,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest accepted ingest body, in bytes.") var maxBodyBytes: Int = 8 << 20
     @Option(help: "How far ahead of this server's clock an ingested event's time may be, in seconds (at most 86400).")
     var maxEventTimeAhead: Int64 = RawEventRouter.defaultMaxAheadSeconds
+    @Option(help: ArgumentHelp(
+        "PostgreSQL URL the queries read with (default: $TURNSTILE_QUERY_DATABASE_URL, else the database URL).",
+        discussion: "Give it the read-only role the migrations make, turnstile_query (SELECT only), e.g. postgres://turnstile_query@127.0.0.1:15432/turnstile."))
+    var queryDatabaseURL: String?
     @Flag(help: "Also run the projections and the relay in this process.") var process = false
     @Flag(help: "Do not accept HTTP ingest.") var noIngest = false
 
@@ -42,7 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try global.bootstrap(label: "turnstile.serve")
         let kafka = try global.kafkaConfig()
-        let databaseURL = try global.database()
+        // The queries (and the version watcher, which only reads and listens) use the read-only URL when given.
+        let databaseURL = try queryDatabaseURL ?? ProcessInfo.processInfo.environment["TURNSTILE_QUERY_DATABASE_URL"] ?? global.database()
         let pool = PGPool(url: databaseURL, maxConnections: connections, logger: logger)
         let admin = try KafkaAdmin(config: kafka, logger: logger)
         let producer = noIngest ? nil : try KafkaProducer(config: kafka, logger: logger)

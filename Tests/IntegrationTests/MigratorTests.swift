@@ -37,6 +37,52 @@ struct MigratorTests {
         ])
     }
 
+    /// The query service's role (`QueryRole`, made by the migrations) reads the projections' tables, a hypertable's
+    /// chunks, tables made after it was granted and a version's schema migrated later, and may write none of them.
+    @Test func theQueryRoleReadsAndCannotWrite() throws {
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        let admin = try ns.session()
+        defer { admin.close() }
+        _ = try admin.execute(
+            "INSERT INTO wait_times (time, park_id, attraction_id, wait_minutes, status) VALUES ('2024-05-20T10:00:00Z', 'p', 'a', 15, 'OPERATING')")
+        _ = try admin.execute("CREATE TABLE later_table (x int)")
+        let placement = TablePlacement.version(9, of: "parks_wait_times")
+        var runtime = RuntimeTables().at(placement)
+        runtime.outbox = placement.schema! + ".turnstile_outbox"
+        _ = try Migrator(
+            directory: TestStack.repository + "/projections/migrations", tables: ProjectionRegistry.tables, runtime: runtime,
+            placement: placement, logger: TestStack.logger
+        ).migrate(admin, verifying: false)
+        _ = try admin.execute("INSERT INTO \(placement.name("wait_times")) SELECT * FROM wait_times")
+
+        let url = QueryRole().url(from: ns.databaseURL)
+        #expect(url.contains("://turnstile_query@") && !url.contains("postgres@"))
+        let reader = try PGSession.connect(url: url)
+        defer { reader.close() }
+        #expect(try reader.execute("SELECT current_user").string(0, 0) == "turnstile_query")
+        #expect(try reader.execute("SELECT count(*) FROM wait_times WHERE park_id = 'p'").int(0, 0) == 1, "a hypertable, through its chunks")
+        #expect(try reader.execute("SELECT count(*) FROM \(placement.name("wait_times"))").int(0, 0) == 1, "a version's schema")
+        #expect(try reader.execute("SELECT count(*) FROM later_table").int(0, 0) == 0, "a table made after the grant")
+        #expect(try reader.execute("SELECT count(*) FROM attraction_current").int(0, 0) == 0)
+        let writes = [
+            "INSERT INTO wait_times (time, park_id, attraction_id, wait_minutes, status) VALUES (now(), 'p', 'b', 5, 'OPERATING')",
+            "UPDATE wait_times SET wait_minutes = 99", "DELETE FROM wait_times", "TRUNCATE wait_times",
+            "INSERT INTO \(placement.name("wait_times")) SELECT * FROM wait_times", "UPDATE turnstile_offsets SET next_offset = 0",
+            "CREATE TABLE stray (x int)", "DROP TABLE later_table", "ALTER TABLE attraction_current ADD COLUMN stray int",
+            "CREATE SCHEMA stray", "CREATE TABLE \(placement.schema!).stray (x int)",
+        ]
+        for sql in writes {
+            do {
+                _ = try reader.execute(sql)
+                Issue.record("the query role could run: \(sql)")
+            } catch {
+                #expect(error.sqlState == "42501", "\(sql): \(error.message)")
+            }
+        }
+        #expect(try admin.execute("SELECT count(*) FROM wait_times").int(0, 0) == 1, "nothing written")
+    }
+
     /// The migrations and the declarations must agree; when they do not, migrating says where and how.
     @Test func tablesThatDoNotMatchTheirDeclarationsAreReported() throws {
         let ns = try TestNamespace.make()

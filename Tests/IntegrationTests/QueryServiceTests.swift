@@ -508,10 +508,12 @@ enum QueryServiceStack {
         try migration.get()
         let park = "qs-test-\(UUID().uuidString.lowercased())"
         let pool = PGPool(url: url, maxConnections: 2, logger: logger)
+        // Served as `turnstile serve --query-database-url` serves: reading as the read-only role.
+        let reader = PGPool(url: QueryRole().url(from: url), maxConnections: 2, logger: logger)
         // The registered routes, the parks ones over a store whose bucketing SQL the test chooses.
-        let parks = ParksReadStore(pool: pool, timescale: timescale)
+        let parks = ParksReadStore(pool: reader, timescale: timescale)
         let routes: [any ReadRoutes] = [WaitTimesRoutes(store: parks), CrowdRoutes(store: parks)]
-            + ProjectionRegistry.routes(pool: pool).filter { !($0 is WaitTimesRoutes || $0 is CrowdRoutes) }
+            + ProjectionRegistry.routes(pool: reader).filter { !($0 is WaitTimesRoutes || $0 is CrowdRoutes) }
         let service = QueryService(routes: routes, readiness: { [:] }, metrics: { "" })
         let app = buildQueryApplication(service, logger: logger)
         do {
@@ -520,10 +522,12 @@ enum QueryServiceStack {
         } catch {
             try? await remove(park, pool)
             await pool.close()
+            await reader.close()
             throw error
         }
         try await remove(park, pool)
         await pool.close()
+        await reader.close()
     }
 
     static func time(_ hhmmss: String) -> Timestamp {

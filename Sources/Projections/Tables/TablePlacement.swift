@@ -31,7 +31,7 @@ public struct TablePlacement: Sendable, Equatable, Hashable {
     }
 
     /// Lower-case letters, digits and underscores, not starting with a digit: needs no quoting anywhere.
-    static func isIdentifier(_ s: String) -> Bool {
+    public static func isIdentifier(_ s: String) -> Bool {
         guard let first = s.utf8.first, !(48...57).contains(first), s.utf8.count <= 63 else { return false }
         return s.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 95 }
     }
