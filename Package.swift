@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "Events", swiftSettings: strict),
         .target(name: "Projections", dependencies: ["Events"], swiftSettings: strict),
         .target(name: "Catalog", dependencies: ["Events"], swiftSettings: strict),
+        // The HTTP API's description (OpenAPI 3.1): what each route collection declares of itself.
+        .target(name: "APIDescription", dependencies: ["Events"], swiftSettings: strict),
 
         // I/O clients.
         .target(
@@ -59,7 +61,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "Events", "Catalog", "Kafka",
+                "Events", "Catalog", "Kafka", "APIDescription",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -68,7 +70,7 @@ let package = Package(
         .target(
             name: "QueryService",
             dependencies: [
-                "Events", "Projections", "Forecasting", "Postgres", "Kafka",
+                "Events", "Projections", "Forecasting", "Postgres", "Kafka", "APIDescription",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -78,7 +80,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "Events", "Projections", "Forecasting", "Postgres", "Processor", "QueryService",
+                "Events", "Projections", "Forecasting", "Postgres", "Processor", "QueryService", "APIDescription",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -103,7 +105,7 @@ let package = Package(
             name: "TurnstileCLI",
             dependencies: [
                 "Events", "Projections", "Catalog", "Kafka", "Postgres", "Processor", "Ingest",
-                "QueryService", "Registry", "Replay", "Forecasting", "Training",
+                "QueryService", "Registry", "Replay", "Forecasting", "Training", "APIDescription",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -135,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "QueryRoutesTests",
             dependencies: [
-                "Events", "Projections", "QueryService", .product(name: "Logging", package: "swift-log"),
+                "Events", "Projections", "QueryService", "APIDescription", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -156,7 +158,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Events", "Projections", "Catalog", "Kafka", "Postgres", "Processor", "Ingest",
-                "QueryService", "Registry", "Replay", "Forecasting", "Training", "TestSupport",
+                "QueryService", "APIDescription", "Registry", "Replay", "Forecasting", "Training", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

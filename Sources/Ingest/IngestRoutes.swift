@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Hummingbird
 import Kafka
@@ -16,6 +17,33 @@ public struct IngestRoutes: Sendable {
         self.publisher = publisher
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
+    }
+
+    /// `POST /v1/events` as `/openapi.json` describes it.
+    public var operations: [APIOperation] { Self.operations(maxBodyBytes: maxBodyBytes) }
+
+    public static func operations(maxBodyBytes: Int) -> [APIOperation] {
+        let lineErrors = APISchema.array(.object([("line", .integer(minimum: 1)), ("field", .string), ("message", .string)]))
+        var ingest = APIOperation(
+            "POST", "/v1/events", id: "ingestEvents",
+            summary: "Publishes raw events (NDJSON, one per line, or a JSON array): each valid one to its topic, each invalid one reported by line.",
+            tag: "ingest", response: .object([("accepted", .integer(minimum: 1)), ("errors", lineErrors)]), errors: [413, 503])
+        ingest.responseStatus = 202
+        // Any media type is read the same way: a JSON array of events, or else one event per line.
+        ingest.requestBody = (
+            "Events: a JSON array of them, or NDJSON (one per line); at most \(maxBodyBytes) bytes. Each is an envelope: type, schema_version, event_time, payload.",
+            [("application/json", .array(.map(.any))), ("application/x-ndjson", .string)]
+        )
+        ingest.otherResponses = [
+            (400, .either([
+                .object([
+                    ("error", .object([("code", .oneOf(["empty", "invalid_events"])), ("message", .string), ("field", .nullable(.string))])),
+                    ("accepted", .integer(minimum: 0, maximum: 0)), ("errors", lineErrors),
+                ], description: "No event was valid: the first error names its field, every line's error is listed."),
+                APIDocument.errorSchema,
+            ])),
+        ]
+        return [ingest]
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {

@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Hummingbird
 import Postgres
@@ -15,6 +16,16 @@ public struct CommentaryRoutes: ReadRoutes {
     public init(pool: PGPool, tables: any TableNaming) { store = CommentaryReadStore(pool: pool, placement: tables) }
 
     init(store: any CommentaryReading) { self.store = store }
+
+    public var operations: [APIOperation] {
+        [
+            APIOperation(
+                "GET", "/v1/sessions/{session_id}/commentary", id: "getSessionCommentary",
+                summary: "The session's commentary lines, oldest first: after since, or the newest limit.", tag: "motorsport",
+                parameters: [.id("session_id", "The session's id"), .since, .limit(default: Self.defaultLimit, range: 1...Self.maxLimit)],
+                response: .object([("session_id", .string), ("lines", .array(CommentaryEntry.schema)), ("truncated", .boolean)])),
+        ]
+    }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.get("/v1/sessions/:session_id/commentary", use: commentary)

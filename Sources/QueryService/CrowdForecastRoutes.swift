@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Hummingbird
 import Postgres
@@ -12,6 +13,17 @@ public struct CrowdForecastRoutes: ReadRoutes {
     public init(pool: PGPool, tables: any TableNaming) { store = CrowdForecastReadStore(pool: pool, placement: tables) }
 
     init(store: any CrowdForecastReading) { self.store = store }
+
+    public var operations: [APIOperation] {
+        [
+            APIOperation(
+                "GET", "/v1/parks/{park_id}/crowd-forecast", id: "getParkCrowdForecast",
+                summary: "The park's crowd level forecast for the rest of its day, by hour; with from and to, each hour's last forecast.",
+                tag: "parks",
+                parameters: [.id("park_id", "The park's id")] + APIParameter.timeRange.map { var p = $0; p.required = false; return p },
+                response: .object([("park_id", .string), ("made_at", .nullable(.dateTime)), ("hours", .array(CrowdForecastHour.schema))])),
+        ]
+    }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.get("/v1/parks/:park_id/crowd-forecast", use: forecast)

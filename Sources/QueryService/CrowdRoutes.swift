@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Hummingbird
 import Postgres
@@ -13,6 +14,22 @@ public struct CrowdRoutes: ReadRoutes {
     public init(pool: PGPool, tables: any TableNaming) { store = ParksReadStore(pool: pool, placement: tables) }
 
     init(store: any ParksReading) { self.store = store }
+
+    public var operations: [APIOperation] {
+        let park = APIParameter.id("park_id", "The park's id")
+        return [
+            APIOperation(
+                "GET", "/v1/parks/{park_id}/crowd", id: "getParkCrowd", summary: "The park's crowd level now.", tag: "parks",
+                parameters: [park], response: ParkCrowd.schema),
+            APIOperation(
+                "GET", "/v1/parks/{park_id}/crowd/history", id: "getParkCrowdHistory",
+                summary: "The park's crowd levels over a time range (at most \(Self.maxSamples) samples; truncated says more exist).",
+                tag: "parks", parameters: [park] + APIParameter.timeRange,
+                response: .object([
+                    ("park_id", .string), ("from", .dateTime), ("to", .dateTime), ("samples", .array(CrowdSample.schema)), ("truncated", .boolean),
+                ])),
+        ]
+    }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.group("/v1/parks/:park_id")

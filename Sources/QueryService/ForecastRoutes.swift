@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Hummingbird
 import Postgres
@@ -13,6 +14,24 @@ public struct ForecastRoutes: ReadRoutes {
     public init(pool: PGPool, tables: any TableNaming) { store = ForecastReadStore(pool: pool, placement: tables) }
 
     init(store: any ForecastReading) { self.store = store }
+
+    public var operations: [APIOperation] {
+        let park = APIParameter.id("park_id", "The park's id")
+        return [
+            APIOperation(
+                "GET", "/v1/parks/{park_id}/attractions/{attraction_id}/forecast", id: "getAttractionForecast",
+                summary: "The attraction's newest wait forecast at each horizon, with who answered it.", tag: "parks",
+                parameters: [park, .id("attraction_id", "The attraction's id")],
+                response: .object([
+                    ("park_id", .string), ("attraction_id", .string), ("made_at", .dateTime), ("horizons", .array(ForecastLine.schema)),
+                ])),
+            APIOperation(
+                "GET", "/v1/parks/{park_id}/forecast-accuracy", id: "getForecastAccuracy",
+                summary: "Live mean absolute error per model version, source and horizon, over predictions whose target time is in the range.",
+                tag: "parks", parameters: [park] + APIParameter.timeRange,
+                response: .object([("park_id", .string), ("accuracy", .array(AccuracyLine.schema))])),
+        ]
+    }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.get("/v1/parks/:park_id/attractions/:attraction_id/forecast", use: forecast)

@@ -1,3 +1,4 @@
+import APIDescription
 import Hummingbird
 import Logging
 import Postgres
@@ -6,8 +7,12 @@ import Postgres
 ///
 /// `QueryError`s pass through; Hummingbird's own errors (unknown route, bad path) keep their status with
 /// a JSON body; database failures become 503 when retrying later can help, and anything else a bare 500.
-/// Details go to the log, never to the client.
+/// Details go to the log, never to the client. A method the API does not have on a path it has is a 405 with
+/// `Allow` (from the API's description, `methods`), not a 404.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Path template → its methods.
+    var methods: [String: [String]] = [:]
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
@@ -16,6 +21,15 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as QueryError {
             throw error
         } catch let error as any HTTPResponseError {
+            if error.status == .notFound, let template = APIPathTemplate.match(request.uri.path, among: methods.keys),
+               let allowed = methods[template], !allowed.contains(request.method.rawValue) {
+                let refusal = QueryError(
+                    status: .methodNotAllowed, code: "method_not_allowed",
+                    message: "\(request.method.rawValue) is not allowed on \(template): use \(allowed.joined(separator: ", "))")
+                var response = try refusal.response(from: request, context: context)
+                response.headers[.allow] = allowed.joined(separator: ", ")
+                return response
+            }
             throw Self.translate(error, request: request)
         } catch let error as PGError {
             throw Self.translate(error, logger: context.logger)

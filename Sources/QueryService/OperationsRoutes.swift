@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Hummingbird
 
@@ -6,6 +7,24 @@ import Hummingbird
 struct OperationsRoutes: Sendable {
     let readiness: QueryService.ReadinessCheck
     let metrics: QueryService.MetricsExporter
+
+    var operations: [APIOperation] {
+        let ready = APISchema.object([("status", .oneOf(["ready", "not_ready"])), ("checks", .map(.boolean))])
+        var readiness = APIOperation(
+            "GET", "/ready", id: "getReadiness", summary: "Readiness: each named check (database, broker, workers) and whether all pass.",
+            tag: "operations", response: ready, errors: [])
+        readiness.otherResponses = [(503, ready)]
+        var metrics = APIOperation(
+            "GET", "/metrics", id: "getMetrics", summary: "Prometheus text exposition of the process's metrics.", tag: "operations",
+            response: nil, errors: [])
+        metrics.responseContentType = "text/plain"
+        return [
+            APIOperation(
+                "GET", "/health", id: "getHealth", summary: "Liveness: answers without I/O.", tag: "operations",
+                response: .object([("status", .oneOf(["ok"]))]), errors: []),
+            readiness, metrics,
+        ]
+    }
 
     func add<Context: RequestContext>(to router: Router<Context>) {
         router.get("/health", use: health)

@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Hummingbird
 import Postgres
@@ -12,6 +13,15 @@ public struct ParkContextRoutes: ReadRoutes {
     public init(pool: PGPool, tables: any TableNaming) { store = ParkContextReadStore(pool: pool, placement: tables) }
 
     init(store: any ParkContextReading) { self.store = store }
+
+    public var operations: [APIOperation] {
+        [
+            APIOperation(
+                "GET", "/v1/parks/{park_id}/context", id: "getParkContext",
+                summary: "What the park's wait forecasts know of it: attractions, recent schedules, weather reports.", tag: "parks",
+                parameters: [.id("park_id", "The park's id")], response: .object([("park_id", .string), ("context", .any)])),
+        ]
+    }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.get("/v1/parks/:park_id/context", use: context)

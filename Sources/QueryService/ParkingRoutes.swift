@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Hummingbird
 import Postgres
@@ -17,6 +18,63 @@ public struct ParkingRoutes: ReadRoutes {
     static let maxAlerts = 1_000
     /// Stay-length histogram edges, seconds: under 15 min, 15–30 min, 30 min–1 h, 1–2 h, 2–4 h, 4–8 h, 8 h and more.
     static let stayEdges: [Int64] = [0, 900, 1_800, 3_600, 7_200, 14_400, 28_800]
+
+    public var operations: [APIOperation] {
+        let facility = APIParameter.id("facility_id", "The facility's id")
+        let bucket = APISchema.object([("time", .dateTime)] + OccupancyCounts.members + [
+            ("occupied_min", .integer(minimum: 0)), ("occupied_max", .integer(minimum: 0)),
+        ])
+        return [
+            APIOperation(
+                "GET", "/v1/facilities/{facility_id}/occupancy", id: "getOccupancy",
+                summary: "The facility's occupancy now, its threshold state, and every level and zone.", tag: "parking",
+                parameters: [facility],
+                response: .object([("facility_id", .string)] + FacilitySummary.members + [("areas", .array(AreaOccupancyLine.schema))])),
+            APIOperation(
+                "GET", "/v1/facilities/{facility_id}/occupancy/history", id: "getOccupancyHistory",
+                summary: "Occupancy over a time range in buckets (each bucket's end, lowest and highest); level and zone narrow it.",
+                tag: "parking",
+                parameters: [facility] + APIParameter.timeRange + [
+                    .interval, APIParameter("level", in: .query, required: false, schema: .string, "Only this level."),
+                    APIParameter("zone", in: .query, required: false, schema: .string, "Only this zone."),
+                ],
+                response: .object([
+                    ("facility_id", .string), ("scope", .oneOf(["facility", "level", "zone"])), ("level", .string), ("zone", .string),
+                    ("interval", .string), ("buckets", .array(bucket)),
+                ])),
+            APIOperation(
+                "GET", "/v1/facilities/{facility_id}/forecast", id: "getOccupancyForecast",
+                summary: "The newest occupancy forecast: the next hour in 15-minute steps.", tag: "parking", parameters: [facility],
+                response: .object([("facility_id", .string), ("issued_at", .nullable(.dateTime)), ("steps", .array(ForecastStep.schema))])),
+            APIOperation(
+                "GET", "/v1/facilities/{facility_id}/alerts", id: "getAlerts",
+                summary: "What is wrong now (threshold, offline sensors) and the alerts raised after since.", tag: "parking",
+                parameters: [facility, .since],
+                response: .object([
+                    ("facility_id", .string),
+                    ("active", .object([
+                        ("above_threshold", .boolean), ("threshold_changed_at", .nullable(.dateTime)),
+                        ("offline_sensors", .array(SensorLine.schema)),
+                    ])),
+                    ("raised", .array(.any)), ("truncated", .boolean),
+                ])),
+            APIOperation(
+                "GET", "/v1/facilities/{facility_id}/sensors/offline", id: "getOfflineSensors", summary: "The facility's offline sensors.",
+                tag: "parking", parameters: [facility], response: .object([("facility_id", .string), ("sensors", .array(SensorLine.schema))])),
+            APIOperation(
+                "GET", "/v1/facilities/{facility_id}/stays", id: "getStays",
+                summary: "Stays that ended in the range: count, mean, median, 90th percentile and a histogram.", tag: "parking",
+                parameters: [facility] + APIParameter.timeRange,
+                response: .object([
+                    ("facility_id", .string), ("from", .dateTime), ("to", .dateTime), ("stays", .integer(minimum: 0)),
+                    ("mean_seconds", .nullable(.number(minimum: 0))), ("median_seconds", .nullable(.integer(minimum: 0))),
+                    ("p90_seconds", .nullable(.integer(minimum: 0))),
+                    ("histogram", .array(.object([
+                        ("from_seconds", .integer(minimum: 0)), ("to_seconds", .nullable(.integer(minimum: 0))), ("stays", .integer(minimum: 0)),
+                    ]))),
+                ])),
+        ]
+    }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.group("/v1/facilities/:facility_id")

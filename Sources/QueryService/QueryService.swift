@@ -1,3 +1,4 @@
+import APIDescription
 import Hummingbird
 import Postgres
 import Projections
@@ -16,10 +17,20 @@ public struct QueryService: Sendable {
 
     let operations: OperationsRoutes
     let routes: [any ReadRoutes]
+    /// The API's description: every operation of these routes, of the operational ones, of `/openapi.json` itself,
+    /// and `otherOperations` (what the same server registers besides, such as HTTP ingest).
+    public let document: APIDocument
 
-    public init(routes: [any ReadRoutes], readiness: @escaping ReadinessCheck, metrics: @escaping MetricsExporter) {
+    public init(
+        routes: [any ReadRoutes], otherOperations: [APIOperation] = [], readiness: @escaping ReadinessCheck,
+        metrics: @escaping MetricsExporter, version: String = "1.0.0"
+    ) {
         self.operations = OperationsRoutes(readiness: readiness, metrics: metrics)
         self.routes = routes
+        let openAPI = APIOperation(
+            "GET", "/openapi.json", id: "getOpenAPI", summary: "This document: the API in OpenAPI 3.1.", tag: "operations", response: .any, errors: [])
+        document = APIDocument(
+            version: version, operations: operations.operations + [openAPI] + routes.flatMap(\.operations) + otherOperations)
     }
 
     /// Registers the endpoints on `router`.
@@ -27,8 +38,13 @@ public struct QueryService: Sendable {
     /// Also adds the JSON error middleware first, so that these routes, the routes added after them and
     /// unknown routes all answer errors as JSON.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
-        router.add(middleware: JSONErrorMiddleware<Context>())
+        router.add(middleware: JSONErrorMiddleware<Context>(
+            methods: Dictionary(document.operations.map { ($0.path, [$0.method]) }, uniquingKeysWith: +)))
         operations.add(to: router)
+        let openAPI = ByteBuffer(bytes: document.json)
+        router.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: openAPI))
+        }
         for collection in routes { collection.add(to: router) }
     }
 }

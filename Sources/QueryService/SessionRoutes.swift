@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Hummingbird
 import Postgres
@@ -16,6 +17,38 @@ public struct SessionRoutes: ReadRoutes {
 
     static let maxFastestLaps = 100
     static let maxEvents = 1_000
+
+    /// `{driver_number}`: a car number.
+    static let driverParameter = APIParameter(
+        "driver_number", in: .path, required: true, schema: .integer(minimum: 1, maximum: 99), "The car's number, 1 to 99.")
+
+    public var operations: [APIOperation] {
+        let session = APIParameter.id("session_id", "The session's id")
+        return [
+            APIOperation(
+                "GET", "/v1/sessions/{session_id}/leaderboard", id: "getLeaderboard",
+                summary: "The session's leaderboard: positions, gaps, laps, tyres, and the best sector times.", tag: "motorsport",
+                parameters: [session],
+                response: .object([("session_id", .string), ("best_sectors", .array(BestSector.schema)), ("drivers", .array(LeaderboardLine.schema))])),
+            APIOperation(
+                "GET", "/v1/sessions/{session_id}/drivers/{driver_number}/laps", id: "getDriverLaps", summary: "One car's laps.",
+                tag: "motorsport", parameters: [session, Self.driverParameter],
+                response: .object([("session_id", .string), ("driver_number", .integer(minimum: 1, maximum: 99)), ("laps", .array(LapLine.schema))])),
+            APIOperation(
+                "GET", "/v1/sessions/{session_id}/fastest-laps", id: "getFastestLaps", summary: "The session's fastest laps.",
+                tag: "motorsport", parameters: [session, .limit(default: 10, range: 1...Self.maxFastestLaps)],
+                response: .object([("session_id", .string), ("laps", .array(LapLine.fastestSchema))])),
+            APIOperation(
+                "GET", "/v1/sessions/{session_id}/stints", id: "getStints", summary: "Every car's stints, with tyre degradation fits.",
+                tag: "motorsport", parameters: [session],
+                response: .object([("session_id", .string), ("stints", .array(StintLine.schema))])),
+            APIOperation(
+                "GET", "/v1/sessions/{session_id}/events", id: "getRaceEvents",
+                summary: "Race events (overtakes, pit stops, fastest laps, …) as derived events, oldest first, after since.",
+                tag: "motorsport", parameters: [session, .since],
+                response: .object([("session_id", .string), ("events", .array(.any)), ("truncated", .boolean)])),
+        ]
+    }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.group("/v1/sessions/:session_id")

@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Hummingbird
 import Postgres
@@ -11,6 +12,25 @@ public struct TelemetryRoutes: ReadRoutes {
     public init(pool: PGPool, tables: any TableNaming) { store = TelemetryReadStore(pool: pool, placement: tables) }
 
     init(store: any TelemetryReading) { self.store = store }
+
+    public var operations: [APIOperation] {
+        [
+            APIOperation(
+                "GET", "/v1/sessions/{session_id}/drivers/{driver_number}/telemetry", id: "getDriverTelemetry",
+                summary: "A car's telemetry over a time range, from the 1-second rollup, in buckets of resolution seconds.", tag: "motorsport",
+                parameters: [
+                    .id("session_id", "The session's id"), SessionRoutes.driverParameter,
+                ] + APIParameter.timeRange + [
+                    APIParameter(
+                        "resolution", in: .query, required: false, schema: .integer(minimum: 1, maximum: 3_600),
+                        "Bucket width in seconds (default 1; at most \(Self.maxTelemetryBuckets) buckets)."),
+                ],
+                response: .object([
+                    ("session_id", .string), ("driver_number", .integer(minimum: 1, maximum: 99)), ("resolution_seconds", .integer(minimum: 1)),
+                    ("buckets", .array(TelemetryBucket.schema)),
+                ]), errors: [400, 503]),
+        ]
+    }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.get("/v1/sessions/:session_id/drivers/:driver_number/telemetry", use: telemetry)

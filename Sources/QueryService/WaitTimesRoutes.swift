@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Hummingbird
 import Postgres
@@ -11,6 +12,29 @@ public struct WaitTimesRoutes: ReadRoutes {
     public init(pool: PGPool, tables: any TableNaming) { store = ParksReadStore(pool: pool, placement: tables) }
 
     init(store: any ParksReading) { self.store = store }
+
+    public var operations: [APIOperation] {
+        let park = APIParameter.id("park_id", "The park's id")
+        return [
+            APIOperation(
+                "GET", "/v1/parks/{park_id}/waits", id: "getParkWaits", summary: "The park's attractions and their waits now, by id.",
+                tag: "parks", parameters: [park],
+                response: .object([("park_id", .string), ("attractions", .array(AttractionWait.schema))])),
+            APIOperation(
+                "GET", "/v1/parks/{park_id}/attractions/{attraction_id}/history", id: "getAttractionWaitHistory",
+                summary: "An attraction's waits over a time range, in buckets.", tag: "parks",
+                parameters: [park, .id("attraction_id", "The attraction's id")] + APIParameter.timeRange + [.interval],
+                response: .object([
+                    ("park_id", .string), ("attraction_id", .string), ("from", .dateTime), ("to", .dateTime), ("interval", .string),
+                    ("buckets", .array(WaitBucket.schema)),
+                ])),
+            APIOperation(
+                "GET", "/v1/parks/{park_id}/baselines", id: "getParkBaselines",
+                summary: "Usual waits (P50, P90) per attraction and hour of the week, park-local.", tag: "parks",
+                parameters: [park, APIParameter("attraction_id", in: .query, required: false, schema: .identifier, "Only this attraction.")],
+                response: .object([("park_id", .string), ("baselines", .array(WaitBaseline.schema))])),
+        ]
+    }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.group("/v1/parks/:park_id")

@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Hummingbird
 import Postgres
@@ -11,6 +12,16 @@ public struct WeatherRoutes: ReadRoutes {
     public init(pool: PGPool, tables: any TableNaming) { store = WeatherReadStore(pool: pool, placement: tables) }
 
     init(store: any WeatherReading) { self.store = store }
+
+    public var operations: [APIOperation] {
+        [
+            APIOperation(
+                "GET", "/v1/parks/{park_id}/weather", id: "getParkWeather",
+                summary: "The park's newest weather observation and the latest report of each hour in the range.", tag: "parks",
+                parameters: [.id("park_id", "The park's id")] + APIParameter.timeRange,
+                response: .object([("park_id", .string), ("current", .nullable(WeatherHourLine.schema)), ("hours", .array(WeatherHourLine.schema))])),
+        ]
+    }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.get("/v1/parks/:park_id/weather", use: weather)

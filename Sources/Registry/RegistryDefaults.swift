@@ -1,3 +1,4 @@
+import APIDescription
 import Logging
 import Postgres
 import Processor
@@ -29,9 +30,11 @@ extension Migrator {
 extension QueryService {
     /// The read endpoints of every registered projection, over the tables `tables` names.
     public init(
-        pool: PGPool, tables: any TableNaming = TablePlacement.live, readiness: @escaping ReadinessCheck,
-        metrics: @escaping MetricsExporter
+        pool: PGPool, tables: any TableNaming = TablePlacement.live, otherOperations: [APIOperation] = [],
+        readiness: @escaping ReadinessCheck, metrics: @escaping MetricsExporter, version: String = "1.0.0"
     ) {
-        self.init(routes: ProjectionRegistry.routes(pool: pool, tables: tables), readiness: readiness, metrics: metrics)
+        self.init(
+            routes: ProjectionRegistry.routes(pool: pool, tables: tables), otherOperations: otherOperations, readiness: readiness,
+            metrics: metrics, version: version)
     }
 }

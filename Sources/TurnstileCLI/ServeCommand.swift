@@ -1,3 +1,4 @@
+import APIDescription
 import ArgumentParser
 import Events
 import Foundation
@@ -28,7 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on.") var port: Int = 8080
     @Option(help: "Database connections for queries.") var connections: Int = 4
-    @Option(help: "Largest accepted ingest body, in bytes.") var maxBodyBytes: Int = 8 << 20
+    static let defaultMaxBodyBytes = 8 << 20
+    @Option(help: "Largest accepted ingest body, in bytes.") var maxBodyBytes: Int = ServeCommand.defaultMaxBodyBytes
     @Option(help: "How far ahead of this server's clock an ingested event's time may be, in seconds (at most 86400).")
     var maxEventTimeAhead: Int64 = RawEventRouter.defaultMaxAheadSeconds
     @Option(help: ArgumentHelp(
@@ -61,8 +63,14 @@ struct ServeCommand: AsyncParsableCommand {
         do { try await watcher.refresh() } catch {
             logger.warning("cannot read the projection versions yet; reading the original tables until it can", metadata: ["error": "\(error)"])
         }
+        let ingest = producer.map {
+            IngestRoutes(
+                publisher: EventPublisher(
+                    producer: $0, router: RawEventRouter(topics: global.topics, maxAheadSeconds: maxEventTimeAhead)),
+                maxBodyBytes: maxBodyBytes, logger: logger)
+        }
         let service = QueryService(
-            pool: pool, tables: tables,
+            pool: pool, tables: tables, otherOperations: ingest?.operations ?? [],
             readiness: {
                 let database = (try? await pool.query("SELECT 1")) != nil
                 // Metadata is a blocking librdkafka call: keep it off the cooperative pool.
@@ -71,13 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
                 if processing { checks.merge(health.readinessChecks) { a, _ in a } }
                 return checks
             },
-            metrics: { Observability.prometheusText() })
-        let ingest = producer.map {
-            IngestRoutes(
-                publisher: EventPublisher(
-                    producer: $0, router: RawEventRouter(topics: global.topics, maxAheadSeconds: maxEventTimeAhead)),
-                maxBodyBytes: maxBodyBytes, logger: logger)
-        }
+            metrics: { Observability.prometheusText() }, version: TurnstileVersion.current)
         let app = buildQueryApplication(service, host: host, port: port, logger: logger) { router in
             ingest?.register(on: router)
         }

@@ -13,6 +13,6 @@ struct Turnstile: AsyncParsableCommand {
         subcommands: [
             TopicsCommand.self, MigrateCommand.self, IngestCommand.self, SimulateCommand.self, ProcessCommand.self,
             ServeCommand.self, BenchCommand.self, ProjectionsCommand.self, ReplayCommand.self, ArchiveCommand.self,
-            TrainCommand.self, ModelsCommand.self,
+            TrainCommand.self, ModelsCommand.self, OpenAPICommand.self,
         ])
 }

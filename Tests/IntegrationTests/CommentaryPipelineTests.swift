@@ -57,9 +57,7 @@ struct CommentaryPipelineTests {
         let pool = PGPool(url: ns.databaseURL, maxConnections: 2, logger: TestStack.logger)
         let app = buildQueryApplication(QueryService(pool: pool, readiness: { [:] }, metrics: { "" }), logger: TestStack.logger)
         try await app.test(.router) { client in
-            func get(_ uri: String) async throws -> (HTTPResponse.Status, JSONValue) {
-                try await client.execute(uri: uri, method: .get) { ($0.status, try JSONParser.parse(Array($0.body.readableBytesView))) }
-            }
+            func get(_ uri: String) async throws -> (HTTPResponse.Status, JSONValue) { try await client.getChecked(uri) }
             func texts(_ body: JSONValue) -> [String] { body["lines"]?.arrayValue?.compactMap { $0["text"]?.stringValue } ?? [] }
             let (status, all) = try await get("/v1/sessions/\(sessionID)/commentary?limit=1000")
             #expect(status == .ok)

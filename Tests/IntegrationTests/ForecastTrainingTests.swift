@@ -220,9 +220,7 @@ struct ForecastTrainingTests {
         let pool = PGPool(url: ns.databaseURL, maxConnections: 2)
         let app = buildQueryApplication(QueryService(pool: pool, readiness: { [:] }, metrics: { "" }), logger: TestStack.logger)
         try await app.test(.router) { client in
-            func get(_ uri: String) async throws -> JSONValue {
-                try await client.execute(uri: uri, method: .get) { try JSONParser.parse(Array($0.body.readableBytesView)) }
-            }
+            func get(_ uri: String) async throws -> JSONValue { try await client.getChecked(uri).1 }
             let waits = try await get("/v1/parks/sim-1/waits")
             let forecasts = (waits["attractions"]?.arrayValue ?? []).compactMap { $0["forecast_60"] }.filter { !$0.isNull }
             #expect(!forecasts.isEmpty && forecasts.allSatisfy { $0["source"] == .string("active_model") && $0["predicted_minutes"]?.doubleValue == 33 })

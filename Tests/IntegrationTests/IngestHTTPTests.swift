@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Foundation
 import Hummingbird
@@ -32,12 +33,20 @@ struct IngestHTTPTests {
     static func json(_ buffer: ByteBuffer) throws -> JSONValue { try JSONParser.parse(Array(buffer.readableBytesView)) }
 
     /// Posts a body; returns the status and the parsed JSON answer.
-    static func post(_ client: any TestClientProtocol, _ body: String) async throws -> (HTTPResponse.Status, JSONValue) {
+    /// Every answer is also checked against what ingest declares of itself in `/openapi.json`.
+    static func post(_ client: any TestClientProtocol, _ body: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> (HTTPResponse.Status, JSONValue) {
         let (status, buffer) = try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: body)) {
             ($0.status, $0.body)
         }
-        return (status, try json(buffer))
+        let answer = try json(buffer)
+        let document = try JSONParser.parse(APIDocument(version: "test", operations: operations).json)
+        let violations = APIDocumentValidator(document: document).violations(method: "POST", uri: "/v1/events", status: Int(status.code), body: answer)
+        #expect(violations.isEmpty, "\(violations.prefix(5))", sourceLocation: sourceLocation)
+        return (status, answer)
     }
+
+    /// Ingest's operations (the body limit is only named in their text).
+    static let operations = IngestRoutes.operations(maxBodyBytes: 1 << 20)
 
     @Test func acceptsValidLinesReportsBadOnesAndProducesKeyedRecords() async throws {
         let ns = try TestNamespace.make()

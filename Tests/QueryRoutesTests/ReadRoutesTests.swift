@@ -1,3 +1,4 @@
+import APIDescription
 import Events
 import Hummingbird
 import HummingbirdTesting
@@ -30,8 +31,15 @@ import Testing
         buildQueryApplication(QueryService(routes: routes, readiness: { [:] }, metrics: { "" }), logger: Logger(label: "test"))
     }
 
-    static func get(_ client: some TestClientProtocol, _ uri: String) async throws -> (HTTPResponse.Status, JSONValue) {
-        try await client.execute(uri: uri, method: .get) { ($0.status, try JSONParser.parse(Array($0.body.readableBytesView))) }
+    /// GET `uri`; every answer is also checked against the app's own `/openapi.json`.
+    static func get(
+        _ client: some TestClientProtocol, _ uri: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (HTTPResponse.Status, JSONValue) {
+        let (status, body) = try await client.execute(uri: uri, method: .get) { ($0.status, try JSONParser.parse(Array($0.body.readableBytesView))) }
+        let document = try await client.execute(uri: "/openapi.json", method: .get) { try JSONParser.parse(Array($0.body.readableBytesView)) }
+        let violations = APIDocumentValidator(document: document).violations(method: "GET", uri: uri, status: Int(status.code), body: body)
+        #expect(violations.isEmpty, "\(violations.prefix(5))", sourceLocation: sourceLocation)
+        return (status, body)
     }
 
     @Test func currentWaitsInIdOrderAndUnknownParksAnswer404() async throws {

@@ -1,7 +1,12 @@
+import APIDescription
 import Events
 
 /// The occupancy of one level or zone now, a row of `occupancy_current`.
 struct AreaOccupancyLine: Sendable, Equatable {
+    static let schema = APISchema.reference("AreaOccupancy", .object([
+        ("scope", .oneOf(["facility", "level", "zone"])), ("level", .string), ("zone", .string),
+    ] + OccupancyCounts.members + [("updated_at", .dateTime)]))
+
     var scope: String
     var level: String
     var zone: String

@@ -1,7 +1,18 @@
+import APIDescription
 import Events
 
 /// One attraction's current state, a row of `attraction_current`.
 struct AttractionWait: Sendable, Equatable {
+    /// Its JSON, as `write(to:)` writes it.
+    static let schema = APISchema.reference("AttractionWait", .object([
+        ("attraction_id", .string), ("name", .nullable(.string)), ("status", .nullable(.string)),
+        ("wait_minutes", .nullable(.integer(minimum: 0))), ("observed_at", .nullable(.dateTime)), ("status_changed_at", .nullable(.dateTime)),
+        ("forecast_60", .nullable(.object([
+            ("predicted_minutes", .number(minimum: 0)), ("target_time", .dateTime), ("source", .oneOf(ForecastLine.sources)),
+            ("model_version", .nullable(.integer)),
+        ], description: "The newest 60-minute forecast, when one was made in the last hour."))),
+    ]))
+
     var attractionID: String
     var name: String?
     var status: String?

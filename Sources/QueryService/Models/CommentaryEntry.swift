@@ -1,7 +1,13 @@
+import APIDescription
 import Events
 
 /// One line of commentary as served, a row of `commentary`.
 struct CommentaryEntry: Sendable, Equatable {
+    static let schema = APISchema.reference("CommentaryLine", .object([
+        ("time", .dateTime), ("line_id", .string), ("lap_number", .integer(minimum: 0)), ("driver_number", .integer(minimum: 0)),
+        ("kind", .string), ("priority", .string), ("text", .string),
+    ]))
+
     var time: Timestamp
     var lineID: String
     var lapNumber: Int64

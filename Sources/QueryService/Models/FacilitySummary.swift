@@ -1,7 +1,16 @@
+import APIDescription
 import Events
 
 /// A facility's row of `parking_facilities`: its totals and threshold state as of its clock.
 struct FacilitySummary: Sendable, Equatable {
+    /// `writeFields(to:)`'s members.
+    static let members: [(String, APISchema)] = [
+        ("name", .nullable(.string)), ("capacity", .integer(minimum: 0)), ("occupied", .integer(minimum: 0)), ("free", .integer(minimum: 0)),
+        ("unknown", .integer(minimum: 0)), ("above_threshold", .boolean), ("threshold_changed_at", .nullable(.dateTime)),
+        ("alert_up_percent", .integer(minimum: 0, maximum: 100)), ("alert_down_percent", .integer(minimum: 0, maximum: 100)),
+        ("sensors_offline", .integer(minimum: 0)), ("clock", .nullable(.dateTime)),
+    ]
+
     var name: String?
     var capacity: Int64
     var occupied: Int64

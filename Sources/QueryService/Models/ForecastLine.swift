@@ -1,7 +1,16 @@
+import APIDescription
 import Events
+import Forecasting
 
 /// One horizon of an attraction's latest forecast, as served.
 struct ForecastLine: Sendable, Equatable {
+    /// Who may answer a forecast (`ForecastSource`).
+    static let sources = ForecastSource.allCases.map(\.rawValue)
+    static let schema = APISchema.reference("ForecastHorizon", .object([
+        ("horizon_minutes", .integer(minimum: 1)), ("target_time", .dateTime), ("predicted_minutes", .number(minimum: 0)),
+        ("source", .oneOf(sources)), ("model_version", .nullable(.integer)), ("made_at", .dateTime),
+    ]))
+
     var madeAt: Timestamp
     var horizonMinutes: Int64
     var targetTime: Timestamp
@@ -23,6 +32,11 @@ struct ForecastLine: Sendable, Equatable {
 
 /// Live accuracy of one model version (or baseline) at one horizon over a range of target times.
 struct AccuracyLine: Sendable, Equatable {
+    static let schema = APISchema.reference("ForecastAccuracy", .object([
+        ("model_version", .nullable(.integer)), ("source", .oneOf(ForecastLine.sources)), ("horizon_minutes", .integer(minimum: 1)),
+        ("predictions", .integer(minimum: 1)), ("mae_minutes", .number(minimum: 0)),
+    ]))
+
     var modelVersion: Int64?
     var source: String
     var horizonMinutes: Int64

@@ -1,7 +1,12 @@
+import APIDescription
 import Events
 
 /// One step of a facility's newest forecast.
 struct ForecastStep: Sendable, Equatable {
+    static let schema = APISchema.reference("OccupancyForecastStep", .object([
+        ("time", .dateTime), ("occupied", .integer(minimum: 0)), ("capacity", .integer(minimum: 0)),
+    ]))
+
     var time: Timestamp
     var occupied: Int64
     var capacity: Int64

@@ -1,7 +1,20 @@
+import APIDescription
 import Events
 
 /// One lap of `lap_times`; `driverNumber` is written only where the answer mixes cars (fastest laps).
 struct LapLine: Sendable, Equatable {
+    static let schema = APISchema.reference("Lap", .object([
+        ("lap_number", .integer(minimum: 0)), ("time", .dateTime), ("lap_duration", .nullable(.number(minimum: 0))),
+        ("sector_1", .nullable(.number(minimum: 0))), ("sector_2", .nullable(.number(minimum: 0))), ("sector_3", .nullable(.number(minimum: 0))),
+        ("is_pit_out_lap", .boolean), ("i1_speed", .nullable(.integer)), ("i2_speed", .nullable(.integer)), ("st_speed", .nullable(.integer)),
+        ("compound", .nullable(.string)), ("tyre_age", .nullable(.integer(minimum: 0))),
+    ]))
+    /// `writeFastest(to:)`'s JSON.
+    static let fastestSchema = APISchema.reference("FastestLap", .object([
+        ("driver_number", .integer(minimum: 1, maximum: 99)), ("lap_number", .integer(minimum: 0)), ("lap_duration", .nullable(.number(minimum: 0))),
+        ("time", .dateTime), ("compound", .nullable(.string)),
+    ]))
+
     var driverNumber: Int64
     var lapNumber: Int64
     var time: Timestamp

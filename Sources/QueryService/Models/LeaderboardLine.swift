@@ -1,7 +1,17 @@
+import APIDescription
 import Events
 
 /// A car's line of `session_leaderboard`.
 struct LeaderboardLine: Sendable, Equatable {
+    static let schema = APISchema.reference("LeaderboardLine", .object([
+        ("driver_number", .integer(minimum: 1, maximum: 99)), ("position", .nullable(.integer(minimum: 1))), ("laps_completed", .integer(minimum: 0)),
+        ("gap_to_leader", .nullable(.number)), ("gap_to_ahead", .nullable(.number)), ("laps_behind_leader", .nullable(.integer(minimum: 0))),
+        ("last_lap", .nullable(.number(minimum: 0))), ("best_lap", .nullable(.number(minimum: 0))), ("best_lap_number", .nullable(.integer(minimum: 0))),
+        ("best_sector_1", .nullable(.number(minimum: 0))), ("best_sector_2", .nullable(.number(minimum: 0))), ("best_sector_3", .nullable(.number(minimum: 0))),
+        ("compound", .nullable(.string)), ("tyre_age", .nullable(.integer(minimum: 0))), ("pit_count", .integer(minimum: 0)), ("retired", .boolean),
+        ("updated_at", .dateTime),
+    ]))
+
     var driverNumber: Int64
     var position: Int64?
     var lapsCompleted: Int64

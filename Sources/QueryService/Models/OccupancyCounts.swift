@@ -1,7 +1,13 @@
+import APIDescription
 import Events
 
 /// Occupied, free, unknown and capacity of an area at one time.
 struct OccupancyCounts: Sendable, Equatable {
+    /// `writeFields(to:)`'s members.
+    static let members: [(String, APISchema)] = [
+        ("occupied", .integer(minimum: 0)), ("free", .integer(minimum: 0)), ("unknown", .integer(minimum: 0)), ("capacity", .integer(minimum: 0)),
+    ]
+
     var occupied: Int64
     var free: Int64
     var unknown: Int64

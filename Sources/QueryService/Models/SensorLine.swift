@@ -1,7 +1,13 @@
+import APIDescription
 import Events
 
 /// A sensor's row of `parking_sensors`, as the offline lists show it.
 struct SensorLine: Sendable, Equatable {
+    static let schema = APISchema.reference("Sensor", .object([
+        ("sensor_id", .string), ("kind", .string), ("level", .string), ("zone", .string), ("last_seen", .dateTime),
+        ("offline_since", .nullable(.dateTime)), ("battery_percent", .nullable(.integer(minimum: 0, maximum: 100))),
+    ]))
+
     var sensorID: String
     var kind: String
     var level: String

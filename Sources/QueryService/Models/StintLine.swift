@@ -1,7 +1,15 @@
+import APIDescription
 import Events
 
 /// A car's stint of `stints`, with its degradation fit.
 struct StintLine: Sendable, Equatable {
+    static let schema = APISchema.reference("Stint", .object([
+        ("driver_number", .integer(minimum: 1, maximum: 99)), ("stint_number", .integer(minimum: 1)), ("compound", .nullable(.string)),
+        ("lap_start", .integer(minimum: 0)), ("lap_end", .nullable(.integer(minimum: 0))), ("tyre_age_at_start", .integer(minimum: 0)),
+        ("clean_laps", .integer(minimum: 0)), ("degradation", .nullable(.number)), ("fitted_base_lap", .nullable(.number)),
+        ("fit_residual_error", .nullable(.number)),
+    ]))
+
     var driverNumber: Int64
     var stintNumber: Int64
     var compound: String?

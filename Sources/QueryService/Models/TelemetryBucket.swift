@@ -1,7 +1,14 @@
+import APIDescription
 import Events
 
 /// A car's telemetry over one bucket of the 1-second rollup.
 struct TelemetryBucket: Sendable, Equatable {
+    static let schema = APISchema.reference("TelemetryBucket", .object([
+        ("time", .dateTime), ("samples", .integer(minimum: 1)), ("speed_min", .integer), ("speed_max", .integer), ("speed_mean", .number),
+        ("throttle_mean", .number), ("brake_share", .number(minimum: 0, maximum: 1)), ("gear_max", .integer),
+        ("drs_open_share", .number(minimum: 0, maximum: 1)),
+    ]))
+
     var time: Timestamp
     var samples: Int64
     var speedMin: Int64

@@ -1,7 +1,13 @@
+import APIDescription
 import Events
 
 /// An attraction's usual wait at one hour of the week, a row of `attraction_baselines`.
 struct WaitBaseline: Sendable, Equatable {
+    static let schema = APISchema.reference("WaitBaseline", .object([
+        ("attraction_id", .string), ("day_of_week", .integer(minimum: 0, maximum: 6)), ("hour", .integer(minimum: 0, maximum: 23)),
+        ("samples", .integer(minimum: 0)), ("p50_minutes", .nullable(.integer(minimum: 0))), ("p90_minutes", .nullable(.integer(minimum: 0))),
+    ]))
+
     var attractionID: String
     /// 0 = Monday … 6 = Sunday, in the park's local time.
     var dayOfWeek: Int64

@@ -1,7 +1,13 @@
+import APIDescription
 import Events
 
 /// Wait statistics of one attraction over one time bucket.
 struct WaitBucket: Sendable, Equatable {
+    static let schema = APISchema.reference("WaitBucket", .object([
+        ("time", .dateTime), ("avg_wait_minutes", .nullable(.number(minimum: 0))), ("min_wait_minutes", .nullable(.integer(minimum: 0))),
+        ("max_wait_minutes", .nullable(.integer(minimum: 0))), ("observations", .integer(minimum: 0)), ("open_observations", .integer(minimum: 0)),
+    ]))
+
     var time: Timestamp
     /// Over the waits of open observations; nil when the bucket has none.
     var avgWaitMinutes: Double?

@@ -1,8 +1,14 @@
+import APIDescription
 import Events
 
 /// One hour of a park's weather as served: the latest report of it, and whether that report was a forecast
 /// (fetched before the hour began).
 struct WeatherHourLine: Sendable, Equatable {
+    static let schema = APISchema.reference("WeatherHour", .object([
+        ("hour", .dateTime), ("temperature_c", .nullable(.number)), ("precipitation_mm", .nullable(.number(minimum: 0))),
+        ("reported_at", .dateTime), ("forecast", .boolean),
+    ]))
+
     var hour: Timestamp
     var temperatureC: Double?
     var precipitationMM: Double?
