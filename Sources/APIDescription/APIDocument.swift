@@ -80,8 +80,17 @@ public struct APIDocument: Sendable {
         w.key("operationId"); w.string(op.id)
         w.key("summary"); w.string(op.summary)
         w.key("tags"); w.beginArray(); w.string(op.tag); w.endArray()
-        if !op.parameters.isEmpty {
+        if !op.parameters.isEmpty || op.conditional {
             w.key("parameters"); w.beginArray()
+            if op.conditional {
+                w.beginObject()
+                w.key("name"); w.string("If-None-Match")
+                w.key("in"); w.string("header")
+                w.key("required"); w.bool(false)
+                w.key("description"); w.string("An ETag of an earlier answer: 304 while the projection has committed nothing since.")
+                w.key("schema"); APISchema.string.write(to: &w)
+                w.endObject()
+            }
             for p in op.parameters {
                 w.beginObject()
                 w.key("name"); w.string(p.name)
@@ -107,6 +116,17 @@ public struct APIDocument: Sendable {
         w.key("responses"); w.beginObject()
         w.key(String(op.responseStatus)); w.beginObject()
         w.key("description"); w.string(op.summary)
+        if op.conditional {
+            w.key("headers"); w.beginObject()
+            for (name, text) in [("ETag", "The answer's version: from the projection's committed offsets and the request."),
+                                 ("Cache-Control", "How long the answer may be reused: seconds for current state, an hour for a history over a day old.")] {
+                w.key(name); w.beginObject()
+                w.key("description"); w.string(text)
+                w.key("schema"); APISchema.string.write(to: &w)
+                w.endObject()
+            }
+            w.endObject()
+        }
         w.key("content"); w.beginObject()
         w.key(op.responseContentType); w.beginObject()
         w.key("schema")
@@ -114,6 +134,11 @@ public struct APIDocument: Sendable {
         w.endObject()
         w.endObject()
         w.endObject()
+        if op.conditional {
+            w.key("304"); w.beginObject()
+            w.key("description"); w.string("Not modified: the ETag named by If-None-Match is still the answer's.")
+            w.endObject()
+        }
         for (status, schema) in op.otherResponses {
             w.key(String(status)); w.beginObject()
             w.key("description"); w.string(Self.statusText[status] ?? op.summary)

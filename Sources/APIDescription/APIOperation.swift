@@ -22,6 +22,8 @@ public struct APIOperation: Sendable {
     public var errors: [Int]
     /// Other statuses it answers with a body of its own (`/ready`'s 503 says which check failed).
     public var otherResponses: [(status: Int, schema: APISchema)] = []
+    /// Answered conditionally: an `ETag` and `Cache-Control` on its 200, a 304 to an `If-None-Match` naming it.
+    public var conditional = false
     /// The request body, when it takes one: what it is, and its schema per media type.
     public var requestBody: (description: String, content: [(type: String, schema: APISchema)])?
 

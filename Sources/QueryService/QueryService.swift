@@ -29,8 +29,15 @@ public struct QueryService: Sendable {
         self.routes = routes
         let openAPI = APIOperation(
             "GET", "/openapi.json", id: "getOpenAPI", summary: "This document: the API in OpenAPI 3.1.", tag: "operations", response: .any, errors: [])
-        document = APIDocument(
-            version: version, operations: operations.operations + [openAPI] + routes.flatMap(\.operations) + otherOperations)
+        // A projection's GETs are answered conditionally (`ConditionalGETMiddleware`).
+        let read = routes.flatMap { collection in
+            collection.operations.map { op in
+                var op = op
+                op.conditional = collection.freshness != nil && op.method == "GET"
+                return op
+            }
+        }
+        document = APIDocument(version: version, operations: operations.operations + [openAPI] + read + otherOperations)
     }
 
     /// Registers the endpoints on `router`.
@@ -40,6 +47,13 @@ public struct QueryService: Sendable {
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         router.add(middleware: JSONErrorMiddleware<Context>(
             methods: Dictionary(document.operations.map { ($0.path, [$0.method]) }, uniquingKeysWith: +)))
+        // Conditional GETs of every projection's routes, answered before a handler reads a table.
+        var cached: [String: ProjectionFreshness] = [:]
+        for collection in routes {
+            guard let freshness = collection.freshness else { continue }
+            for op in collection.operations where op.method == "GET" { cached[op.path] = freshness }
+        }
+        router.add(middleware: ConditionalGETMiddleware<Context>(freshness: cached))
         operations.add(to: router)
         let openAPI = ByteBuffer(bytes: document.json)
         router.get("/openapi.json") { _, _ in

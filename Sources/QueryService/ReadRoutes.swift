@@ -7,4 +7,10 @@ import Hummingbird
 public protocol ReadRoutes: Sendable {
     func add<Context: RequestContext>(to router: Router<Context>)
     var operations: [APIOperation] { get }
+    /// What the answers depend on besides the request (nil: nothing known, no conditional answers).
+    var freshness: ProjectionFreshness? { get }
+}
+
+extension ReadRoutes {
+    public var freshness: ProjectionFreshness? { nil }
 }

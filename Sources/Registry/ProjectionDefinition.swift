@@ -92,9 +92,13 @@ public struct ProjectionDefinition: Sendable {
         makeWorker(topics, .pinned(placement), settings, runtime, logger, onCommit)
     }
 
-    /// Its read endpoints over the tables `tables` names (nil when it serves none).
+    /// Its read endpoints over the tables `tables` names (nil when it serves none), with how far it has folded
+    /// (its version's offsets: the query service's ETags).
     public func routes(pool: PGPool, tables: any TableNaming = TablePlacement.live) -> (any ReadRoutes)? {
-        makeRoutes?(pool, tables)
+        guard let routes = makeRoutes?(pool, tables) else { return nil }
+        let (name, first) = (self.name, self.tables.first?.name ?? "")
+        let freshness = ProjectionFreshness.offsets(projection: name, pool: pool) { RuntimeTables().at(tables.placement(of: first)).offsets }
+        return ProjectionReadRoutes(routes, freshness: freshness)
     }
 
     /// The table of this projection with the logical name `name`.

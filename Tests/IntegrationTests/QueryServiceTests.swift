@@ -516,7 +516,10 @@ enum QueryServiceStack {
         // The registered routes, the parks ones over a store whose bucketing SQL the test chooses.
         let parks = ParksReadStore(pool: reader, timescale: timescale)
         let routes: [any ReadRoutes] = [WaitTimesRoutes(store: parks), CrowdRoutes(store: parks)]
-            + ProjectionRegistry.routes(pool: reader).filter { !($0 is WaitTimesRoutes || $0 is CrowdRoutes) }
+            + ProjectionRegistry.routes(pool: reader).filter { r in
+                let inner = (r as? ProjectionReadRoutes)?.routes ?? r
+                return !(inner is WaitTimesRoutes || inner is CrowdRoutes)
+            }
         let service = QueryService(routes: routes, readiness: { [:] }, metrics: { "" })
         let app = buildQueryApplication(service, logger: logger)
         do {

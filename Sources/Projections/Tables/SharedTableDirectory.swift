@@ -13,4 +13,6 @@ public final class SharedTableDirectory: TableNaming {
     }
 
     public subscript(_ table: TableDefinition) -> String { current.withLock { $0[table] } }
+
+    public func placement(of table: String) -> TablePlacement { current.withLock { $0.placement(of: table) } }
 }

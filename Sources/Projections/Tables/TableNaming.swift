@@ -3,6 +3,10 @@
 /// `SharedTableDirectory` follows promotions while it serves.
 public protocol TableNaming: Sendable {
     subscript(_ table: TableDefinition) -> String { get }
+    /// Where the table of logical name `table` is (its version's placement: its offsets live there too).
+    func placement(of table: String) -> TablePlacement
 }
 
-extension TablePlacement: TableNaming {}
+extension TablePlacement: TableNaming {
+    public func placement(of table: String) -> TablePlacement { self }
+}

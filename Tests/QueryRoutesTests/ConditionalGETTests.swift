@@ -1,0 +1,38 @@
+import Testing
+
+@testable import QueryService
+
+/// The ETag and Cache-Control of an answer, without a server: the ETag changes with the projection's progress, the
+/// request and (current state only) the minute; history whose range ended over a day ago may be kept an hour.
+@Suite struct ConditionalGETTests {
+    typealias M = CacheValidators
+
+    static func v(_ token: String = "t/10/2", uri: String = "/v1/parks/p/waits", to: String? = nil, now: Int64 = 1_716_200_000) -> (etag: String, cacheControl: String) {
+        CacheValidators.validators(projection: "parks_wait_times", token: token, uri: uri, to: to, now: now)
+    }
+
+    @Test func theETagFollowsProgressRequestAndMinute() {
+        let base = Self.v()
+        #expect(base.etag.hasPrefix("\"parks_wait_times-") && base.etag.hasSuffix("\"") && base.cacheControl == "public, max-age=2")
+        #expect(Self.v() == base, "same progress, request and minute: same ETag")
+        #expect(Self.v(now: 1_716_200_000 / 60 * 60 + 59).etag == base.etag, "same minute")
+        #expect(Self.v("t/11/2").etag != base.etag, "a batch committed")
+        #expect(Self.v(uri: "/v1/parks/q/waits").etag != base.etag, "another request")
+        #expect(Self.v(now: 1_716_200_000 + 60).etag != base.etag, "current state: the next minute")
+    }
+
+    @Test func historyIsKeptLongerOnceItsRangeIsClosed() {
+        let now: Int64 = 1_716_200_000  // 2024-05-20T10:13:20Z
+        let recent = Self.v(uri: "/h?to=2024-05-20T10:00:00Z", to: "2024-05-20T10:00:00Z", now: now)
+        let closed = Self.v(uri: "/h?to=2024-05-18T00:00:00Z", to: "2024-05-18T00:00:00Z", now: now)
+        #expect(recent.cacheControl == "public, max-age=10" && closed.cacheControl == "public, max-age=3600")
+        #expect(Self.v(uri: "/h?to=2024-05-18T00:00:00Z", to: "2024-05-18T00:00:00Z", now: now + 600).etag == closed.etag, "history: no minute in it")
+    }
+
+    @Test func ifNoneMatchTakesListsStarAndWeakTags() {
+        let tag = "\"parks-1f\""
+        #expect(M.matches(tag, tag, wildcard: false) && M.matches("\"x\", \(tag)", tag, wildcard: false) && M.matches("W/\(tag)", tag, wildcard: false))
+        #expect(M.matches("*", tag, wildcard: true) && !M.matches("*", tag, wildcard: false), "* only once an answer is known to exist")
+        #expect(!M.matches("\"parks-1e\"", tag, wildcard: true) && !M.matches("", tag, wildcard: true))
+    }
+}
