@@ -9,10 +9,14 @@ struct CommentaryReadStore: CommentaryReading {
 
     private static let columns = "time, line_id, lap_number, driver_number, kind, priority, text"
 
-    func lines(session: String, since: Timestamp?, limit: Int) async throws -> [CommentaryEntry] {
+    func lines(session: String, after: ListCursor?, since: Timestamp?, limit: Int) async throws -> [CommentaryEntry] {
         let table = placement[CommentaryTables.lines], list = Self.columns
         let r: PGResult
-        if let since {
+        if let after {
+            r = try await pool.query(
+                "SELECT \(list) FROM \(table) WHERE session_id = $1 AND (time, line_id) > ($2, $3) ORDER BY time, line_id LIMIT $4",
+                [.text(session), .timestamp(after.time.microseconds), .text(after.key), .int(Int64(limit + 1))])
+        } else if let since {
             r = try await pool.query(
                 "SELECT \(list) FROM \(table) WHERE session_id = $1 AND time > $2 ORDER BY time, line_id LIMIT $3",
                 [.text(session), .timestamp(since.microseconds), .int(Int64(limit + 1))])

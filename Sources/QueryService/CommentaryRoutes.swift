@@ -21,9 +21,11 @@ public struct CommentaryRoutes: ReadRoutes {
         [
             APIOperation(
                 "GET", "/v1/sessions/{session_id}/commentary", id: "getSessionCommentary",
-                summary: "The session's commentary lines, oldest first: after since, or the newest limit.", tag: "motorsport",
-                parameters: [.id("session_id", "The session's id"), .since, .limit(default: Self.defaultLimit, range: 1...Self.maxLimit)],
-                response: .object([("session_id", .string), ("lines", .array(CommentaryEntry.schema)), ("truncated", .boolean)])),
+                summary: "The session's commentary lines, oldest first: after cursor, else after since, else the newest limit; next_cursor goes on from the last.", tag: "motorsport",
+                parameters: [.id("session_id", "The session's id"), .cursor, .since, .limit(default: Self.defaultLimit, range: 1...Self.maxLimit)],
+                response: .object([
+                    ("session_id", .string), ("lines", .array(CommentaryEntry.schema)), ("truncated", .boolean), ("next_cursor", .nullable(.string)),
+                ])),
         ]
     }
 
@@ -35,16 +37,22 @@ public struct CommentaryRoutes: ReadRoutes {
         let session = try IDParameter.path("session_id", context)
         let query = request.uri.queryParameters
         let since = try ListParameters.since(query)
+        let cursor = try ListCursor.query(query)
         let limit = try ListParameters.limit(query, default: Self.defaultLimit, range: 1...Self.maxLimit)
-        var lines = try await store.lines(session: session, since: since, limit: limit)
+        var lines = try await store.lines(session: session, after: cursor, since: since, limit: limit)
         if lines.isEmpty, !(try await store.sessionKnown(session)) { throw QueryError.unknownSession(session) }
         let truncated = lines.count > limit
-        // The extra line is past the newest asked for with `since`, before the oldest without.
+        // The extra line is past the newest asked for with a cursor or `since`, before the oldest without.
         if truncated {
-            if since != nil { lines.removeLast(lines.count - limit) } else { lines.removeFirst(lines.count - limit) }
+            if cursor != nil || since != nil { lines.removeLast(lines.count - limit) } else { lines.removeFirst(lines.count - limit) }
         }
+        // Where to go on from: the last line given, else where this request started.
+        let next = lines.last.map { ListCursor(time: $0.time, key: $0.lineID) } ?? cursor
         return .list(
             idName: "session_id", id: session, key: "lines", lines, bytesPerRow: 220,
-            after: { json in json.key("truncated"); json.bool(truncated) }, write: { $0.write(to: &$1) })
+            after: { json in
+                json.key("truncated"); json.bool(truncated)
+                json.key("next_cursor"); json.optional(next?.text)
+            }, write: { $0.write(to: &$1) })
     }
 }

@@ -98,14 +98,19 @@ struct ParkingReadStore: ParkingReading {
         }
     }
 
-    func alerts(_ facility: String, since: Timestamp?, limit: Int) async throws -> [String] {
+    func alerts(_ facility: String, before: ListCursor?, since: Timestamp?, limit: Int) async throws -> [(position: ListCursor, json: String)] {
         let r = try await pool.query(
             """
-            SELECT event::text FROM \(placement[ParkingTables.alerts])
+            SELECT event::text, time, event_id FROM \(placement[ParkingTables.alerts])
             WHERE facility_id = $1 AND ($2::timestamptz IS NULL OR time > $2)
-            ORDER BY time DESC, event_id LIMIT $3
-            """, [.text(facility), .timestamp(since?.microseconds), .int(Int64(limit))])
-        return (0..<r.rowCount).map { r.string($0, 0) ?? "null" }
+              AND ($3::timestamptz IS NULL OR (time, event_id) < ($3, $4))
+            ORDER BY time DESC, event_id DESC LIMIT $5
+            """,
+            [.text(facility), .timestamp(since?.microseconds), .timestamp(before?.time.microseconds), .text(before?.key ?? ""),
+             .int(Int64(limit))])
+        return try (0..<r.rowCount).map { i throws(PGError) in
+            (ListCursor(time: Timestamp(microseconds: try r.timestamp(i, 1) ?? 0), key: r.string(i, 2) ?? ""), r.string(i, 0) ?? "null")
+        }
     }
 
     func offlineSensors(_ facility: String) async throws -> [SensorLine] {

@@ -18,8 +18,9 @@ protocol ParkingReading: Sendable {
         -> OccupancyCounts?
     /// The steps of the newest forecast, by time.
     func forecast(_ facility: String) async throws -> [ForecastStep]
-    /// Alerts raised after `since` (all without), newest first, at most `limit`: as they were sent (JSON).
-    func alerts(_ facility: String, since: Timestamp?, limit: Int) async throws -> [String]
+    /// Alerts raised after `since` (all without) and before `before` (by time, then event id), newest first, at most
+    /// `limit`: each as it was sent (JSON) with its place in that order.
+    func alerts(_ facility: String, before: ListCursor?, since: Timestamp?, limit: Int) async throws -> [(position: ListCursor, json: String)]
     /// Sensors offline now, longest silent first.
     func offlineSensors(_ facility: String) async throws -> [SensorLine]
     func stays(_ facility: String, range: TimeRange, edges: [Int64]) async throws -> StayStatistics

@@ -48,15 +48,15 @@ public struct ParkingRoutes: ReadRoutes {
                 response: .object([("facility_id", .string), ("issued_at", .nullable(.dateTime)), ("steps", .array(ForecastStep.schema))])),
             APIOperation(
                 "GET", "/v1/facilities/{facility_id}/alerts", id: "getAlerts",
-                summary: "What is wrong now (threshold, offline sensors) and the alerts raised after since.", tag: "parking",
-                parameters: [facility, .since],
+                summary: "What is wrong now (threshold, offline sensors) and the alerts raised after since, newest first; next_cursor pages to older ones.",
+                tag: "parking", parameters: [facility, .cursor, .since, .limit(default: Self.maxAlerts, range: 1...Self.maxAlerts)],
                 response: .object([
                     ("facility_id", .string),
                     ("active", .object([
                         ("above_threshold", .boolean), ("threshold_changed_at", .nullable(.dateTime)),
                         ("offline_sensors", .array(SensorLine.schema)),
                     ])),
-                    ("raised", .array(.any)), ("truncated", .boolean),
+                    ("raised", .array(.any)), ("truncated", .boolean), ("next_cursor", .nullable(.string)),
                 ])),
             APIOperation(
                 "GET", "/v1/facilities/{facility_id}/sensors/offline", id: "getOfflineSensors", summary: "The facility's offline sensors.",
@@ -172,10 +172,16 @@ public struct ParkingRoutes: ReadRoutes {
     /// What is wrong now (threshold crossed, sensors offline) and the alerts raised since `since`.
     @Sendable func alerts(_ request: Request, context: some RequestContext) async throws -> Response {
         let facility = try IDParameter.path("facility_id", context)
-        let since = try ListParameters.since(request.uri.queryParameters)
+        let query = request.uri.queryParameters
+        let since = try ListParameters.since(query)
+        let cursor = try ListCursor.query(query)
+        let limit = try ListParameters.limit(query, default: Self.maxAlerts, range: 1...Self.maxAlerts)
         let summary = try await requireFacility(facility)
         let offline = try await store.offlineSensors(facility)
-        let raised = try await store.alerts(facility, since: since, limit: Self.maxAlerts)
+        // One more than asked says whether older ones follow.
+        var raised = try await store.alerts(facility, before: cursor, since: since, limit: limit + 1)
+        let truncated = raised.count > limit
+        if truncated { raised.removeLast(raised.count - limit) }
         var json = JSONWriter(capacity: 512 + offline.count * 200 + raised.count * 400)
         json.beginObject()
         json.key("facility_id"); json.string(facility)
@@ -187,9 +193,11 @@ public struct ParkingRoutes: ReadRoutes {
         json.endArray()
         json.endObject()
         json.key("raised"); json.beginArray()
-        for event in raised { json.raw(Array(event.utf8)) }
+        for event in raised { json.raw(Array(event.json.utf8)) }
         json.endArray()
-        json.key("truncated"); json.bool(raised.count == Self.maxAlerts)
+        json.key("truncated"); json.bool(truncated)
+        // Older alerts go on from the oldest given.
+        json.key("next_cursor"); json.optional(truncated ? raised.last?.position.text : nil)
         json.endObject()
         return .json(json)
     }

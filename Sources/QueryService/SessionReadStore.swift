@@ -91,14 +91,19 @@ struct SessionReadStore: SessionReading {
         }
     }
 
-    func raceEvents(session: String, since: Timestamp?, limit: Int) async throws -> [String] {
+    func raceEvents(session: String, after: ListCursor?, since: Timestamp?, limit: Int) async throws -> [(position: ListCursor, json: String)] {
         let r = try await pool.query(
             """
-            SELECT event::text FROM \(placement[SessionTables.raceEvents])
+            SELECT event::text, time, event_id FROM \(placement[SessionTables.raceEvents])
             WHERE session_id = $1 AND ($2::timestamptz IS NULL OR time > $2)
-            ORDER BY time, event_id LIMIT $3
-            """, [.text(session), .timestamp(since?.microseconds), .int(Int64(limit))])
-        return (0..<r.rowCount).map { r.string($0, 0) ?? "null" }
+              AND ($3::timestamptz IS NULL OR (time, event_id) > ($3, $4))
+            ORDER BY time, event_id LIMIT $5
+            """,
+            [.text(session), .timestamp(after == nil ? since?.microseconds : nil), .timestamp(after?.time.microseconds), .text(after?.key ?? ""),
+             .int(Int64(limit))])
+        return try (0..<r.rowCount).map { i throws(PGError) in
+            (ListCursor(time: Timestamp(microseconds: try r.timestamp(i, 1) ?? 0), key: r.string(i, 2) ?? ""), r.string(i, 0) ?? "null")
+        }
     }
 
     func sessionKnown(_ session: String) async throws -> Bool {

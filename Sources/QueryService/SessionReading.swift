@@ -13,8 +13,9 @@ protocol SessionReading: Sendable {
     func fastestLaps(session: String, limit: Int) async throws -> [LapLine]
     /// Every stint, by car and stint number.
     func stints(session: String) async throws -> [StintLine]
-    /// Race events after `since` (all without), oldest first, at most `limit`: the events as they were sent (JSON).
-    func raceEvents(session: String, since: Timestamp?, limit: Int) async throws -> [String]
+    /// Race events after `after` (by time, then event id), else after `since` (all without either), oldest first,
+    /// at most `limit`: each event as it was sent (JSON) with its place in that order.
+    func raceEvents(session: String, after: ListCursor?, since: Timestamp?, limit: Int) async throws -> [(position: ListCursor, json: String)]
     /// The session has a leaderboard.
     func sessionKnown(_ session: String) async throws -> Bool
 }

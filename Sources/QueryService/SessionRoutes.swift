@@ -44,9 +44,9 @@ public struct SessionRoutes: ReadRoutes {
                 response: .object([("session_id", .string), ("stints", .array(StintLine.schema))])),
             APIOperation(
                 "GET", "/v1/sessions/{session_id}/events", id: "getRaceEvents",
-                summary: "Race events (overtakes, pit stops, fastest laps, …) as derived events, oldest first, after since.",
-                tag: "motorsport", parameters: [session, .since],
-                response: .object([("session_id", .string), ("events", .array(.any)), ("truncated", .boolean)])),
+                summary: "Race events (overtakes, pit stops, fastest laps, …) as derived events, oldest first: after cursor, else after since; next_cursor goes on from the last.",
+                tag: "motorsport", parameters: [session, .cursor, .since, .limit(default: Self.maxEvents, range: 1...Self.maxEvents)],
+                response: .object([("session_id", .string), ("events", .array(.any)), ("truncated", .boolean), ("next_cursor", .nullable(.string))])),
         ]
     }
 
@@ -62,13 +62,24 @@ public struct SessionRoutes: ReadRoutes {
     /// Race events since a time (exclusive), oldest first: what a dashboard polls for.
     @Sendable func events(_ request: Request, context: some RequestContext) async throws -> Response {
         let session = try IDParameter.path("session_id", context)
-        let since = try ListParameters.since(request.uri.queryParameters)
-        let events = try await store.raceEvents(session: session, since: since, limit: Self.maxEvents)
+        let query = request.uri.queryParameters
+        let since = try ListParameters.since(query)
+        let cursor = try ListCursor.query(query)
+        let limit = try ListParameters.limit(query, default: Self.maxEvents, range: 1...Self.maxEvents)
+        // One more than asked says whether more follow.
+        var events = try await store.raceEvents(session: session, after: cursor, since: since, limit: limit + 1)
         if events.isEmpty { try await requireSession(session) }
+        let truncated = events.count > limit
+        if truncated { events.removeLast(events.count - limit) }
+        // Where to go on from: the last event given, else where this request started.
+        let next = events.last?.position ?? cursor
         return .list(
             idName: "session_id", id: session, key: "events", events, bytesPerRow: 400,
-            after: { json in json.key("truncated"); json.bool(events.count == Self.maxEvents) },
-            write: { event, json in json.raw(Array(event.utf8)) })
+            after: { json in
+                json.key("truncated"); json.bool(truncated)
+                json.key("next_cursor"); json.optional(next?.text)
+            },
+            write: { event, json in json.raw(Array(event.json.utf8)) })
     }
 
     @Sendable func stints(_ request: Request, context: some RequestContext) async throws -> Response {

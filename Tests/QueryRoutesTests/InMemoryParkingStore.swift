@@ -1,3 +1,4 @@
+import Foundation
 import Events
 import Projections
 
@@ -45,8 +46,13 @@ struct InMemoryParkingStore: ParkingReading {
 
     func forecast(_ facility: String) async throws -> [ForecastStep] { steps[facility] ?? [] }
 
-    func alerts(_ facility: String, since: Timestamp?, limit: Int) async throws -> [String] {
-        Array((raised[facility] ?? []).filter { since == nil || $0.time > since! }.reversed().prefix(limit).map(\.json))
+    func alerts(_ facility: String, before: ListCursor?, since: Timestamp?, limit: Int) async throws -> [(position: ListCursor, json: String)] {
+        // An alert's id is its place among the facility's alerts (they are held in order).
+        let all = (raised[facility] ?? []).enumerated().map { (position: ListCursor(time: $1.time, key: String(format: "a%06d", $0)), json: $1.json) }
+        let wanted = all.filter { a in
+            (since == nil || a.position.time > since!) && (before.map { (a.position.time, a.position.key) < ($0.time, $0.key) } ?? true)
+        }
+        return Array(wanted.reversed().prefix(limit))
     }
 
     func offlineSensors(_ facility: String) async throws -> [SensorLine] { offline[facility] ?? [] }

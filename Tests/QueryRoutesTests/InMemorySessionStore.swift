@@ -1,3 +1,4 @@
+import Foundation
 import Events
 
 @testable import QueryService
@@ -30,8 +31,14 @@ struct InMemorySessionStore: SessionReading {
 
     func stints(session: String) async throws -> [StintLine] { stintLines[session] ?? [] }
 
-    func raceEvents(session: String, since: Timestamp?, limit: Int) async throws -> [String] {
-        Array((events[session] ?? []).filter { since == nil || $0.time > since! }.prefix(limit).map(\.json))
+    func raceEvents(session: String, after: ListCursor?, since: Timestamp?, limit: Int) async throws -> [(position: ListCursor, json: String)] {
+        // An event's id is its place among the session's events (they are held in order).
+        let all = (events[session] ?? []).enumerated().map { (ListCursor(time: $1.time, key: String(format: "e%06d", $0)), $1.json) }
+        let wanted = all.filter { e in
+            if let after { return (e.0.time, e.0.key) > (after.time, after.key) }
+            return since == nil || e.0.time > since!
+        }
+        return Array(wanted.prefix(limit)).map { (position: $0.0, json: $0.1) }
     }
 
     func sessionKnown(_ session: String) async throws -> Bool { boards[session] != nil }

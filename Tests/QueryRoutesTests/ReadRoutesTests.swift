@@ -172,6 +172,45 @@ import Testing
             priority: "medium", text: "Lap \(n) — #1 pits")
     }
 
+    /// Cursor paging where many entries share a time: every event and every line exactly once, pages of two, each
+    /// page's next_cursor leading to the next; a cursor not given by the service is a 400 naming it.
+    @Test func cursorsPageThroughEntriesThatShareATimeExactlyOnce() async throws {
+        var sessions = InMemorySessionStore()
+        sessions.boards["s"] = [Self.board(1, position: 1, sectors: [nil, nil, nil])]
+        // Five events, three of them at the same instant.
+        sessions.events["s"] = [10, 20, 20, 20, 30].enumerated().map { (Self.t0.adding(seconds: Int64($1)), #"{"id":"e\#($0)"}"#) }
+        var commentary = InMemoryCommentaryStore()
+        commentary.sessions["s"] = (0..<5).map { i in
+            CommentaryEntry(time: Self.t0.adding(seconds: i < 4 ? 60 : 120), lineID: "l\(i)", lapNumber: 1, driverNumber: 1, kind: "k", priority: "low", text: "t\(i)")
+        }
+        try await Self.app([SessionRoutes(store: sessions), CommentaryRoutes(store: commentary)]).test(.router) { client in
+            for (path, key, field) in [("events", "events", "id"), ("commentary", "lines", "text")] {
+                // Commentary without `since` or a cursor gives the newest lines: page from the start of the day.
+                let start = path == "commentary" ? "&since=2024-05-20T00:00:00Z" : ""
+                var seen: [JSONValue] = [], uri = "/v1/sessions/s/\(path)?limit=2\(start)", pages = 0
+                while pages < 10 {
+                    let (status, page) = try await Self.get(client, uri)
+                    #expect(status == .ok)
+                    seen += page[key]?.arrayValue?.compactMap { $0[field] } ?? []
+                    pages += 1
+                    guard page["truncated"] == .bool(true), let next = page["next_cursor"]?.stringValue else { break }
+                    uri = "/v1/sessions/s/\(path)?limit=2&cursor=\(next)"
+                }
+                let expected: [JSONValue] = path == "events" ? (0..<5).map { .string("e\($0)") } : (0..<5).map { .string("t\($0)") }
+                #expect(seen == expected && pages == 3, "\(path): \(seen)")
+                let (status, bad) = try await Self.get(client, "/v1/sessions/s/\(path)?cursor=zz")
+                #expect(status == .badRequest && bad["error"]?["field"] == .string("cursor"))
+            }
+            // Polling: from the last cursor, nothing new yet and the same cursor back.
+            let (_, all) = try await Self.get(client, "/v1/sessions/s/events")
+            let end = try #require(all["next_cursor"]?.stringValue)
+            let (_, none) = try await Self.get(client, "/v1/sessions/s/events?cursor=\(end)")
+            #expect(none["events"]?.arrayValue?.isEmpty == true && none["next_cursor"]?.stringValue == end && none["truncated"] == .bool(false))
+        }
+        #expect(ListCursor(text: ListCursor(time: Self.t0, key: "a|b é").text) == ListCursor(time: Self.t0, key: "a|b é"))
+        #expect(ListCursor(text: "") == nil && ListCursor(text: "3") == nil && ListCursor(text: "7a7a") == nil)
+    }
+
     @Test func commentaryIsNewestLastPagedBySinceAndLimit() async throws {
         var store = InMemoryCommentaryStore()
         store.sessions["s"] = (1...6).map { Self.line($0, at: Int64($0) * 60) }
@@ -290,6 +329,13 @@ import Testing
             #expect(alerts == .ok && body["active"]?["above_threshold"] == .bool(true))
             #expect(body["active"]?["offline_sensors"]?.arrayValue?.count == 1)
             #expect(body["raised"]?.arrayValue?.map { $0["id"] } == [.string("a2"), .string("a1")])
+            #expect(body["truncated"] == .bool(false) && body["next_cursor"] == .null)
+            // Newest first, a page at a time: the older page goes on from the oldest alert given.
+            let (_, newest) = try await Self.get(client, "/v1/facilities/g/alerts?limit=1")
+            #expect(newest["raised"]?.arrayValue?.map { $0["id"] } == [.string("a2")] && newest["truncated"] == .bool(true))
+            let older = try #require(newest["next_cursor"]?.stringValue)
+            let (_, rest) = try await Self.get(client, "/v1/facilities/g/alerts?limit=1&cursor=\(older)")
+            #expect(rest["raised"]?.arrayValue?.map { $0["id"] } == [.string("a1")] && rest["next_cursor"] == .null)
             let (stays, none) = try await Self.get(client, "/v1/facilities/g/stays?from=2024-05-20T00:00:00Z&to=2024-05-21T00:00:00Z")
             #expect(stays == .ok && none["stays"] == .int(0) && none["median_seconds"] == .null && none["histogram"]?.arrayValue?.count == 7)
             let (level, why) = try await Self.get(

@@ -29,4 +29,11 @@ extension APIParameter {
             "limit", in: .query, required: false, schema: .integer(minimum: Int64(range.lowerBound), maximum: Int64(range.upperBound)),
             "Most entries to answer (default \(value)).")
     }
+
+    /// `cursor`: an answer's `next_cursor`, to go on after its last entry.
+    static var cursor: APIParameter {
+        APIParameter(
+            "cursor", in: .query, required: false, schema: .string(pattern: "^([0-9a-f]{2})+$"),
+            "An earlier answer's next_cursor: the entries after its last one (exactly once each, even where many share a time).")
+    }
 }
