@@ -97,6 +97,10 @@ public struct APIDocument: Sendable {
                 w.key("in"); w.string(p.location.rawValue)
                 w.key("required"); w.bool(p.required)
                 w.key("description"); w.string(p.description)
+                if let example = p.example {
+                    w.key("example")
+                    if case .integer = p.schema, let n = Int64(example) { w.int(n) } else { w.string(example) }
+                }
                 w.key("schema"); p.schema.write(to: &w)
                 w.endObject()
             }

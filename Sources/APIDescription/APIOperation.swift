@@ -50,21 +50,24 @@ public struct APIParameter: Sendable {
     public var required: Bool
     public var schema: APISchema
     public var description: String
+    /// A value that finds something in the demo's data (`ops/demo`; `ops/api-fuzz` seeds the same ids).
+    public var example: String?
 
-    public init(_ name: String, in location: Location, required: Bool, schema: APISchema, _ description: String) {
+    public init(_ name: String, in location: Location, required: Bool, schema: APISchema, _ description: String, example: String? = nil) {
         self.name = name
         self.location = location
         self.required = required
         self.schema = schema
         self.description = description
+        self.example = example
     }
 
     /// An id in the path: any text an event may carry as an id (percent-encoded): no control characters, at most
     /// `TextRules.maxIdentifierBytes` UTF-8 bytes (a limit in bytes, which JSON Schema cannot say: `maxLength`
     /// counts characters, so a shorter id of wide characters may still be refused).
-    public static func id(_ name: String, _ description: String) -> APIParameter {
+    public static func id(_ name: String, _ description: String, example: String? = nil) -> APIParameter {
         APIParameter(
             name, in: .path, required: true, schema: .identifier,
-            description + " (1 to \(TextRules.maxIdentifierBytes) UTF-8 bytes, no control characters)")
+            description + " (1 to \(TextRules.maxIdentifierBytes) UTF-8 bytes, no control characters)", example: example)
     }
 }

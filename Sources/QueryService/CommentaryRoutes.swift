@@ -22,7 +22,7 @@ public struct CommentaryRoutes: ReadRoutes {
             APIOperation(
                 "GET", "/v1/sessions/{session_id}/commentary", id: "getSessionCommentary",
                 summary: "The session's commentary lines, oldest first: after cursor, else after since, else the newest limit; next_cursor goes on from the last.", tag: "motorsport",
-                parameters: [.id("session_id", "The session's id"), .cursor, .since, .limit(default: Self.defaultLimit, range: 1...Self.maxLimit)],
+                parameters: [.id("session_id", "The session's id", example: "demo-race"), .cursor, .since, .limit(default: Self.defaultLimit, range: 1...Self.maxLimit)],
                 response: .object([
                     ("session_id", .string), ("lines", .array(CommentaryEntry.schema)), ("truncated", .boolean), ("next_cursor", .nullable(.string)),
                 ])),

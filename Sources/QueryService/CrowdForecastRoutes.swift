@@ -20,7 +20,7 @@ public struct CrowdForecastRoutes: ReadRoutes {
                 "GET", "/v1/parks/{park_id}/crowd-forecast", id: "getParkCrowdForecast",
                 summary: "The park's crowd level forecast for the rest of its day, by hour; with from and to, each hour's last forecast.",
                 tag: "parks",
-                parameters: [.id("park_id", "The park's id")] + APIParameter.timeRange.map { var p = $0; p.required = false; return p },
+                parameters: [.id("park_id", "The park's id", example: "sim-1")] + APIParameter.timeRange.map { var p = $0; p.required = false; return p },
                 response: .object([("park_id", .string), ("made_at", .nullable(.dateTime)), ("hours", .array(CrowdForecastHour.schema))])),
         ]
     }

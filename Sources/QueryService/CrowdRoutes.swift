@@ -16,7 +16,7 @@ public struct CrowdRoutes: ReadRoutes {
     init(store: any ParksReading) { self.store = store }
 
     public var operations: [APIOperation] {
-        let park = APIParameter.id("park_id", "The park's id")
+        let park = APIParameter.id("park_id", "The park's id", example: "sim-1")
         return [
             APIOperation(
                 "GET", "/v1/parks/{park_id}/crowd", id: "getParkCrowd", summary: "The park's crowd level now.", tag: "parks",

@@ -16,12 +16,12 @@ public struct ForecastRoutes: ReadRoutes {
     init(store: any ForecastReading) { self.store = store }
 
     public var operations: [APIOperation] {
-        let park = APIParameter.id("park_id", "The park's id")
+        let park = APIParameter.id("park_id", "The park's id", example: "sim-1")
         return [
             APIOperation(
                 "GET", "/v1/parks/{park_id}/attractions/{attraction_id}/forecast", id: "getAttractionForecast",
                 summary: "The attraction's newest wait forecast at each horizon, with who answered it.", tag: "parks",
-                parameters: [park, .id("attraction_id", "The attraction's id")],
+                parameters: [park, .id("attraction_id", "The attraction's id", example: "ride-1")],
                 response: .object([
                     ("park_id", .string), ("attraction_id", .string), ("made_at", .dateTime), ("horizons", .array(ForecastLine.schema)),
                 ])),

@@ -19,7 +19,7 @@ public struct ParkContextRoutes: ReadRoutes {
             APIOperation(
                 "GET", "/v1/parks/{park_id}/context", id: "getParkContext",
                 summary: "What the park's wait forecasts know of it: attractions, recent schedules, weather reports.", tag: "parks",
-                parameters: [.id("park_id", "The park's id")], response: .object([("park_id", .string), ("context", .any)])),
+                parameters: [.id("park_id", "The park's id", example: "sim-1")], response: .object([("park_id", .string), ("context", .any)])),
         ]
     }
 

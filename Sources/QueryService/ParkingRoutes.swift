@@ -20,7 +20,7 @@ public struct ParkingRoutes: ReadRoutes {
     static let stayEdges: [Int64] = [0, 900, 1_800, 3_600, 7_200, 14_400, 28_800]
 
     public var operations: [APIOperation] {
-        let facility = APIParameter.id("facility_id", "The facility's id")
+        let facility = APIParameter.id("facility_id", "The facility's id", example: "garage-1")
         let bucket = APISchema.object([("time", .dateTime)] + OccupancyCounts.members + [
             ("occupied_min", .integer(minimum: 0)), ("occupied_max", .integer(minimum: 0)),
         ])

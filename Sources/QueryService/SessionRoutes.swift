@@ -20,10 +20,11 @@ public struct SessionRoutes: ReadRoutes {
 
     /// `{driver_number}`: a car number.
     static let driverParameter = APIParameter(
-        "driver_number", in: .path, required: true, schema: .integer(minimum: 1, maximum: 99), "The car's number, 1 to 99.")
+        "driver_number", in: .path, required: true, schema: .integer(minimum: 1, maximum: 99), "The car's number, 1 to 99.",
+        example: "1")
 
     public var operations: [APIOperation] {
-        let session = APIParameter.id("session_id", "The session's id")
+        let session = APIParameter.id("session_id", "The session's id", example: "demo-race")
         return [
             APIOperation(
                 "GET", "/v1/sessions/{session_id}/leaderboard", id: "getLeaderboard",

@@ -19,7 +19,7 @@ public struct TelemetryRoutes: ReadRoutes {
                 "GET", "/v1/sessions/{session_id}/drivers/{driver_number}/telemetry", id: "getDriverTelemetry",
                 summary: "A car's telemetry over a time range, from the 1-second rollup, in buckets of resolution seconds.", tag: "motorsport",
                 parameters: [
-                    .id("session_id", "The session's id"), SessionRoutes.driverParameter,
+                    .id("session_id", "The session's id", example: "demo-race"), SessionRoutes.driverParameter,
                 ] + APIParameter.timeRange + [
                     APIParameter(
                         "resolution", in: .query, required: false, schema: .integer(minimum: 1, maximum: 3_600),

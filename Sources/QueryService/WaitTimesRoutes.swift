@@ -14,7 +14,7 @@ public struct WaitTimesRoutes: ReadRoutes {
     init(store: any ParksReading) { self.store = store }
 
     public var operations: [APIOperation] {
-        let park = APIParameter.id("park_id", "The park's id")
+        let park = APIParameter.id("park_id", "The park's id", example: "sim-1")
         return [
             APIOperation(
                 "GET", "/v1/parks/{park_id}/waits", id: "getParkWaits", summary: "The park's attractions and their waits now, by id.",
@@ -23,7 +23,7 @@ public struct WaitTimesRoutes: ReadRoutes {
             APIOperation(
                 "GET", "/v1/parks/{park_id}/attractions/{attraction_id}/history", id: "getAttractionWaitHistory",
                 summary: "An attraction's waits over a time range, in buckets.", tag: "parks",
-                parameters: [park, .id("attraction_id", "The attraction's id")] + APIParameter.timeRange + [.interval],
+                parameters: [park, .id("attraction_id", "The attraction's id", example: "ride-1")] + APIParameter.timeRange + [.interval],
                 response: .object([
                     ("park_id", .string), ("attraction_id", .string), ("from", .dateTime), ("to", .dateTime), ("interval", .string),
                     ("buckets", .array(WaitBucket.schema)),

@@ -18,7 +18,7 @@ public struct WeatherRoutes: ReadRoutes {
             APIOperation(
                 "GET", "/v1/parks/{park_id}/weather", id: "getParkWeather",
                 summary: "The park's newest weather observation and the latest report of each hour in the range.", tag: "parks",
-                parameters: [.id("park_id", "The park's id")] + APIParameter.timeRange,
+                parameters: [.id("park_id", "The park's id", example: "sim-1")] + APIParameter.timeRange,
                 response: .object([("park_id", .string), ("current", .nullable(WeatherHourLine.schema)), ("hours", .array(WeatherHourLine.schema))])),
         ]
     }
