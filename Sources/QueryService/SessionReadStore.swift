@@ -59,12 +59,13 @@ struct SessionReadStore: SessionReading {
         }
     }
 
-    func laps(session: String, driver: Int) async throws -> [LapLine] {
+    func laps(session: String, driver: Int, after: (lap: Int64, time: Timestamp)?, limit: Int) async throws -> [LapLine] {
         try Self.laps(try await pool.query(
             """
             SELECT \(Self.lapColumns) FROM \(placement[SessionTables.lapTimes])
-            WHERE session_id = $1 AND driver_number = $2 ORDER BY lap_number, time
-            """, [.text(session), .int(Int64(driver))]))
+            WHERE session_id = $1 AND driver_number = $2 AND ($3::integer IS NULL OR (lap_number, time) > ($3, $4))
+            ORDER BY lap_number, time LIMIT $5
+            """, [.text(session), .int(Int64(driver)), .int(after?.lap), .timestamp(after?.time.microseconds), .int(Int64(limit))]))
     }
 
     func fastestLaps(session: String, limit: Int) async throws -> [LapLine] {

@@ -7,8 +7,8 @@ protocol SessionReading: Sendable {
     func leaderboard(session: String) async throws -> [LeaderboardLine]
     /// The session's best time of each of the three sectors, and whose it is.
     func bestSectors(session: String) async throws -> [BestSector]
-    /// One car's laps, by lap number.
-    func laps(session: String, driver: Int) async throws -> [LapLine]
+    /// One car's laps, by lap number (then time), after `after` (its key is a lap number), at most `limit`.
+    func laps(session: String, driver: Int, after: (lap: Int64, time: Timestamp)?, limit: Int) async throws -> [LapLine]
     /// The `limit` fastest timed laps, fastest first.
     func fastestLaps(session: String, limit: Int) async throws -> [LapLine]
     /// Every stint, by car and stint number.

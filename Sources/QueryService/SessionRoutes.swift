@@ -17,6 +17,7 @@ public struct SessionRoutes: ReadRoutes {
 
     static let maxFastestLaps = 100
     static let maxEvents = 1_000
+    static let maxLaps = 1_000
 
     /// `{driver_number}`: a car number.
     static let driverParameter = APIParameter(
@@ -32,9 +33,13 @@ public struct SessionRoutes: ReadRoutes {
                 parameters: [session],
                 response: .object([("session_id", .string), ("best_sectors", .array(BestSector.schema)), ("drivers", .array(LeaderboardLine.schema))])),
             APIOperation(
-                "GET", "/v1/sessions/{session_id}/drivers/{driver_number}/laps", id: "getDriverLaps", summary: "One car's laps.",
-                tag: "motorsport", parameters: [session, Self.driverParameter],
-                response: .object([("session_id", .string), ("driver_number", .integer(minimum: 1, maximum: 99)), ("laps", .array(LapLine.schema))])),
+                "GET", "/v1/sessions/{session_id}/drivers/{driver_number}/laps", id: "getDriverLaps",
+                summary: "One car's laps by number, after cursor; next_cursor goes on from the last.",
+                tag: "motorsport", parameters: [session, Self.driverParameter, .cursor, .limit(default: Self.maxLaps, range: 1...Self.maxLaps)],
+                response: .object([
+                    ("session_id", .string), ("driver_number", .integer(minimum: 1, maximum: 99)), ("laps", .array(LapLine.schema)),
+                    ("truncated", .boolean), ("next_cursor", .nullable(.string)),
+                ])),
             APIOperation(
                 "GET", "/v1/sessions/{session_id}/fastest-laps", id: "getFastestLaps", summary: "The session's fastest laps.",
                 tag: "motorsport", parameters: [session, .limit(default: 10, range: 1...Self.maxFastestLaps)],
@@ -107,14 +112,32 @@ public struct SessionRoutes: ReadRoutes {
     @Sendable func laps(_ request: Request, context: some RequestContext) async throws -> Response {
         let session = try IDParameter.path("session_id", context)
         let driver = try IDParameter.driverNumber(context)
-        let laps = try await store.laps(session: session, driver: driver)
-        if laps.isEmpty {
+        let query = request.uri.queryParameters
+        let cursor = try ListCursor.query(query)
+        // A lap's place: its number (the cursor's key) and its time.
+        var after: (lap: Int64, time: Timestamp)?
+        if let cursor {
+            guard let lap = Int64(cursor.key) else {
+                throw QueryError.invalidParameter("cursor", "'cursor' is not one this list gave: pass an answer's next_cursor back as it is")
+            }
+            after = (lap, cursor.time)
+        }
+        let limit = try ListParameters.limit(query, default: Self.maxLaps, range: 1...Self.maxLaps)
+        var laps = try await store.laps(session: session, driver: driver, after: after, limit: limit + 1)
+        if laps.isEmpty, cursor == nil {
             try await requireSession(session)
             throw QueryError.notFound("no laps of car \(driver) in session '\(session)'", field: "driver_number")
         }
+        let truncated = laps.count > limit
+        if truncated { laps.removeLast(laps.count - limit) }
+        let next = laps.last.map { ListCursor(time: $0.time, key: String($0.lapNumber)) } ?? cursor
         return .list(
             idName: "session_id", id: session, key: "laps", laps, bytesPerRow: 300,
-            extra: { json in json.key("driver_number"); json.int(driver) }, write: { $0.write(to: &$1) })
+            extra: { json in json.key("driver_number"); json.int(driver) },
+            after: { json in
+                json.key("truncated"); json.bool(truncated)
+                json.key("next_cursor"); json.optional(next?.text)
+            }, write: { $0.write(to: &$1) })
     }
 
     @Sendable func fastestLaps(_ request: Request, context: some RequestContext) async throws -> Response {

@@ -9,8 +9,8 @@ import Registry
 import Testing
 import TestSupport
 
-/// Cursor paging on the real tables, through the service `turnstile serve` builds: race events and commentary
-/// forward, a facility's alerts backward, one entry a page, where three entries share one instant. Each entry
+/// Cursor paging on the real tables, through the service `turnstile serve` builds: race events, commentary and a
+/// car's laps forward, a facility's alerts backward, one entry a page, where three entries share one instant. Each entry
 /// comes exactly once, in order (the stores compare time and id together: time alone would skip or repeat).
 @Suite("ListCursorTests", .enabled(if: TestStack.enabled))
 struct ListCursorTests {
@@ -33,6 +33,12 @@ struct ListCursorTests {
             _ = try admin.execute(
                 "INSERT INTO parking_alerts (time, facility_id, event_id, type, event) VALUES ($1::timestamptz, 'g', $2, 'x', $3::jsonb)",
                 [.text(time), .text("a\(i)"), .text(#"{"id":"a\#(i)"}"#)])
+        }
+        // A car's laps: lap 2 twice (a correction at a later time), so a lap number alone would not do.
+        for (lap, s) in [(1, 10), (2, 20), (2, 25), (3, 30)] {
+            _ = try admin.execute(
+                "INSERT INTO lap_times (time, session_id, driver_number, lap_number, is_pit_out_lap) VALUES ($1::timestamptz, 's', 7, $2, false)",
+                [.text("2024-05-20T10:01:\(s)Z"), .int(Int64(lap))])
         }
         _ = try admin.execute(
             """
@@ -58,6 +64,17 @@ struct ListCursorTests {
                 #expect(events == (0..<5).map { "e\($0)" })
                 let lines = try await page("/v1/sessions/s/commentary?limit=1&since=2024-05-20T00:00:00Z", key: "lines", field: "text")
                 #expect(lines == (0..<5).map { "t\($0)" })
+                var laps: [String] = [], uri = "/v1/sessions/s/drivers/7/laps?limit=1"
+                for _ in 0..<10 {
+                    let (status, body) = try await client.getChecked(uri)
+                    #expect(status == .ok)
+                    laps += (body["laps"]?.arrayValue ?? []).compactMap { lap in
+                        lap["lap_number"]?.int64Value.map { "\($0)@\(lap["time"]?.stringValue ?? "")" }
+                    }
+                    guard body["truncated"] == .bool(true), let next = body["next_cursor"]?.stringValue else { break }
+                    uri = "/v1/sessions/s/drivers/7/laps?limit=1&cursor=" + next
+                }
+                #expect(laps == ["1@2024-05-20T10:01:10Z", "2@2024-05-20T10:01:20Z", "2@2024-05-20T10:01:25Z", "3@2024-05-20T10:01:30Z"])
                 let alerts = try await page("/v1/facilities/g/alerts?limit=1", key: "raised", field: "id")
                 #expect(alerts == (0..<5).reversed().map { "a\($0)" })
             }

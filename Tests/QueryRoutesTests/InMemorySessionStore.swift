@@ -21,8 +21,9 @@ struct InMemorySessionStore: SessionReading {
         }
     }
 
-    func laps(session: String, driver: Int) async throws -> [LapLine] {
-        (lapsByCar[session] ?? []).filter { $0.driverNumber == Int64(driver) }.sorted { $0.lapNumber < $1.lapNumber }
+    func laps(session: String, driver: Int, after: (lap: Int64, time: Timestamp)?, limit: Int) async throws -> [LapLine] {
+        let mine = (lapsByCar[session] ?? []).filter { $0.driverNumber == Int64(driver) }.sorted { ($0.lapNumber, $0.time) < ($1.lapNumber, $1.time) }
+        return Array(mine.filter { lap in after.map { (lap.lapNumber, lap.time) > ($0.lap, $0.time) } ?? true }.prefix(limit))
     }
 
     func fastestLaps(session: String, limit: Int) async throws -> [LapLine] {
