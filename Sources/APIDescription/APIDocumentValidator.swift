@@ -6,21 +6,16 @@ import Events
 /// `additionalProperties: false`, `items`, `enum`, `oneOf`, `$ref`, `format: date-time`, `minimum`, `maximum`.
 public struct APIDocumentValidator: Sendable {
     public let document: JSONValue
+    private let paths: APIPathTemplates
 
-    public init(document: JSONValue) { self.document = document }
-
-    /// The document's operations as (method, path template), e.g. ("GET", "/v1/parks/{park_id}/waits").
-    public var operations: [(method: String, path: String)] {
-        (document["paths"]?.objectValue ?? []).flatMap { path, item in
-            (item.objectValue ?? []).map { (method: $0.0.uppercased(), path: path) }
-        }
+    public init(document: JSONValue) {
+        self.document = document
+        paths = APIPathTemplates((document["paths"]?.objectValue ?? []).map(\.0))
     }
 
     /// The template of `path` (a request path, without its query) among the document's paths: literal segments
     /// equal, `{name}` segments any one non-empty segment; a literal match wins over a template's.
-    public func template(of path: String) -> String? {
-        APIPathTemplate.match(path, among: (document["paths"]?.objectValue ?? []).map(\.0))
-    }
+    public func template(of path: String) -> String? { paths.match(path) }
 
     /// What is wrong with answering `status` and `body` to `method` `uri`: empty when the document allows it.
     public func violations(method: String, uri: String, status: Int, body: JSONValue) -> [String] {

@@ -8,7 +8,7 @@ public indirect enum APISchema: Sendable {
     /// characters.
     case string(format: String? = nil, pattern: String? = nil, maxLength: Int? = nil)
     /// One of these strings.
-    case oneOf([String])
+    case enumeration([String])
     case integer(minimum: Int64? = nil, maximum: Int64? = nil)
     case number(minimum: Double? = nil, maximum: Double? = nil)
     case boolean
@@ -62,7 +62,7 @@ public indirect enum APISchema: Sendable {
             if let format { json.key("format"); json.string(format) }
             if let pattern { json.key("pattern"); json.string(pattern) }
             if let maxLength { json.key("maxLength"); json.int(maxLength) }
-        case .oneOf(let values):
+        case .enumeration(let values):
             json.key("type"); json.string("string")
             json.key("enum"); json.beginArray(); for v in values { json.string(v) }; json.endArray()
         case .integer(let minimum, let maximum):

@@ -37,7 +37,7 @@ public struct IngestRoutes: Sendable {
         ingest.otherResponses = [
             (400, .either([
                 .object([
-                    ("error", .object([("code", .oneOf(["empty", "invalid_events"])), ("message", .string), ("field", .nullable(.string))])),
+                    ("error", .object([("code", .enumeration(["empty", "invalid_events"])), ("message", .string), ("field", .nullable(.string))])),
                     ("accepted", .integer(minimum: 0, maximum: 0)), ("errors", lineErrors),
                 ], description: "No event was valid: the first error names its field, every line's error is listed."),
                 APIDocument.errorSchema,

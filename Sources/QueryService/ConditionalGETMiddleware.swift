@@ -13,15 +13,19 @@ import Hummingbird
 struct ConditionalGETMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Path template → what its answers depend on.
     let freshness: [String: ProjectionFreshness]
-    /// Seconds since the epoch (tests set it).
-    var now: @Sendable () -> Int64 = { Int64(Timestamp.now().microseconds / 1_000_000) }
+    private let templates: APIPathTemplates
+
+    init(freshness: [String: ProjectionFreshness]) {
+        self.freshness = freshness
+        templates = APIPathTemplates(freshness.keys)
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .get || request.method == .head,
-              let template = APIPathTemplate.match(request.uri.path, among: freshness.keys), let projection = freshness[template]
+              let template = templates.match(request.uri.path), let projection = freshness[template]
         else { return try await next(request, context) }
         let token = try await projection.token()
-        let seconds = now()
+        let seconds = Timestamp.now().microseconds / 1_000_000
         let (tag, cacheControl) = CacheValidators.validators(
             projection: projection.projection, token: token, uri: request.uri.description, to: request.uri.queryParameters.get("to"), now: seconds)
         let condition = request.headers[.ifNoneMatch]

@@ -11,7 +11,13 @@ import Postgres
 /// `Allow` (from the API's description, `methods`), not a 404.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Path template → its methods.
-    var methods: [String: [String]] = [:]
+    let methods: [String: [String]]
+    private let templates: APIPathTemplates
+
+    init(methods: [String: [String]] = [:]) {
+        self.methods = methods
+        templates = APIPathTemplates(methods.keys)
+    }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -21,7 +27,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as QueryError {
             throw error
         } catch let error as any HTTPResponseError {
-            if error.status == .notFound, let template = APIPathTemplate.match(request.uri.path, among: methods.keys),
+            if error.status == .notFound, let template = templates.match(request.uri.path),
                let allowed = methods[template], !allowed.contains(request.method.rawValue) {
                 let refusal = QueryError(
                     status: .methodNotAllowed, code: "method_not_allowed",

@@ -9,7 +9,7 @@ struct OperationsRoutes: Sendable {
     let metrics: QueryService.MetricsExporter
 
     var operations: [APIOperation] {
-        let ready = APISchema.object([("status", .oneOf(["ready", "not_ready"])), ("checks", .map(.boolean))])
+        let ready = APISchema.object([("status", .enumeration(["ready", "not_ready"])), ("checks", .map(.boolean))])
         var readiness = APIOperation(
             "GET", "/ready", id: "getReadiness", summary: "Readiness: each named check (database, broker, workers) and whether all pass.",
             tag: "operations", response: ready, errors: [])
@@ -21,7 +21,7 @@ struct OperationsRoutes: Sendable {
         return [
             APIOperation(
                 "GET", "/health", id: "getHealth", summary: "Liveness: answers without I/O.", tag: "operations",
-                response: .object([("status", .oneOf(["ok"]))]), errors: []),
+                response: .object([("status", .enumeration(["ok"]))]), errors: []),
             readiness, metrics,
         ]
     }

@@ -39,7 +39,7 @@ public struct ParkingRoutes: ReadRoutes {
                     APIParameter("zone", in: .query, required: false, schema: .string, "Only this zone."),
                 ],
                 response: .object([
-                    ("facility_id", .string), ("scope", .oneOf(["facility", "level", "zone"])), ("level", .string), ("zone", .string),
+                    ("facility_id", .string), ("scope", .enumeration(["facility", "level", "zone"])), ("level", .string), ("zone", .string),
                     ("interval", .string), ("buckets", .array(bucket)),
                 ])),
             APIOperation(

@@ -8,7 +8,7 @@ import Testing
 @Suite struct APIDocumentValidatorTests {
     static let thing = APISchema.reference("Thing", .object([
         ("id", .string), ("count", .integer(minimum: 0, maximum: 10)), ("ratio", .nullable(.number(minimum: 0))),
-        ("at", .dateTime), ("kind", .oneOf(["a", "b"])), ("flags", .map(.boolean)), ("any", .any),
+        ("at", .dateTime), ("kind", .enumeration(["a", "b"])), ("flags", .map(.boolean)), ("any", .any),
     ]))
     static let validator: APIDocumentValidator = {
         var op = APIOperation(

@@ -4,7 +4,7 @@ import Events
 /// The occupancy of one level or zone now, a row of `occupancy_current`.
 struct AreaOccupancyLine: Sendable, Equatable {
     static let schema = APISchema.reference("AreaOccupancy", .object([
-        ("scope", .oneOf(["facility", "level", "zone"])), ("level", .string), ("zone", .string),
+        ("scope", .enumeration(["facility", "level", "zone"])), ("level", .string), ("zone", .string),
     ] + OccupancyCounts.members + [("updated_at", .dateTime)]))
 
     var scope: String

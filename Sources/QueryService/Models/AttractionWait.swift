@@ -8,7 +8,7 @@ struct AttractionWait: Sendable, Equatable {
         ("attraction_id", .string), ("name", .nullable(.string)), ("status", .nullable(.string)),
         ("wait_minutes", .nullable(.integer(minimum: 0))), ("observed_at", .nullable(.dateTime)), ("status_changed_at", .nullable(.dateTime)),
         ("forecast_60", .nullable(.object([
-            ("predicted_minutes", .number(minimum: 0)), ("target_time", .dateTime), ("source", .oneOf(ForecastLine.sources)),
+            ("predicted_minutes", .number(minimum: 0)), ("target_time", .dateTime), ("source", .enumeration(ForecastLine.sources)),
             ("model_version", .nullable(.integer)),
         ], description: "The newest 60-minute forecast, when one was made in the last hour."))),
     ]))

@@ -4,7 +4,7 @@ import Events
 /// One hour of a park's crowd forecast, as served.
 struct CrowdForecastHour: Sendable, Equatable {
     static let schema = APISchema.reference("CrowdForecastHour", .object([
-        ("hour", .dateTime), ("level", .oneOf(CrowdSample.levels)), ("ratio", .number(minimum: 0)), ("mean_predicted_minutes", .number(minimum: 0)),
+        ("hour", .dateTime), ("level", .enumeration(CrowdSample.levels)), ("ratio", .number(minimum: 0)), ("mean_predicted_minutes", .number(minimum: 0)),
         ("attractions", .integer(minimum: 0)), ("made_at", .dateTime),
     ]))
 

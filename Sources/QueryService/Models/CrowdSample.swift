@@ -6,7 +6,7 @@ struct CrowdSample: Sendable, Equatable {
     /// The crowd levels, lowest first (`CrowdLevel`).
     static let levels = CrowdLevel.allCases.map(\.rawValue)
     static let schema = APISchema.reference("CrowdSample", .object([
-        ("time", .dateTime), ("level", .oneOf(levels)), ("ratio", .number(minimum: 0)), ("mean_wait_minutes", .number(minimum: 0)),
+        ("time", .dateTime), ("level", .enumeration(levels)), ("ratio", .number(minimum: 0)), ("mean_wait_minutes", .number(minimum: 0)),
         ("baseline_mean_minutes", .number(minimum: 0)), ("open_attractions", .integer(minimum: 0)),
     ]))
 

@@ -8,7 +8,7 @@ struct ForecastLine: Sendable, Equatable {
     static let sources = ForecastSource.allCases.map(\.rawValue)
     static let schema = APISchema.reference("ForecastHorizon", .object([
         ("horizon_minutes", .integer(minimum: 1)), ("target_time", .dateTime), ("predicted_minutes", .number(minimum: 0)),
-        ("source", .oneOf(sources)), ("model_version", .nullable(.integer)), ("made_at", .dateTime),
+        ("source", .enumeration(sources)), ("model_version", .nullable(.integer)), ("made_at", .dateTime),
     ]))
 
     var madeAt: Timestamp
@@ -33,7 +33,7 @@ struct ForecastLine: Sendable, Equatable {
 /// Live accuracy of one model version (or baseline) at one horizon over a range of target times.
 struct AccuracyLine: Sendable, Equatable {
     static let schema = APISchema.reference("ForecastAccuracy", .object([
-        ("model_version", .nullable(.integer)), ("source", .oneOf(ForecastLine.sources)), ("horizon_minutes", .integer(minimum: 1)),
+        ("model_version", .nullable(.integer)), ("source", .enumeration(ForecastLine.sources)), ("horizon_minutes", .integer(minimum: 1)),
         ("predictions", .integer(minimum: 1)), ("mae_minutes", .number(minimum: 0)),
     ]))
 

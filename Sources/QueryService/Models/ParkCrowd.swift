@@ -4,7 +4,7 @@ import Events
 /// A park's crowd level now, the row of `park_crowd_current`.
 struct ParkCrowd: Sendable, Equatable {
     static let schema = APISchema.reference("ParkCrowd", .object([
-        ("park_id", .string), ("level", .nullable(.oneOf(CrowdSample.levels))), ("ratio", .nullable(.number(minimum: 0))),
+        ("park_id", .string), ("level", .nullable(.enumeration(CrowdSample.levels))), ("ratio", .nullable(.number(minimum: 0))),
         ("level_since", .nullable(.dateTime)), ("updated_at", .nullable(.dateTime)),
     ]))
 
