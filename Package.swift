@@ -73,6 +73,7 @@ let package = Package(
                 "Events", "Projections", "Forecasting", "Postgres", "Kafka", "APIDescription",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict),
@@ -80,7 +81,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "Events", "Projections", "Forecasting", "Postgres", "Processor", "QueryService", "APIDescription",
+                "Events", "Projections", "Forecasting", "Postgres", "Processor", "QueryService", "APIDescription", "Kafka",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -137,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "QueryRoutesTests",
             dependencies: [
-                "Events", "Projections", "QueryService", "APIDescription", .product(name: "Logging", package: "swift-log"),
+                "Events", "Projections", "QueryService", "APIDescription", "TestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
@@ -148,7 +149,8 @@ let package = Package(
         .testTarget(
             name: "ProcessorTests",
             dependencies: [
-                "Processor", "Postgres", "Registry", "Replay", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "Processor", "Postgres", "Registry", "Replay", "TestSupport", "Catalog", "QueryService",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

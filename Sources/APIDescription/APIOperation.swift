@@ -44,7 +44,7 @@ public struct APIOperation: Sendable {
 
 /// A path or query parameter with its schema (its bounds are the ones the handler enforces).
 public struct APIParameter: Sendable {
-    public enum Location: String, Sendable { case path, query }
+    public enum Location: String, Sendable { case path, query, header }
     public var name: String
     public var location: Location
     public var required: Bool

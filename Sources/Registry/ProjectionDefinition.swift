@@ -20,6 +20,8 @@ public struct ProjectionDefinition: Sendable {
     public let inputTopics: [Topic]
     /// The topics its derived events go to.
     public let derivedTopics: [Topic]
+    /// Those of them `GET /v1/stream` serves, with their event types.
+    public let streams: [StreamedTopic]
     /// Where its undecodable or refused records go.
     public let deadLetterTopic: Topic
     /// Its tables, every one it writes.
@@ -41,7 +43,7 @@ public struct ProjectionDefinition: Sendable {
     ///   - store: the projection's store for a deployment's topic names and a table placement.
     ///   - routes: its read endpoints over the tables named by a `TableNaming` (nil: it serves none).
     public init<Store: ProjectionStore>(
-        summary: String, derivedTopics: [Topic], deadLetterTopic: Topic, tables: [TableDefinition], retention: [Retention] = [],
+        summary: String, derivedTopics: [Topic], streams: [StreamedTopic] = [], deadLetterTopic: Topic, tables: [TableDefinition], retention: [Retention] = [],
         store: @escaping @Sendable (TopicNames, TablePlacement) -> Store,
         routes: (@Sendable (PGPool, any TableNaming) -> any ReadRoutes)?
     ) {
@@ -58,6 +60,10 @@ public struct ProjectionDefinition: Sendable {
             return topic
         }
         self.derivedTopics = derivedTopics
+        for s in streams {
+            precondition(derivedTopics.contains(s.topic), "projection \(standard.name) streams \(s.topic.baseName), not one of its derived topics")
+        }
+        self.streams = streams
         self.deadLetterTopic = deadLetterTopic
         self.tables = tables
         for r in retention {

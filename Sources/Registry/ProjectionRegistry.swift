@@ -13,6 +13,11 @@ public enum ProjectionRegistry {
 
     public static var names: [String] { all.map(\.name) }
 
+    /// Every topic `GET /v1/stream` serves, in catalog order.
+    public static var streamed: [StreamedTopic] {
+        all.flatMap(\.streams).sorted { Topic.allCases.firstIndex(of: $0.topic)! < Topic.allCases.firstIndex(of: $1.topic)! }
+    }
+
     /// Every projection table, in registry order.
     public static var tables: [TableDefinition] { all.flatMap(\.tables) }
 

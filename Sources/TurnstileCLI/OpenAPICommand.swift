@@ -18,7 +18,9 @@ struct OpenAPICommand: ParsableCommand {
         // The routes' descriptions are values: building the routes opens no connection (the pool connects on a first query).
         let pool = PGPool(url: "postgres://unused/unused", maxConnections: 1, logger: Logger(label: "turnstile.openapi"))
         let service = QueryService(
-            pool: pool, otherOperations: IngestRoutes.operations(maxBodyBytes: ServeCommand.defaultMaxBodyBytes), readiness: { [:] },
+            pool: pool,
+            otherOperations: IngestRoutes.operations(maxBodyBytes: ServeCommand.defaultMaxBodyBytes) + StreamRoutes.operations(streamed: ProjectionRegistry.streamed),
+            readiness: { [:] },
             metrics: { "" }, version: TurnstileVersion.current)
         print(markdown ? service.document.markdownTable : String(decoding: service.document.json, as: UTF8.self))
     }

@@ -37,10 +37,19 @@ struct ServeCommand: AsyncParsableCommand {
         "PostgreSQL URL the queries read with (default: $TURNSTILE_QUERY_DATABASE_URL, else the database URL).",
         discussion: "Give it the read-only role the migrations make, turnstile_query (SELECT only), e.g. postgres://turnstile_query@127.0.0.1:15432/turnstile."))
     var queryDatabaseURL: String?
+    @Option(help: "Events queued for one stream client before it is cut off as too slow (GET /v1/stream).")
+    var streamBuffer: Int = StreamSettings().clientBuffer
+    @Option(help: "Seconds of quiet after which the stream sends a heartbeat comment.") var streamHeartbeat: Int = 15
+    @Option(help: "Stream clients served at once; more are answered 503.") var streamMaxClients: Int = StreamSettings().maxClients
+    @Option(help: "The most missed events a reconnecting stream client is replayed; further behind it gets a reset event.")
+    var streamMaxReplay: Int64 = StreamSettings().maxReplay
     @Flag(help: "Also run the projections and the relay in this process.") var process = false
     @Flag(help: "Do not accept HTTP ingest.") var noIngest = false
 
     func validate() throws {
+        guard streamBuffer > 0, streamHeartbeat > 0, streamMaxClients > 0, streamMaxReplay >= 0 else {
+            throw ValidationError("--stream-buffer, --stream-heartbeat and --stream-max-clients must be positive, --stream-max-replay at least 0")
+        }
         guard (0...EventEnvelope.maxEventTimeAheadSeconds).contains(maxEventTimeAhead) else {
             throw ValidationError("--max-event-time-ahead must be within 0...\(EventEnvelope.maxEventTimeAheadSeconds) seconds")
         }
@@ -69,8 +78,15 @@ struct ServeCommand: AsyncParsableCommand {
                     producer: $0, router: RawEventRouter(topics: global.topics, maxAheadSeconds: maxEventTimeAhead)),
                 maxBodyBytes: maxBodyBytes, logger: logger)
         }
+        var streamSettings = StreamSettings()
+        streamSettings.clientBuffer = streamBuffer
+        streamSettings.heartbeat = .seconds(streamHeartbeat)
+        streamSettings.maxClients = streamMaxClients
+        streamSettings.maxReplay = streamMaxReplay
+        let hub = StreamHub(topics: global.topics, kafka: kafka, streamed: ProjectionRegistry.streamed, settings: streamSettings, logger: logger)
+        let stream = StreamRoutes(stream: hub)
         let service = QueryService(
-            pool: pool, tables: tables, otherOperations: ingest?.operations ?? [],
+            pool: pool, tables: tables, otherOperations: (ingest?.operations ?? []) + stream.operations,
             readiness: {
                 let database = (try? await pool.query("SELECT 1")) != nil
                 // Metadata is a blocking librdkafka call: keep it off the cooperative pool.
@@ -82,8 +98,10 @@ struct ServeCommand: AsyncParsableCommand {
             metrics: { Observability.prometheusText() }, version: TurnstileVersion.current)
         let app = buildQueryApplication(service, host: host, port: port, logger: logger) { router in
             ingest?.register(on: router)
+            stream.add(to: router)
         }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: watcher)]
+        // Shut down in reverse: the stream's clients end first, so the server's graceful shutdown is not held by them.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: watcher), .init(service: hub)]
         if process {
             services.append(.init(service: try processor.service(global: global, health: health, logger: logger)))
         }

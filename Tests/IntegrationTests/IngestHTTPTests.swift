@@ -204,21 +204,10 @@ struct IngestHTTPTests {
 /// One request written as raw bytes on a loopback socket, for framing no HTTP client would send.
 enum RawHTTP {
     static func exchange(port: Int, request: [UInt8]) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RawHTTPError(step: "socket") }
-        defer { close(fd) }
         // Generous: with the whole suite running, the server's tasks can wait seconds for a thread.
-        var timeout = timeval(tv_sec: 90, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw RawHTTPError(step: "connect") }
-        guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == request.count else { throw RawHTTPError(step: "send") }
+        let fd = try LoopbackSocket.connect(port: port, timeoutSeconds: 90)
+        defer { close(fd) }
+        try LoopbackSocket.send(fd, request)
         var answer: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -231,12 +220,6 @@ enum RawHTTP {
         return String(decoding: answer, as: UTF8.self)
     }
 }
-
-struct RawHTTPError: Error, CustomStringConvertible {
-    var step: String
-    var description: String { "raw HTTP exchange failed at \(step) (errno \(errno))" }
-}
-
 
 /// Any id ingest accepts can be read back: path parameters are percent-decoded.
 @Suite("IdReadBackTests", .enabled(if: TestStack.enabled))

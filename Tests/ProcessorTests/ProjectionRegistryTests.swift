@@ -1,6 +1,9 @@
+import Catalog
+import TestSupport
 import Events
 import Postgres
 import Processor
+import QueryService
 import Projections
 import Registry
 import Testing
@@ -66,5 +69,24 @@ import Testing
         let read = Set(ProjectionRegistry.all.flatMap { $0.inputTopics.map { topics[$0] } })
         #expect(Set(owners.keys) == read, "a topic whose refusals nobody dead-letters")
         #expect(owners.filter { $0.value.count > 1 }.isEmpty, "\(owners.filter { $0.value.count > 1 })")
+    }
+}
+
+/// What `GET /v1/stream` carries is declared on the projections: each streamed topic is one of its projection's
+/// derived topics (checked when the definition is made) and its event types are the catalog's.
+@Suite struct StreamedTopicsTests {
+    @Test func everyStreamedTopicCarriesTheCatalogsEventTypes() throws {
+        let catalog = try TopicCatalog.load(directory: TestStack.repository + "/topics")
+        let streamed = ProjectionRegistry.streamed
+        #expect(Set(streamed.map(\.topic)).count == streamed.count, "a topic is streamed by one projection")
+        for s in streamed {
+            let declared = try #require(catalog[s.topic.baseName]).eventTypes.map(\.type)
+            #expect(Set(s.eventTypes) == Set(declared), "\(s.topic.baseName): streams \(s.eventTypes), the catalog says \(declared)")
+        }
+        // The dashboards' topics: current waits, crowd levels, forecasts, race events, commentary, parking.
+        for topic: Topic in [.parksAttractionUpdates, .parksCrowdLevels, .parksWaitPredictions, .parksCrowdForecasts, .motorsportRaceEvents,
+                             .motorsportCommentary, .parkingAlerts, .parkingForecasts] {
+            #expect(streamed.contains { $0.topic == topic }, "\(topic.baseName) is streamed")
+        }
     }
 }

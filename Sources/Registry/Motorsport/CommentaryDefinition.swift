@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import Processor
 import Projections
@@ -10,7 +11,7 @@ extension ProjectionDefinition {
 
     public static let motorsportCommentary = ProjectionDefinition(
         summary: "race commentary: templated lines on the session's race events, low-priority lines capped per lap",
-        derivedTopics: [.motorsportCommentary], deadLetterTopic: .motorsportDeadLetters, tables: CommentaryTables.all,
+        derivedTopics: [.motorsportCommentary], streams: [StreamedTopic(.motorsportCommentary, [CommentaryLine.self])], deadLetterTopic: .motorsportDeadLetters, tables: CommentaryTables.all,
         store: { topics, placement in
             CommentaryStore(
                 projection: CommentaryProjection(topics: topics, maxLowPriorityPerLap: commentaryLowPriorityPerLap),

@@ -1,3 +1,4 @@
+import Events
 import Processor
 import Projections
 import QueryService
@@ -5,7 +6,9 @@ import QueryService
 extension ProjectionDefinition {
     public static let motorsportSession = ProjectionDefinition(
         summary: "a session's laps, live leaderboard, stints with tyre degradation, and race events",
-        derivedTopics: [.motorsportRaceEvents], deadLetterTopic: .motorsportDeadLetters, tables: SessionTables.all,
+        derivedTopics: [.motorsportRaceEvents],
+        streams: [StreamedTopic(.motorsportRaceEvents, [FastestLapSet.self, PersonalBest.self, PitStopCompleted.self, PositionChanged.self, PacePredicted.self])],
+        deadLetterTopic: .motorsportDeadLetters, tables: SessionTables.all,
         store: { topics, placement in SessionStore(projection: SessionProjection(topics: topics), placement: placement) },
         routes: { pool, tables in SessionRoutes(pool: pool, tables: tables) })
 }

@@ -1,3 +1,4 @@
+import Events
 import Processor
 import Projections
 import QueryService
@@ -5,7 +6,12 @@ import QueryService
 extension ProjectionDefinition {
     public static let parkingOccupancy = ProjectionDefinition(
         summary: "parking occupancy now and over time, sensor states, stays, forecasts and alerts",
-        derivedTopics: [.parkingAlerts, .parkingForecasts], deadLetterTopic: .parkingDeadLetters, tables: ParkingTables.all,
+        derivedTopics: [.parkingAlerts, .parkingForecasts],
+        streams: [
+            StreamedTopic(.parkingAlerts, [SensorOffline.self, SensorRecovered.self, OccupancyThresholdCrossed.self]),
+            StreamedTopic(.parkingForecasts, [OccupancyForecast.self]),
+        ],
+        deadLetterTopic: .parkingDeadLetters, tables: ParkingTables.all,
         retention: [
             Retention(ParkingTables.occupancyHistory, keep: "400 days"), Retention(ParkingTables.stays, keep: "400 days"),
             Retention(ParkingTables.forecasts, keep: "30 days"),

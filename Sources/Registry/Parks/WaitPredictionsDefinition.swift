@@ -1,3 +1,4 @@
+import Events
 import Forecasting
 import Foundation
 import Processor
@@ -10,7 +11,9 @@ extension ProjectionDefinition {
 
     public static let parksWaitPredictions = ProjectionDefinition(
         summary: "each attraction's wait forecast 15–120 minutes ahead from the active model (or the fallback chain), and its live errors",
-        derivedTopics: [.parksWaitPredictions, .parksAttractionOutlooks], deadLetterTopic: .parksDeadLetters, tables: WaitPredictionTables.all,
+        derivedTopics: [.parksWaitPredictions, .parksAttractionOutlooks],
+        streams: [StreamedTopic(.parksWaitPredictions, [WaitTimePredicted.self]), StreamedTopic(.parksAttractionOutlooks, [AttractionOutlookUpdated.self])],
+        deadLetterTopic: .parksDeadLetters, tables: WaitPredictionTables.all,
         retention: [Retention(WaitPredictionTables.predictions, keep: "30 days"), Retention(WaitPredictionTables.errors, keep: "400 days")],
         store: { topics, placement in
             WaitPredictionsStore(

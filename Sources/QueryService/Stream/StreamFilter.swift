@@ -1,0 +1,32 @@
+import Events
+
+/// What one client of `GET /v1/stream` asked for: which topics it reads, and which of their records.
+///
+/// `park`, `session` and `facility` each select their domain's topics and, within them, the records about that
+/// park, session or facility; a domain none of them names is left out unless none is given at all (then every
+/// domain streams, unfiltered). `types` keeps only the named event types (and the topics that carry them).
+public struct StreamFilter: Sendable, Equatable {
+    /// The subject wanted per scope (absent: all of the scope's records, if the scope is read at all).
+    public var subjects: [StreamScope: String]
+    /// The event types wanted (nil: all).
+    public var types: Set<String>?
+    /// The topics read, in catalog order.
+    public let topics: [Topic]
+
+    public init(subjects: [StreamScope: String] = [:], types: Set<String>? = nil, available: [StreamedTopic]) {
+        self.subjects = subjects
+        self.types = types
+        topics = available.filter { streamed in
+            if !subjects.isEmpty, subjects[streamed.scope] == nil { return false }
+            if let types, !streamed.eventTypes.contains(where: types.contains) { return false }
+            return true
+        }.map(\.topic).sorted { Topic.allCases.firstIndex(of: $0)! < Topic.allCases.firstIndex(of: $1)! }
+    }
+
+    public func matches(_ record: StreamRecord) -> Bool {
+        guard topics.contains(record.topic) else { return false }
+        if let wanted = subjects[StreamScope(record.topic)], wanted != record.subject { return false }
+        if let types, !types.contains(record.type) { return false }
+        return true
+    }
+}
