@@ -303,9 +303,14 @@ public final class PGSession {
     /// Waits up to `timeoutMs` for a notification on a channel this session `LISTEN`s to; returns the
     /// channels notified (empty on timeout). Notifications that arrived meanwhile are returned at once.
     public func waitForNotifications(timeoutMs: Int32) throws(PGError) -> [String] {
+        try waitForNotificationMessages(timeoutMs: timeoutMs).map(\.channel)
+    }
+
+    /// As `waitForNotifications`, with each notification's payload.
+    public func waitForNotificationMessages(timeoutMs: Int32) throws(PGError) -> [PGNotification] {
         let connection = try liveConnection("LISTEN")
-        var channels = Self.takeNotifications(connection)
-        guard channels.isEmpty else { return channels }
+        var notifications = Self.takeNotifications(connection)
+        guard notifications.isEmpty else { return notifications }
         var fds = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
         guard fds.fd >= 0 else { throw PGError(kind: .connection, message: "no socket", connectionBroken: true) }
         let ready = poll(&fds, 1, timeoutMs)
@@ -313,17 +318,17 @@ public final class PGSession {
         guard PQconsumeInput(connection) == 1 else {
             throw PGError(kind: .connection, message: Self.connectionMessage(connection), connectionBroken: true)
         }
-        channels = Self.takeNotifications(connection)
-        return channels
+        notifications = Self.takeNotifications(connection)
+        return notifications
     }
 
-    private static func takeNotifications(_ connection: OpaquePointer) -> [String] {
-        var channels: [String] = []
+    private static func takeNotifications(_ connection: OpaquePointer) -> [PGNotification] {
+        var notifications: [PGNotification] = []
         while let n = PQnotifies(connection) {
-            channels.append(String(cString: n.pointee.relname))
+            notifications.append(PGNotification(channel: String(cString: n.pointee.relname), payload: String(cString: n.pointee.extra)))
             PQfreemem(n)
         }
-        return channels
+        return notifications
     }
 
     private func liveConnection(_ sql: String) throws(PGError) -> OpaquePointer {
@@ -429,3 +434,4 @@ extension PGSession {
             sql: sql)
     }
 }
+

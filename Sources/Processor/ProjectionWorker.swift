@@ -80,6 +80,8 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
     /// Called after each commit with the ingest times (µs) of the batch's events, when the batch was polled
     /// and when it committed (µs): the benchmark's produce-to-visible latency. Nil in production.
     public var onCommit: (@Sendable (_ ingestTimes: [Int64], _ polledAt: Int64, _ committedAt: Int64) -> Void)?
+    /// Whether each live batch's transaction announces the state keys it changed (`ProjectionChangeNotice`).
+    public var announcesChanges = false
 
     /// A worker folding into `store`'s placement only (`WorkerMode.pinned`).
     public convenience init(store: Store, settings: ProcessorSettings, tables: RuntimeTables = RuntimeTables(), logger: Logger) {
@@ -527,12 +529,16 @@ public final class ProjectionWorker<Store: ProjectionStore>: KafkaRebalanceListe
         let store = self.store, tables = self.tables, offsets = self.offsets, logger = self.logger
         let commitTimer = self.commitTimer, visibleLatency = self.visibleLatency, onCommit = self.onCommit
         let progress = committedBatches, fence = self.fence, rebuild = self.rebuild
+        // A rebuild's tables are not the ones served: nothing to announce.
+        let notice = announcesChanges && rebuild == nil && !folded.touched.isEmpty
+            ? ProjectionChangeNotice(projection: store.projection.name, keys: Array(folded.touched.keys)) : nil
         return CommitJob(
             write: { s in
                 try fence?(s)
                 let started = ContinuousClock.now
                 var projectionTables = TableWriter(session: s, placement: store.placement)
                 try store.write(folded, to: &projectionTables)
+                try notice?.send(on: s)
                 let wroteRows = ContinuousClock.now
                 if let outbox { try OutboxRecord.insert(bundle: outbox.bytes, count: outbox.count, table: tables.outbox, session: s) }
                 try offsets.advance(moves, session: s)

@@ -22,6 +22,8 @@ public struct ProjectionDefinition: Sendable {
     public let derivedTopics: [Topic]
     /// Those of them `GET /v1/stream` serves, with their event types.
     public let streams: [StreamedTopic]
+    /// The state changes it announces on the stream (its worker notifies each commit's changed keys).
+    public let changes: [StreamedChange]
     /// Where its undecodable or refused records go.
     public let deadLetterTopic: Topic
     /// Its tables, every one it writes.
@@ -43,7 +45,7 @@ public struct ProjectionDefinition: Sendable {
     ///   - store: the projection's store for a deployment's topic names and a table placement.
     ///   - routes: its read endpoints over the tables named by a `TableNaming` (nil: it serves none).
     public init<Store: ProjectionStore>(
-        summary: String, derivedTopics: [Topic], streams: [StreamedTopic] = [], deadLetterTopic: Topic, tables: [TableDefinition], retention: [Retention] = [],
+        summary: String, derivedTopics: [Topic], streams: [StreamedTopic] = [], changes: [StreamedChange] = [], deadLetterTopic: Topic, tables: [TableDefinition], retention: [Retention] = [],
         store: @escaping @Sendable (TopicNames, TablePlacement) -> Store,
         routes: (@Sendable (PGPool, any TableNaming) -> any ReadRoutes)?
     ) {
@@ -64,6 +66,7 @@ public struct ProjectionDefinition: Sendable {
             precondition(derivedTopics.contains(s.topic), "projection \(standard.name) streams \(s.topic.baseName), not one of its derived topics")
         }
         self.streams = streams
+        self.changes = changes.map { var c = $0; c.projection = standard.name; return c }
         self.deadLetterTopic = deadLetterTopic
         self.tables = tables
         for r in retention {
@@ -76,6 +79,7 @@ public struct ProjectionDefinition: Sendable {
             let worker = ProjectionWorker(
                 store: { placement in store(topics, placement) }, mode: mode, settings: settings, tables: runtime, logger: logger)
             worker.onCommit = onCommit
+            worker.announcesChanges = !changes.isEmpty
             return worker
         }
     }

@@ -13,6 +13,9 @@ public enum ProjectionRegistry {
 
     public static var names: [String] { all.map(\.name) }
 
+    /// Every projection change `GET /v1/stream` announces.
+    public static var changes: [StreamedChange] { all.flatMap(\.changes) }
+
     /// Every topic `GET /v1/stream` serves, in catalog order.
     public static var streamed: [StreamedTopic] {
         all.flatMap(\.streams).sorted { Topic.allCases.firstIndex(of: $0.topic)! < Topic.allCases.firstIndex(of: $1.topic)! }

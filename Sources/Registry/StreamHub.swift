@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import Logging
 import Metrics
+import Postgres
 import Processor
 import QueryService
 import ServiceLifecycle
@@ -16,9 +17,12 @@ import Synchronization
 /// one slow reader costs the others nothing. It polls on a thread of its own.
 public final class StreamHub: LiveStream, Service {
     public let streamed: [StreamedTopic]
+    public let changes: [StreamedChange]
     public let settings: StreamSettings
     let topics: TopicNames
     let kafka: KafkaConfig
+    /// Where the projections announce their changes (nil: no change events).
+    let databaseURL: String?
     let logger: Logger
 
     private struct State {
@@ -36,15 +40,27 @@ public final class StreamHub: LiveStream, Service {
     private let stopped = Atomic<Bool>(false)
     private static let clientsGauge = Gauge(label: "turnstile_stream_clients")
 
-    public init(topics: TopicNames, kafka: KafkaConfig, streamed: [StreamedTopic], settings: StreamSettings = StreamSettings(), logger: Logger) {
+    public init(
+        topics: TopicNames, kafka: KafkaConfig, streamed: [StreamedTopic], changes: [StreamedChange] = [], databaseURL: String? = nil,
+        settings: StreamSettings = StreamSettings(), logger: Logger
+    ) {
         self.topics = topics
         self.kafka = kafka
         self.streamed = streamed
+        self.changes = changes
+        self.databaseURL = databaseURL
         self.settings = settings
         self.logger = logger
     }
 
     public func run() async throws {
+        // Projection changes come by LISTEN (`ProjectionChangeNotice`), delivered as their batches commit.
+        let listener = databaseURL.flatMap { url in
+            changes.isEmpty ? nil : VersionNotificationListener(databaseURL: url, channel: ProjectionChangeNotice.channel, logger: logger) { [weak self] in
+                self?.announce($0)
+            }
+        }
+        defer { listener?.stop() }
         try await withGracefulShutdownHandler {
             try await withTaskCancellationHandler {
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -71,6 +87,16 @@ public final class StreamHub: LiveStream, Service {
     public func stop() {
         stopped.store(true, ordering: .relaxed)
         for client in state.withLock({ Array($0.clients.values) }) { client.end(.shutdown) }
+    }
+
+    /// Hands a projection's change notice to the clients that want it.
+    func announce(_ notification: PGNotification) {
+        guard let notice = ProjectionChangeNotice(payload: notification.payload) else { return }
+        for change in changes where change.projection == notice.projection {
+            for client in state.withLock({ Array($0.clients.values) }) {
+                if let subjects = client.filter.wanted(change, keys: notice.keys) { client.announce(change, subjects: subjects) }
+            }
+        }
     }
 
     /// Clients connected now.

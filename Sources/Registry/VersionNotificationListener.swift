@@ -5,13 +5,14 @@ import Synchronization
 
 /// Listens, on a thread of its own, for the notifications of one channel (a promotion's `NOTIFY
 /// turnstile_projection_versions`, a model registry change's `turnstile_models`), and raises a flag the watcher
-/// takes. Reconnects after losing its connection; the watcher's periodic refresh covers any notification missed
-/// meanwhile.
+/// takes, handing each notification to `received` too (the live stream's projection changes). Reconnects after
+/// losing its connection; the watcher's periodic refresh covers any notification missed meanwhile.
 final class VersionNotificationListener: Sendable {
     private let pending = Atomic<Bool>(false)
     private let stopped = Atomic<Bool>(false)
 
-    init(databaseURL: String, channel: String, logger: Logger) {
+    /// - Parameter received: called on the listening thread with each notification, as it comes.
+    init(databaseURL: String, channel: String, logger: Logger, received: (@Sendable (PGNotification) -> Void)? = nil) {
         let thread = Thread { [self] in
             while !stopped.load(ordering: .relaxed) {
                 do {
@@ -21,7 +22,9 @@ final class VersionNotificationListener: Sendable {
                     // Anything promoted before LISTEN took effect is read by the first refresh.
                     pending.store(true, ordering: .relaxed)
                     while !stopped.load(ordering: .relaxed) {
-                        if !(try session.waitForNotifications(timeoutMs: 200)).isEmpty { pending.store(true, ordering: .relaxed) }
+                        let notifications = try session.waitForNotificationMessages(timeoutMs: 200)
+                        if !notifications.isEmpty { pending.store(true, ordering: .relaxed) }
+                        if let received { notifications.forEach(received) }
                     }
                 } catch {
                     logger.warning("not listening for notifications; retrying", metadata: ["channel": "\(channel)", "error": "\(error)"])
@@ -29,7 +32,7 @@ final class VersionNotificationListener: Sendable {
                 }
             }
         }
-        thread.name = "versions-listen"
+        thread.name = "listen-" + channel.prefix(8)
         thread.start()
     }
 

@@ -83,7 +83,9 @@ struct ServeCommand: AsyncParsableCommand {
         streamSettings.heartbeat = .seconds(streamHeartbeat)
         streamSettings.maxClients = streamMaxClients
         streamSettings.maxReplay = streamMaxReplay
-        let hub = StreamHub(topics: global.topics, kafka: kafka, streamed: ProjectionRegistry.streamed, settings: streamSettings, logger: logger)
+        let hub = StreamHub(
+            topics: global.topics, kafka: kafka, streamed: ProjectionRegistry.streamed, changes: ProjectionRegistry.changes, databaseURL: databaseURL,
+            settings: streamSettings, logger: logger)
         let stream = StreamRoutes(stream: hub)
         let service = QueryService(
             pool: pool, tables: tables, otherOperations: (ingest?.operations ?? []) + stream.operations,

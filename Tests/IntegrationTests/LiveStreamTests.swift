@@ -2,6 +2,7 @@ import Events
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Ingest
 import Kafka
 import Logging
 import Processor
@@ -25,7 +26,10 @@ struct LiveStreamTests {
         defer { ns.drop() }
         let producer = try KafkaProducer(config: ns.kafka, logger: TestStack.logger)
         defer { producer.close() }
-        let hub = StreamHub(topics: ns.topics, kafka: ns.kafka, streamed: ProjectionRegistry.streamed, settings: settings, logger: TestStack.logger)
+        // Listening as the read-only role, as `turnstile serve --query-database-url` does.
+        let hub = StreamHub(
+            topics: ns.topics, kafka: ns.kafka, streamed: ProjectionRegistry.streamed, changes: ProjectionRegistry.changes,
+            databaseURL: QueryRole().url(from: ns.databaseURL), settings: settings, logger: TestStack.logger)
         let stream = StreamRoutes(stream: hub)
         let router = Router(context: BasicRequestContext.self)
         QueryService(routes: [], otherOperations: stream.operations, readiness: { [:] }, metrics: { "" }).addRoutes(to: router)
@@ -144,6 +148,44 @@ struct LiveStreamTests {
             #expect(forged.events.first?.name == "reset")
             _ = try await producer.send(batch(60..<64))
             try #require(await eventually(timeout: .seconds(30)) { Self.numbers(forged.events).sorted() == [61, 62, 63] })
+        }
+    }
+
+    /// The whole way: a race produced to the raw topic, folded by the session projection in this process, its race
+    /// events through the outbox and relay to their topic and on to the stream, and its leaderboard's changes
+    /// announced at each commit.
+    @Test func aRaceReachesTheStreamThroughTheProjection() async throws {
+        try await Self.withStream { ns, hub, url, _ in
+            let session = "race-\(ns.id)"
+            let leaderboard = "motorsport.leaderboard.changed"
+            let client = try StreamClientProcess(url: url + "?session=\(session)")
+            let other = try StreamClientProcess(url: url + "?session=another&types=\(leaderboard)")
+            defer { [client, other].forEach { $0.close() } }
+            try #require(await eventually(timeout: .seconds(30)) { client.events.first?.name == "ready" && other.events.first?.name == "ready" })
+            let events = RaceSimulator(.init(seed: 4, sessionID: session, cars: 6, laps: 5)).events()
+            let outcome = try await ServiceRun.run(ns: ns, projections: ["motorsport_session"]) { _ in
+                _ = try await PipelineRun.produce(events, ns: ns)
+                return await (try? eventually(timeout: .seconds(90)) {
+                    let names = Set(client.events.map(\.name))
+                    return names.contains(leaderboard) && names.contains(FastestLapSet.eventType)
+                }) ?? false
+            }
+            #expect(outcome.value, "events seen: \(Set(client.events.map(\.name)).sorted())")
+            let change = try #require(client.events.first { $0.name == leaderboard })
+            let json = try JSONParser.parse(Array(change.data.utf8))
+            #expect(json["session_id"] == .string(session) && json["projection"] == .string("motorsport_session"))
+            #expect(json["href"] == .string("/v1/sessions/\(session)/leaderboard"))
+            let fastest = try #require(client.events.first { $0.name == FastestLapSet.eventType })
+            #expect(try JSONParser.parse(Array(fastest.data.utf8))["type"] == .string(FastestLapSet.eventType), "the envelope as published")
+            #expect(other.events.count == 1, "another session's client hears nothing of this one")
+
+            // Back with its last id: told to reload the leaderboard (it may have changed meanwhile), nothing replayed twice.
+            let last = try #require(client.events.last?.id)
+            let back = try StreamClientProcess(url: url + "?session=\(session)", lastEventID: last)
+            defer { back.close() }
+            try #require(await eventually(timeout: .seconds(30)) { back.events.count >= 2 })
+            #expect(back.events.map(\.name) == ["ready", leaderboard])
+            #expect(hub.clientCount == 3)
         }
     }
 

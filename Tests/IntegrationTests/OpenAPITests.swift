@@ -27,7 +27,8 @@ struct OpenAPITests {
         let producer = try KafkaProducer(config: ns.kafka, logger: TestStack.logger)
         defer { producer.close() }
         let ingest = IngestRoutes(publisher: EventPublisher(producer: producer, router: RawEventRouter(topics: ns.topics)), logger: TestStack.logger)
-        let stream = StreamRoutes(stream: StreamHub(topics: ns.topics, kafka: ns.kafka, streamed: ProjectionRegistry.streamed, logger: TestStack.logger))
+        let stream = StreamRoutes(stream: StreamHub(
+            topics: ns.topics, kafka: ns.kafka, streamed: ProjectionRegistry.streamed, changes: ProjectionRegistry.changes, logger: TestStack.logger))
         let service = QueryService(pool: pool, otherOperations: ingest.operations + stream.operations, readiness: { ["database": true] }, metrics: { "" })
         let router = Router(context: BasicRequestContext.self)
         service.addRoutes(to: router)

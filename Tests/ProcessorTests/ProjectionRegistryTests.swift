@@ -72,6 +72,20 @@ import Testing
     }
 }
 
+/// A projection's change notice survives its NOTIFY payload, and never passes PostgreSQL's limit.
+@Suite struct ProjectionChangeNoticeTests {
+    @Test func payloadsRoundTripAndSayEverythingWhenTooLong() {
+        let notice = ProjectionChangeNotice(projection: "motorsport_session", keys: ["race 2", "race-1"])
+        #expect(ProjectionChangeNotice(payload: notice.payload) == ProjectionChangeNotice(projection: "motorsport_session", keys: ["race 2", "race-1"].sorted()))
+        let many = ProjectionChangeNotice(projection: "parking_occupancy", keys: (0..<2_000).map { "garage-\($0)" })
+        #expect(many.payload.utf8.count < 8_000)
+        #expect(ProjectionChangeNotice(payload: many.payload) == ProjectionChangeNotice(projection: "parking_occupancy", keys: nil))
+        #expect(ProjectionChangeNotice(payload: "") == nil && ProjectionChangeNotice(payload: "p") == nil)
+        // Only the projections whose definitions declare changes announce them.
+        #expect(Set(ProjectionRegistry.changes.map(\.projection)) == ["motorsport_session", "parking_occupancy"])
+    }
+}
+
 /// What `GET /v1/stream` carries is declared on the projections: each streamed topic is one of its projection's
 /// derived topics (checked when the definition is made) and its event types are the catalog's.
 @Suite struct StreamedTopicsTests {

@@ -69,6 +69,38 @@ import TestSupport
         #expect(!types.matches(Self.record(.motorsportRaceEvents, 0, 2, subject: "s", type: FastestLapSet.eventType)))
     }
 
+    static let leaderboard = StreamedChange("motorsport.leaderboard.changed", scope: .session, path: "/v1/sessions/{id}/leaderboard", projection: "motorsport_session")
+    static let occupancy = StreamedChange("parking.occupancy.changed", scope: .facility, path: "/v1/facilities/{id}/occupancy", projection: "parking_occupancy")
+
+    @Test func projectionChangesAreChosenLikeTopics() {
+        let changes = [Self.leaderboard, Self.occupancy]
+        let session = StreamFilter(subjects: [.session: "s1"], available: Self.streamed, changes: changes)
+        #expect(session.changes == [Self.leaderboard])
+        #expect(session.wanted(Self.leaderboard, keys: ["s0", "s1", "s2"]) == ["s1"])
+        #expect(session.wanted(Self.leaderboard, keys: ["s2"]) == nil)
+        #expect(session.wanted(Self.leaderboard, keys: nil) == ["s1"], "any key may have changed: the client's own")
+        #expect(session.wanted(Self.occupancy, keys: ["g"]) == nil)
+        let all = StreamFilter(available: Self.streamed, changes: changes)
+        #expect(all.wanted(Self.occupancy, keys: ["g1", "g2"]) == ["g1", "g2"])
+        #expect(all.wanted(Self.occupancy, keys: nil) == [nil])
+        let typed = StreamFilter(types: ["parking.occupancy.changed"], available: Self.streamed, changes: changes)
+        #expect(typed.topics.isEmpty && typed.changes == [Self.occupancy])
+    }
+
+    @Test func aPendingChangeIsAnnouncedOnce() async {
+        let client = StreamClient(id: 1, filter: StreamFilter(available: Self.streamed, changes: [Self.leaderboard]), limit: 10)
+        client.announce(Self.leaderboard, subjects: ["s1", "s2"])
+        client.announce(Self.leaderboard, subjects: ["s1"])
+        guard case .success(let items) = await client.take() else { Issue.record("expected items"); return }
+        let subjects = items.compactMap { item -> String? in if case .change(_, let s) = item { s } else { nil } }
+        #expect(subjects == ["s1", "s2"])
+    }
+
+    @Test func changeLinksArePercentEncoded() {
+        #expect(PercentEncoding.pathSegment("race 1/ü") == "race%201%2F%C3%BC")
+        #expect(PercentEncoding.decode(PercentEncoding.pathSegment("race 1/ü~._-")) == "race 1/ü~._-")
+    }
+
     @Test func theCursorLetsEachRecordThroughOnce() {
         var cursor = StreamCursor(StreamPosition([.parksCrowdLevels: [5, 0]]))
         let admitted = [

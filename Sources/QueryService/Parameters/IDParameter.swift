@@ -10,7 +10,7 @@ enum IDParameter {
     /// or spaces or any other character in it, can be asked for as `%2F`, `%20`, ….
     static func path(_ name: String, _ context: some RequestContext) throws(QueryError) -> String {
         guard let raw = context.parameters.get(name) else { return try validID(name, nil) }
-        guard let decoded = PercentDecoding.decode(raw) else {
+        guard let decoded = PercentEncoding.decode(raw) else {
             throw .invalidParameter(name, "'\(name)' is not valid percent-encoded UTF-8")
         }
         return try validID(name, decoded)

@@ -3,6 +3,8 @@
 public protocol LiveStream: Sendable {
     /// The topics it streams.
     var streamed: [StreamedTopic] { get }
+    /// The projection changes it announces.
+    var changes: [StreamedChange] { get }
     var settings: StreamSettings { get }
     /// Registers a client for `filter`: its queue starts with the next live records, and the connection says
     /// where its cursor starts and what its `Last-Event-ID` comes to.

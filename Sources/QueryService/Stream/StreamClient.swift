@@ -13,6 +13,8 @@ public final class StreamClient: Sendable {
         case position(StreamPosition)
         /// Nothing happened for a while: a comment keeps proxies from closing the connection.
         case heartbeat
+        /// A projection's state changed for `subject` (nil: for any, reload what you show).
+        case change(StreamedChange, subject: String?)
     }
 
     /// Why the stream ended.
@@ -68,6 +70,24 @@ public final class StreamClient: Sendable {
         }
         waiter?.resume()
         return accepted
+    }
+
+    /// Queues change events (once each: one pending per change and subject is enough).
+    public func announce(_ change: StreamedChange, subjects: [String?]) {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            guard s.end == nil else { return nil }
+            for subject in subjects {
+                let pending = s.items.contains {
+                    if case .change(let c, let existing) = $0 { return c == change && existing == subject }
+                    return false
+                }
+                if !pending { s.items.append(.change(change, subject: subject)) }
+            }
+            let w = s.waiter
+            s.waiter = nil
+            return w
+        }
+        waiter?.resume()
     }
 
     /// Queues a heartbeat unless the client has something to send already.

@@ -12,15 +12,31 @@ public struct StreamFilter: Sendable, Equatable {
     public var types: Set<String>?
     /// The topics read, in catalog order.
     public let topics: [Topic]
+    /// The projection changes announced.
+    public let changes: [StreamedChange]
 
-    public init(subjects: [StreamScope: String] = [:], types: Set<String>? = nil, available: [StreamedTopic]) {
+    public init(subjects: [StreamScope: String] = [:], types: Set<String>? = nil, available: [StreamedTopic], changes: [StreamedChange] = []) {
         self.subjects = subjects
         self.types = types
+        self.changes = changes.filter { change in
+            if !subjects.isEmpty, subjects[change.scope] == nil { return false }
+            if let types, !types.contains(change.type) { return false }
+            return true
+        }
         topics = available.filter { streamed in
             if !subjects.isEmpty, subjects[streamed.scope] == nil { return false }
             if let types, !streamed.eventTypes.contains(where: types.contains) { return false }
             return true
         }.map(\.topic).sorted { Topic.allCases.firstIndex(of: $0)! < Topic.allCases.firstIndex(of: $1)! }
+    }
+
+    /// The subjects of `keys` (nil: any) of `change` the client wants: nil when none.
+    public func wanted(_ change: StreamedChange, keys: [String]?) -> [String?]? {
+        guard changes.contains(change) else { return nil }
+        let subject = subjects[change.scope]
+        guard let keys else { return [subject] }
+        let chosen = subject.map { s in keys.filter { $0 == s } } ?? keys
+        return chosen.isEmpty ? nil : chosen
     }
 
     public func matches(_ record: StreamRecord) -> Bool {

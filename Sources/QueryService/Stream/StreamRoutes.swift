@@ -18,14 +18,19 @@ public struct StreamRoutes: Sendable {
 
     public init(stream: any LiveStream) { self.stream = stream }
 
-    public var operations: [APIOperation] { Self.operations(streamed: stream.streamed) }
+    public var operations: [APIOperation] { Self.operations(streamed: stream.streamed, changes: stream.changes) }
 
-    /// The stream's description for the topics `streamed` (`turnstile openapi` needs no broker).
-    public static func operations(streamed: [StreamedTopic]) -> [APIOperation] {
-        let types = Set(streamed.flatMap(\.eventTypes)).sorted()
+    /// Every event type a client may ask for.
+    static func types(streamed: [StreamedTopic], changes: [StreamedChange]) -> Set<String> {
+        Set(streamed.flatMap(\.eventTypes) + changes.map(\.type))
+    }
+
+    /// The stream's description for the topics `streamed` and `changes` (`turnstile openapi` needs no broker).
+    public static func operations(streamed: [StreamedTopic], changes: [StreamedChange]) -> [APIOperation] {
+        let types = Self.types(streamed: streamed, changes: changes).sorted()
         var op = APIOperation(
             "GET", "/v1/stream", id: "getStream",
-            summary: "Live events as Server-Sent Events (text/event-stream): ready or reset first, then each event named by its type with its envelope as data, resumable by Last-Event-ID.",
+            summary: "Live events as Server-Sent Events (text/event-stream): ready or reset first, then each event named by its type with its envelope as data (a projection change: what changed and its href), resumable by Last-Event-ID.",
             tag: "stream",
             parameters: [
                 APIParameter("park", in: .query, required: false, schema: .identifier, "Only the parks domain, and its events about this park.", example: "sim-1"),
@@ -58,7 +63,7 @@ public struct StreamRoutes: Sendable {
         }
         var types: Set<String>?
         if let text = request.uri.queryParameters.get("types") {
-            let known = Set(stream.streamed.flatMap(\.eventTypes))
+            let known = Self.types(streamed: stream.streamed, changes: stream.changes)
             let asked = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
             guard !asked.isEmpty, asked.allSatisfy({ !$0.isEmpty }) else {
                 throw .invalidParameter("types", "'types' must list event types separated by commas")
@@ -68,8 +73,8 @@ public struct StreamRoutes: Sendable {
             }
             types = Set(asked)
         }
-        let filter = StreamFilter(subjects: subjects, types: types, available: stream.streamed)
-        guard !filter.topics.isEmpty else {
+        let filter = StreamFilter(subjects: subjects, types: types, available: stream.streamed, changes: stream.changes)
+        guard !filter.topics.isEmpty || !filter.changes.isEmpty else {
             throw .invalidParameter("types", "no streamed topic carries these types for the domains asked for (park: parks.*, session: motorsport.*, facility: parking.*)")
         }
         return filter

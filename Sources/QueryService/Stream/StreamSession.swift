@@ -60,6 +60,12 @@ struct StreamSession {
             cursor = StreamCursor(asked)
             appendReady(cursor: cursor, to: &buffer)
         }
+        // Back after a while (or reset): whatever state it shows may have changed meanwhile.
+        if connection.plan != .fresh {
+            for change in connection.client.filter.changes {
+                appendChange(change, subject: connection.client.filter.subjects[change.scope], cursor: cursor, to: &buffer)
+            }
+        }
         try await send(&buffer)
 
         if case .catchUp(_, let ranges) = connection.plan, !ranges.isEmpty {
@@ -102,6 +108,9 @@ struct StreamSession {
                         }
                     case .position(let position): cursor.advance(to: position)
                     case .heartbeat: quiet = true
+                    case .change(let change, let subject):
+                        appendChange(change, subject: subject, cursor: cursor, to: &buffer)
+                        n += 1
                     }
                 }
                 if n == 0, quiet { ServerSentEvents.appendComment("heartbeat", to: &buffer) }
@@ -112,6 +121,17 @@ struct StreamSession {
 
     private func appendRecord(_ record: StreamRecord, cursor: StreamCursor, to buffer: inout ByteBuffer) {
         ServerSentEvents.appendEvent(id: cursor.position.encoded, event: record.type, data: record.value, to: &buffer)
+    }
+
+    /// `{"projection", "session_id" | "facility_id", "href"}`: the key null (and no href) when any may have changed.
+    private func appendChange(_ change: StreamedChange, subject: String?, cursor: StreamCursor, to buffer: inout ByteBuffer) {
+        var json = JSONWriter(capacity: 192)
+        json.beginObject()
+        json.key("projection"); json.string(change.projection)
+        json.key(change.scope.rawValue + "_id"); json.optional(subject)
+        json.key("href"); json.optional(subject.map { change.path.replacingOccurrences(of: "{id}", with: PercentEncoding.pathSegment($0)) })
+        json.endObject()
+        ServerSentEvents.appendEvent(id: cursor.position.encoded, event: change.type, data: json.takeBytes(), to: &buffer)
     }
 
     private func appendReady(cursor: StreamCursor, to buffer: inout ByteBuffer) {

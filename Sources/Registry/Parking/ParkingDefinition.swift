@@ -11,6 +11,7 @@ extension ProjectionDefinition {
             StreamedTopic(.parkingAlerts, [SensorOffline.self, SensorRecovered.self, OccupancyThresholdCrossed.self]),
             StreamedTopic(.parkingForecasts, [OccupancyForecast.self]),
         ],
+        changes: [StreamedChange("parking.occupancy.changed", scope: .facility, path: "/v1/facilities/{id}/occupancy")],
         deadLetterTopic: .parkingDeadLetters, tables: ParkingTables.all,
         retention: [
             Retention(ParkingTables.occupancyHistory, keep: "400 days"), Retention(ParkingTables.stays, keep: "400 days"),

@@ -1,5 +1,22 @@
-/// Percent-decoding of URL path segments (RFC 3986): `%2F` is `/`, `%E2%84%A2` is `™`.
-enum PercentDecoding {
+/// Percent-encoding of URL path segments (RFC 3986), both ways: `%2F` is `/`, `%E2%84%A2` is `™`.
+enum PercentEncoding {
+    /// `text` as one path segment: every byte but the unreserved ones (letters, digits, `-._~`) encoded.
+    static func pathSegment(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for c in text.utf8 {
+            switch c {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(c)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(c >> 4)], hex[Int(c & 15)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// The decoded text; nil when a `%` is not followed by two hex digits or the bytes are not UTF-8.
     static func decode(_ text: String) -> String? {
         guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
