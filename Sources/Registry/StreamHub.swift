@@ -73,6 +73,8 @@ public final class StreamHub: LiveStream, Service {
                     }
                     try await group.next()
                     self.stop()
+                    // The heartbeat's sleep ends now, not a heartbeat later.
+                    group.cancelAll()
                     try await group.waitForAll()
                 }
             } onCancel: {
@@ -198,8 +200,12 @@ public final class StreamHub: LiveStream, Service {
             defer { admin.close() }
             let counts = try admin.describeTopics(Array(names.keys))
             for (name, count) in counts { for p in 0..<count { partitions.append(KafkaTopicPartition(topic: name, partition: Int32(p))) } }
+            // An idle partition's fetch waits this long at the broker: the stream's latency floor (librdkafka's 500 ms
+            // default would be half a second of it).
+            var config = kafka
+            if config["fetch.wait.max.ms"] == nil { config["fetch.wait.max.ms"] = "50" }
             consumer = try KafkaConsumer(
-                config: kafka, groupID: "turnstile-stream-\(UUID().uuidString.prefix(8))", rebalance: StartAtBeginning(), logger: logger)
+                config: config, groupID: "turnstile-stream-\(UUID().uuidString.prefix(8))", rebalance: StartAtBeginning(), logger: logger)
             // The head: some brokers answer "latest" wrongly (see the notes), so the head is taken from the first
             // fetch response instead, and the partition moved there.
             try consumer.assign(Dictionary(uniqueKeysWithValues: partitions.map { ($0, KafkaOffset.end) }))

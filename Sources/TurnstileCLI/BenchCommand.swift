@@ -62,6 +62,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seed of the forecast bench's simulated history and of its fit.") var forecastSeed: UInt64 = 1
     @Flag(help: "The forecasts' serving-cost bench instead: the parks pipeline with and without them, same events.")
     var predictions = false
+    @Flag(help: "The live stream bench instead: produce → received on GET /v1/stream, at --latency-rate with --stream-clients clients.")
+    var stream = false
+    @Option(help: "SSE clients of the stream bench, each following one park.") var streamClients: Int = 100
     @Option(help: "Python with LightGBM for the forecast benches (default: as `train parks` finds it).") var python: String?
 
     func validate() throws {
@@ -83,6 +86,14 @@ struct BenchCommand: AsyncParsableCommand {
         func say(_ name: String, _ value: String) {
             report.append((name, value))
             print(name.padding(toLength: 60, withPad: " ", startingAt: 0) + value)
+        }
+
+        if stream {
+            try await StreamBench(
+                kafka: try global.kafkaConfig(), baseURL: try global.database(), logger: logger, rate: latencyRate ?? 5_000,
+                seconds: latencySeconds, clients: streamClients, say: say
+            ).run()
+            return
         }
 
         if race {
