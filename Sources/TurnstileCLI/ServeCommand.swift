@@ -16,7 +16,7 @@ import ServiceLifecycle
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the query API (HTTP/JSON), HTTP ingest (POST /v1/events), /health, /ready and /metrics.",
+        abstract: "Serve the query API (HTTP/JSON), the live stream (GET /v1/stream, Server-Sent Events), HTTP ingest (POST /v1/events), /health, /ready and /metrics.",
         discussion: """
             With --process the same process also runs the projections and the outbox relay (the demo's
             all-in-one mode); /metrics then shows the processor's metrics too. SIGTERM/SIGINT shut everything

@@ -109,6 +109,10 @@ struct LiveStreamTests {
             try #require(await eventually(timeout: .seconds(10)) { session.comments.contains("heartbeat") })
             #expect(Self.numbers(session.events) == [200] && Self.numbers(crowdOnly.events).count == 30)
             #expect(hub.clientCount == 3)
+
+            // The service stopping ends every stream (its HTTP server's graceful shutdown is not held by them).
+            hub.stop()
+            try #require(await eventually(timeout: .seconds(10)) { [park, crowdOnly, session].allSatisfy(\.isFinished) })
         }
     }
 

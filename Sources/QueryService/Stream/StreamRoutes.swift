@@ -94,6 +94,8 @@ public struct StreamRoutes: Sendable {
             defer { stream.disconnect(connection.client) }
             let session = StreamSession(connection: connection, settings: settings)
             try await session.run(writer: &writer) { ranges in stream.replay(ranges, filter: connection.client.filter) }
+            // The end of the chunked body: the client sees the stream close (and reconnects, to another server).
+            try await writer.finish(nil)
         })
     }
 }
