@@ -38,6 +38,9 @@ public final class StreamHub: LiveStream, Service {
     }
     private let state = Mutex(State())
     private let stopped = Atomic<Bool>(false)
+    /// Slots of the replays reading at once (`StreamSettings.maxConcurrentReplays`), waited for on the replay's
+    /// own thread.
+    private let replaySlots: DispatchSemaphore
     private static let clientsGauge = Gauge(label: "turnstile_stream_clients")
 
     public init(
@@ -50,6 +53,7 @@ public final class StreamHub: LiveStream, Service {
         self.changes = changes
         self.databaseURL = databaseURL
         self.settings = settings
+        replaySlots = DispatchSemaphore(value: max(1, settings.maxConcurrentReplays))
         self.logger = logger
     }
 
@@ -149,11 +153,16 @@ public final class StreamHub: LiveStream, Service {
 
     public func replay(_ ranges: [StreamResumePlan.Range], filter: StreamFilter) -> AsyncThrowingStream<[StreamRecord], any Error> {
         let (kafka, topics, logger) = (self.kafka, self.topics, self.logger)
-        let (names, types) = (self.names, self.declaredTypes)
+        let (names, types, slots) = (self.names, self.declaredTypes, self.replaySlots)
         return AsyncThrowingStream { continuation in
             let cancelled = ReplayCancellation()
             continuation.onTermination = { _ in cancelled.flag.store(true, ordering: .relaxed) }
             let thread = Thread {
+                // Its turn, unless the client leaves first.
+                while slots.wait(timeout: .now() + .milliseconds(200)) == .timedOut {
+                    guard !cancelled.flag.load(ordering: .relaxed) else { return continuation.finish() }
+                }
+                defer { slots.signal() }
                 do {
                     try Self.read(ranges, kafka: kafka, topics: topics, names: names, types: types, filter: filter, logger: logger, cancelled: { cancelled.flag.load(ordering: .relaxed) }) {
                         continuation.yield($0)

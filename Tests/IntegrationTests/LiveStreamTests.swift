@@ -117,7 +117,10 @@ struct LiveStreamTests {
     }
 
     @Test func aReconnectionGetsWhatItMissedWithoutGapOrRepeat() async throws {
-        try await Self.withStream { ns, hub, url, producer in
+        // One replay at a time: a second client reconnecting meanwhile waits its turn, and loses nothing by it.
+        var settings = StreamSettings()
+        settings.maxConcurrentReplays = 1
+        try await Self.withStream(settings: settings) { ns, hub, url, producer in
             func batch(_ range: Range<Int>) -> [KafkaOutgoingMessage] {
                 range.map { n in Self.derived(ns, .parksCrowdLevels, subject: n % 4 == 0 ? "p2" : "p1", type: Self.crowd, n: n, partition: Int32(n % 3)) }
             }
@@ -133,8 +136,10 @@ struct LiveStreamTests {
             _ = try await producer.send(batch(20..<50))
             let missed = (20..<50).filter { $0 % 4 != 0 }
             let again = try StreamClientProcess(url: url + "?park=p1", lastEventID: last)
-            defer { again.close() }
+            let twin = try StreamClientProcess(url: url + "?park=p1", lastEventID: last)
+            defer { [again, twin].forEach { $0.close() } }
             try #require(await eventually(timeout: .seconds(30)) { Self.numbers(again.events).count == missed.count })
+            try #require(await eventually(timeout: .seconds(30)) { Self.numbers(twin.events).sorted() == missed })
             #expect(again.events.first?.name == "ready")
             #expect(Set(Self.numbers(again.events)) == Set(missed), "exactly the missed ones: \(Self.numbers(again.events))")
             // Then the live ones, once each.

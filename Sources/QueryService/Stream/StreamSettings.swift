@@ -10,6 +10,9 @@ public struct StreamSettings: Sendable {
     public var maxClients = 1_000
     /// The most records a reconnecting client is replayed; further behind, it gets a `reset`.
     public var maxReplay: Int64 = 100_000
+    /// Replays (reconnections with a Last-Event-ID) reading the broker at once; more wait their turn, so that a
+    /// reconnection storm (every client of a restarted server) costs the broker a few consumers, not thousands.
+    public var maxConcurrentReplays = 8
     /// The reconnection delay the stream tells clients, in milliseconds.
     public var retryMilliseconds = 2_000
 
