@@ -3,6 +3,10 @@
 /// Wire format (JSON, one object per Kafka record value):
 /// `{"id","type","schema_version","source","key","event_time","ingest_time","payload":{…}}`.
 public struct EventEnvelope: Sendable, Equatable {
+    /// The Kafka header every record Turnstile publishes carries its event type in: readers (the live stream)
+    /// route on it without parsing the value.
+    public static let typeHeader = "turnstile.type"
+
     public var id: String
     public var type: String
     public var schemaVersion: Int

@@ -14,7 +14,7 @@ public struct EventPublisher: Sendable {
     public static func message(_ routed: RawEventRouter.Routed) -> KafkaOutgoingMessage {
         KafkaOutgoingMessage(
             topic: routed.topic, key: Array(routed.envelope.key.utf8), value: routed.envelope.encoded(),
-            headers: [KafkaHeader(key: "turnstile.type", value: Array(routed.envelope.type.utf8))],
+            headers: [KafkaHeader(key: EventEnvelope.typeHeader, value: Array(routed.envelope.type.utf8))],
             timestampMs: routed.envelope.eventTime.milliseconds)
     }
 

@@ -51,7 +51,7 @@ extension OutboxBundle {
                 framed.append(contentsOf: value)
             }
             OutboxBundle.append(UInt16(1), to: &framed)
-            OutboxBundle.appendShortString(OutboxRecord.typeHeader, to: &framed)
+            OutboxBundle.appendShortString(EventEnvelope.typeHeader, to: &framed)
             OutboxBundle.append(Int32(event.type.utf8.count), to: &framed)
             framed.append(contentsOf: event.type.utf8)
             OutboxBundle.appendShortString(event.id, to: &framed)

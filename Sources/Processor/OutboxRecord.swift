@@ -20,12 +20,11 @@ public struct OutboxRecord: Sendable, Equatable {
     }
 
     /// The header naming a derived event's type, so consumers can route without parsing the value.
-    static let typeHeader = "turnstile.type"
 
     public init(_ derived: DerivedEvent) {
         self.init(
             topic: derived.topic, key: Array(derived.key.utf8), value: derived.encoded,
-            headers: [KafkaHeader(key: Self.typeHeader, value: Array(derived.type.utf8))], eventID: derived.id)
+            headers: [KafkaHeader(key: EventEnvelope.typeHeader, value: Array(derived.type.utf8))], eventID: derived.id)
     }
 
     /// A record that could not be read, with why and where it came from.

@@ -192,7 +192,7 @@ public final class StreamHub: LiveStream, Service {
     /// The stream record of a message of a streamed topic (nil: a type the topic does not declare, which is
     /// not forwarded).
     static func record(_ message: KafkaMessage, topic: Topic, types: Set<String>) -> StreamRecord? {
-        guard let header = message.headers.first(where: { $0.key == "turnstile.type" })?.value else { return nil }
+        guard let header = message.headers.first(where: { $0.key == EventEnvelope.typeHeader })?.value else { return nil }
         let type = String(decoding: header, as: UTF8.self)
         guard types.contains(type) else { return nil }
         return StreamRecord(

@@ -56,7 +56,7 @@ struct LiveStreamTests {
         let value = #"{"subject":"\#(subject)","type":"\#(type)","n":\#(n),"pad":"\#(String(repeating: "x", count: padding))"}"#
         return KafkaOutgoingMessage(
             topic: ns.topics[topic], key: Array(subject.utf8), value: Array(value.utf8),
-            headers: [KafkaHeader(key: "turnstile.type", value: Array(type.utf8))], partition: partition)
+            headers: [KafkaHeader(key: EventEnvelope.typeHeader, value: Array(type.utf8))], partition: partition)
     }
 
     static func numbers(_ events: [ServerSentEventParser.Event]) -> [Int] {

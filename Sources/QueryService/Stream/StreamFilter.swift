@@ -41,7 +41,7 @@ public struct StreamFilter: Sendable, Equatable {
 
     public func matches(_ record: StreamRecord) -> Bool {
         guard topics.contains(record.topic) else { return false }
-        if let wanted = subjects[StreamScope(record.topic)], wanted != record.subject { return false }
+        if let wanted = subjects[record.scope], wanted != record.subject { return false }
         if let types, !types.contains(record.type) { return false }
         return true
     }

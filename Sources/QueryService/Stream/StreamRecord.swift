@@ -5,6 +5,8 @@ import Events
 /// envelope as the projection published it.
 public struct StreamRecord: Sendable {
     public let topic: Topic
+    /// Which filter its subject answers to (worked out once, not per client).
+    public let scope: StreamScope
     public let partition: Int32
     public let offset: Int64
     /// The park, session or facility (the key up to its first `/`).
@@ -14,6 +16,7 @@ public struct StreamRecord: Sendable {
 
     public init(topic: Topic, partition: Int32, offset: Int64, subject: String, type: String, value: [UInt8]) {
         self.topic = topic
+        self.scope = StreamScope(topic)
         self.partition = partition
         self.offset = offset
         self.subject = subject
