@@ -9,18 +9,33 @@ struct ParkingReadStore: ParkingReading {
 
     func facility(_ facility: String) async throws -> FacilitySummary? {
         let r = try await pool.query(
-            """
-            SELECT name, capacity, occupied, free, unknown, above_threshold, threshold_changed_at, alert_up_percent,
-                   alert_down_percent, sensors_offline, clock
-            FROM \(placement[ParkingTables.facilities]) WHERE facility_id = $1
-            """, [.text(facility)])
+            "SELECT \(Self.summaryColumns) FROM \(placement[ParkingTables.facilities]) WHERE facility_id = $1", [.text(facility)])
         guard r.rowCount > 0 else { return nil }
-        return FacilitySummary(
-            name: r.string(0, 0), capacity: try r.int(0, 1) ?? 0, occupied: try r.int(0, 2) ?? 0, free: try r.int(0, 3) ?? 0,
-            unknown: try r.int(0, 4) ?? 0, aboveThreshold: try r.bool(0, 5) ?? false,
-            thresholdChangedAt: try r.timestamp(0, 6).map(Timestamp.init(microseconds:)), alertUpPercent: try r.int(0, 7) ?? 0,
-            alertDownPercent: try r.int(0, 8) ?? 0, sensorsOffline: try r.int(0, 9) ?? 0,
-            clock: try r.timestamp(0, 10).map(Timestamp.init(microseconds:)))
+        return try Self.summary(r, 0, from: 0)
+    }
+
+    func facilities(_ page: IDPage) async throws -> [(id: String, summary: FacilitySummary)] {
+        let r = try await pool.query(
+            """
+            SELECT facility_id, \(Self.summaryColumns) FROM \(placement[ParkingTables.facilities])
+            WHERE $1::text IS NULL OR facility_id COLLATE "C" > $1 ORDER BY facility_id COLLATE "C" LIMIT $2
+            """, [.text(page.after), .int(Int64(page.limit + 1))])
+        return try (0..<r.rowCount).map { i throws(PGError) in (r.string(i, 0) ?? "", try Self.summary(r, i, from: 1)) }
+    }
+
+    private static let summaryColumns = """
+        name, capacity, occupied, free, unknown, above_threshold, threshold_changed_at, alert_up_percent, \
+        alert_down_percent, sensors_offline, clock
+        """
+
+    /// A `FacilitySummary` from `summaryColumns`, starting at `column`.
+    private static func summary(_ r: PGResult, _ i: Int, from c: Int) throws(PGError) -> FacilitySummary {
+        FacilitySummary(
+            name: r.string(i, c), capacity: try r.int(i, c + 1) ?? 0, occupied: try r.int(i, c + 2) ?? 0,
+            free: try r.int(i, c + 3) ?? 0, unknown: try r.int(i, c + 4) ?? 0, aboveThreshold: try r.bool(i, c + 5) ?? false,
+            thresholdChangedAt: try r.timestamp(i, c + 6).map(Timestamp.init(microseconds:)), alertUpPercent: try r.int(i, c + 7) ?? 0,
+            alertDownPercent: try r.int(i, c + 8) ?? 0, sensorsOffline: try r.int(i, c + 9) ?? 0,
+            clock: try r.timestamp(i, c + 10).map(Timestamp.init(microseconds:)))
     }
 
     func areas(_ facility: String) async throws -> [AreaOccupancyLine] {

@@ -6,6 +6,8 @@ import Projections
 protocol ParkingReading: Sendable {
     /// Nil for an unknown facility.
     func facility(_ facility: String) async throws -> FacilitySummary?
+    /// Facilities by id (byte order) after the page's cursor, at most one more than its limit.
+    func facilities(_ page: IDPage) async throws -> [(id: String, summary: FacilitySummary)]
     /// Every level and zone now, by scope, level and zone.
     func areas(_ facility: String) async throws -> [AreaOccupancyLine]
     func areaExists(_ facility: String, scope: OccupancyScope, level: String, zone: String) async throws -> Bool

@@ -26,6 +26,12 @@ public struct ParkingRoutes: ReadRoutes {
         ])
         return [
             APIOperation(
+                "GET", "/v1/facilities", id: "listFacilities",
+                summary: "Every facility, by id: its occupancy totals and threshold state now; next_cursor pages on.",
+                tag: "parking", parameters: IDPage.parameters,
+                response: IDPage.schema(
+                    key: "facilities", row: .reference("FacilityLine", .object([("facility_id", .string)] + FacilitySummary.members)))),
+            APIOperation(
                 "GET", "/v1/facilities/{facility_id}/occupancy", id: "getOccupancy",
                 summary: "The facility's occupancy now, its threshold state, and every level and zone.", tag: "parking",
                 parameters: [facility],
@@ -77,6 +83,7 @@ public struct ParkingRoutes: ReadRoutes {
     }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
+        router.get("/v1/facilities", use: facilities)
         router.group("/v1/facilities/:facility_id")
             .get("occupancy", use: occupancy)
             .get("occupancy/history", use: history)
@@ -84,6 +91,16 @@ public struct ParkingRoutes: ReadRoutes {
             .get("alerts", use: alerts)
             .get("sensors/offline", use: offlineSensors)
             .get("stays", use: stays)
+    }
+
+    @Sendable func facilities(_ request: Request, context: some RequestContext) async throws -> Response {
+        let page = try IDPage(query: request.uri.queryParameters)
+        return page.answer(key: "facilities", try await store.facilities(page), id: \.id, bytesPerRow: 320) { line, json in
+            json.beginObject()
+            json.key("facility_id"); json.string(line.id)
+            line.summary.writeFields(to: &json)
+            json.endObject()
+        }
     }
 
     /// Now: the facility's totals, threshold state and every level and zone.

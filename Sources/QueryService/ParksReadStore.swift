@@ -26,6 +26,23 @@ final class ParksReadStore: ParksReading {
 
     // MARK: - Waits
 
+    func parks(_ page: IDPage) async throws -> [ParkLine] {
+        let r = try await pool.query(
+            """
+            SELECT park_id, max(time_zone), count(*), count(*) FILTER (WHERE status = '\(AttractionStatus.operating.rawValue)'),
+                   round(avg(wait_minutes) FILTER (WHERE status = '\(AttractionStatus.operating.rawValue)'), 1)::float8,
+                   max(observed_at)
+            FROM \(placement[WaitTimesTables.attractionCurrent])
+            WHERE $1::text IS NULL OR park_id COLLATE "C" > $1 GROUP BY park_id ORDER BY park_id COLLATE "C" LIMIT $2
+            """, [.text(page.after), .int(Int64(page.limit + 1))])
+        return try (0..<r.rowCount).map { i throws(PGError) in
+            ParkLine(
+                parkID: r.string(i, 0) ?? "", timeZone: r.string(i, 1), attractions: try r.int(i, 2) ?? 0,
+                operating: try r.int(i, 3) ?? 0, meanWaitMinutes: try r.double(i, 4),
+                observedAt: try r.timestamp(i, 5).map(Timestamp.init(microseconds:)))
+        }
+    }
+
     /// Every attraction of the park, by id in byte order (stable whatever the database's collation).
     func currentWaits(park: String) async throws -> [AttractionWait] {
         let r = try await pool.query(

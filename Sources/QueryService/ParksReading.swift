@@ -1,6 +1,8 @@
 /// What the parks read routes (`WaitTimesRoutes`, `CrowdRoutes`) need from storage, as typed models: the
 /// PostgreSQL store in production (`ParksReadStore`), an in-memory one in route tests.
 protocol ParksReading: Sendable {
+    /// Parks by id (byte order) after the page's cursor, at most one more than its limit.
+    func parks(_ page: IDPage) async throws -> [ParkLine]
     /// Every attraction of the park, by id in byte order.
     func currentWaits(park: String) async throws -> [AttractionWait]
     func presence(park: String, attraction: String) async throws -> AttractionPresence

@@ -107,6 +107,20 @@ struct SessionReadStore: SessionReading {
         }
     }
 
+    func sessions(_ page: IDPage) async throws -> [SessionLine] {
+        let r = try await pool.query(
+            """
+            SELECT session_id, count(*), max(laps_completed), min(driver_number) FILTER (WHERE position = 1), max(updated_at)
+            FROM \(placement[SessionTables.sessionLeaderboard])
+            WHERE $1::text IS NULL OR session_id COLLATE "C" > $1 GROUP BY session_id ORDER BY session_id COLLATE "C" LIMIT $2
+            """, [.text(page.after), .int(Int64(page.limit + 1))])
+        return try (0..<r.rowCount).map { i throws(PGError) in
+            SessionLine(
+                sessionID: r.string(i, 0) ?? "", cars: try r.int(i, 1) ?? 0, laps: try r.int(i, 2) ?? 0, leader: try r.int(i, 3),
+                updatedAt: try r.timestamp(i, 4).map(Timestamp.init(microseconds:)))
+        }
+    }
+
     func sessionKnown(_ session: String) async throws -> Bool {
         try await pool.query(
             "SELECT 1 FROM \(placement[SessionTables.sessionLeaderboard]) WHERE session_id = $1 LIMIT 1", [.text(session)]

@@ -16,6 +16,8 @@ protocol SessionReading: Sendable {
     /// Race events after `after` (by time, then event id), else after `since` (all without either), oldest first,
     /// at most `limit`: each event as it was sent (JSON) with its place in that order.
     func raceEvents(session: String, after: ListCursor?, since: Timestamp?, limit: Int) async throws -> [(position: ListCursor, json: String)]
+    /// Sessions by id (byte order) after the page's cursor, at most one more than its limit.
+    func sessions(_ page: IDPage) async throws -> [SessionLine]
     /// The session has a leaderboard.
     func sessionKnown(_ session: String) async throws -> Bool
 }

@@ -28,6 +28,10 @@ public struct SessionRoutes: ReadRoutes {
         let session = APIParameter.id("session_id", "The session's id", example: "demo-race")
         return [
             APIOperation(
+                "GET", "/v1/sessions", id: "listSessions",
+                summary: "Every session with a leaderboard, by id: its cars, laps and leader; next_cursor pages on.",
+                tag: "motorsport", parameters: IDPage.parameters, response: IDPage.schema(key: "sessions", row: SessionLine.schema)),
+            APIOperation(
                 "GET", "/v1/sessions/{session_id}/leaderboard", id: "getLeaderboard",
                 summary: "The session's leaderboard: positions, gaps, laps, tyres, and the best sector times.", tag: "motorsport",
                 parameters: [session],
@@ -57,12 +61,18 @@ public struct SessionRoutes: ReadRoutes {
     }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
+        router.get("/v1/sessions", use: sessions)
         router.group("/v1/sessions/:session_id")
             .get("leaderboard", use: leaderboard)
             .get("drivers/:driver_number/laps", use: laps)
             .get("fastest-laps", use: fastestLaps)
             .get("stints", use: stints)
             .get("events", use: events)
+    }
+
+    @Sendable func sessions(_ request: Request, context: some RequestContext) async throws -> Response {
+        let page = try IDPage(query: request.uri.queryParameters)
+        return page.answer(key: "sessions", try await store.sessions(page), id: \.sessionID, bytesPerRow: 120) { $0.write(to: &$1) }
     }
 
     /// Race events since a time (exclusive), oldest first: what a dashboard polls for.

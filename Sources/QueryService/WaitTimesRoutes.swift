@@ -17,6 +17,10 @@ public struct WaitTimesRoutes: ReadRoutes {
         let park = APIParameter.id("park_id", "The park's id", example: "sim-1")
         return [
             APIOperation(
+                "GET", "/v1/parks", id: "listParks",
+                summary: "Every park with attractions, by id: how many operate now and their mean wait; next_cursor pages on.",
+                tag: "parks", parameters: IDPage.parameters, response: IDPage.schema(key: "parks", row: ParkLine.schema)),
+            APIOperation(
                 "GET", "/v1/parks/{park_id}/waits", id: "getParkWaits", summary: "The park's attractions and their waits now, by id.",
                 tag: "parks", parameters: [park],
                 response: .object([("park_id", .string), ("attractions", .array(AttractionWait.schema))])),
@@ -37,10 +41,16 @@ public struct WaitTimesRoutes: ReadRoutes {
     }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
+        router.get("/v1/parks", use: parks)
         router.group("/v1/parks/:park_id")
             .get("waits", use: waits)
             .get("attractions/:attraction_id/history", use: waitHistory)
             .get("baselines", use: baselines)
+    }
+
+    @Sendable func parks(_ request: Request, context: some RequestContext) async throws -> Response {
+        let page = try IDPage(query: request.uri.queryParameters)
+        return page.answer(key: "parks", try await store.parks(page), id: \.parkID, bytesPerRow: 160) { $0.write(to: &$1) }
     }
 
     @Sendable func waits(_ request: Request, context: some RequestContext) async throws -> Response {

@@ -84,4 +84,68 @@ struct ListCursorTests {
         }
         await reader.close()
     }
+
+    /// The lists a dashboard picks from, on the real tables through the read-only role: ids in byte order, one a page,
+    /// each exactly once; a park's counts and mean wait are its operating attractions'.
+    @Test func parksSessionsAndFacilitiesPageByIdOnTheRealTables() async throws {
+        let ns = try TestNamespace.make()
+        defer { ns.drop() }
+        let admin = try ns.session()
+        defer { admin.close() }
+        let ids = ["b", "a", "\u{e9}", "Z", "a b"]
+        for (i, id) in ids.enumerated() {
+            for (ride, status, wait) in [("r1", "OPERATING", 10 + i), ("r2", "OPERATING", 21 + i), ("r3", "CLOSED", 0)] {
+                _ = try admin.execute(
+                    """
+                    INSERT INTO attraction_current (park_id, attraction_id, status, wait_minutes, observed_at, recent_times, time_zone)
+                    VALUES ($1, $2, $3, $4, '2024-05-20T10:00:00Z'::timestamptz + make_interval(secs => $5), '{}', 'Europe/Paris')
+                    """, [.text(id), .text(ride), .text(status), .int(Int64(wait)), .int(Int64(i))])
+            }
+            for (car, position) in [(44, 1), (1, 2)] {
+                _ = try admin.execute(
+                    """
+                    INSERT INTO session_leaderboard (session_id, driver_number, position, laps_completed, pit_count, retired, updated_at)
+                    VALUES ($1, $2, $3, $4, 0, false, '2024-05-20T10:00:00Z')
+                    """, [.text(id), .int(Int64(car)), .int(Int64(position)), .int(Int64(10 - position))])
+            }
+            _ = try admin.execute(
+                """
+                INSERT INTO parking_facilities (facility_id, name, capacity, occupied, free, unknown, alert_up_percent, alert_down_percent,
+                  above_threshold, sensors_offline) VALUES ($1, $2, 100, $3, 100 - $3, 0, 90, 80, false, 0)
+                """, [.text(id), .text("Garage \(id)"), .int(Int64(i))])
+        }
+        let reader = PGPool(url: QueryRole().url(from: ns.databaseURL), maxConnections: 2, logger: TestStack.logger)
+        let app = buildQueryApplication(QueryService(pool: reader, readiness: { [:] }, metrics: { "" }), logger: TestStack.logger)
+        do {
+            try await app.test(.router) { client in
+                var lines: [String: [JSONValue]] = [:]
+                for (path, key) in [("/v1/parks", "parks"), ("/v1/sessions", "sessions"), ("/v1/facilities", "facilities")] {
+                    var uri = path + "?limit=1"
+                    for _ in 0..<10 {
+                        let (status, body) = try await client.getChecked(uri)
+                        #expect(status == .ok, "\(uri)")
+                        lines[key, default: []] += body[key]?.arrayValue ?? []
+                        guard body["truncated"] == .bool(true), let next = body["next_cursor"]?.stringValue else { break }
+                        uri = path + "?limit=1&cursor=" + next
+                    }
+                }
+                let byteOrder = ids.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+                #expect(lines["parks"]?.compactMap { $0["park_id"]?.stringValue } == byteOrder)
+                #expect(lines["sessions"]?.compactMap { $0["session_id"]?.stringValue } == byteOrder)
+                #expect(lines["facilities"]?.compactMap { $0["facility_id"]?.stringValue } == byteOrder)
+                // Park "b" (i = 0): r1 10 and r2 21 operating, mean 15.5; r3 closed.
+                let b = lines["parks"]?.first { $0["park_id"] == .string("b") }
+                #expect(b?["attractions"] == .int(3) && b?["operating"] == .int(2) && b?["mean_wait_minutes"]?.doubleValue == 15.5)
+                #expect(b?["time_zone"] == .string("Europe/Paris") && b?["observed_at"] == .string("2024-05-20T10:00:00Z"))
+                let session = lines["sessions"]?.first
+                #expect(session?["cars"] == .int(2) && session?["laps"] == .int(9) && session?["leader"] == .int(44))
+                let garage = lines["facilities"]?.first { $0["facility_id"] == .string("a") }
+                #expect(garage?["name"] == .string("Garage a") && garage?["occupied"] == .int(1) && garage?["free"] == .int(99))
+            }
+        } catch {
+            await reader.close()
+            throw error
+        }
+        await reader.close()
+    }
 }

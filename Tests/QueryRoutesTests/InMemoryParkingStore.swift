@@ -20,6 +20,10 @@ struct InMemoryParkingStore: ParkingReading {
 
     func facility(_ facility: String) async throws -> FacilitySummary? { facilities[facility] }
 
+    func facilities(_ page: IDPage) async throws -> [(id: String, summary: FacilitySummary)] {
+        InMemoryOrder.page(facilities, page).map { ($0.key, $0.value) }
+    }
+
     func areas(_ facility: String) async throws -> [AreaOccupancyLine] { current[facility] ?? [] }
 
     func areaExists(_ facility: String, scope: OccupancyScope, level: String, zone: String) async throws -> Bool {

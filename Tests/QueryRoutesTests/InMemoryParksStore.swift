@@ -11,8 +11,19 @@ struct InMemoryParksStore: ParksReading {
     var crowd: [String: ParkCrowd] = [:]
     var crowdSamples: [String: [CrowdSample]] = [:]
 
+    func parks(_ page: IDPage) async throws -> [ParkLine] {
+        InMemoryOrder.page(waits.filter { !$0.value.isEmpty }, page).map { id, attractions in
+                let open = attractions.filter { $0.status == "OPERATING" }
+                let waits = open.compactMap(\.waitMinutes)
+                return ParkLine(
+                    parkID: id, timeZone: nil, attractions: Int64(attractions.count), operating: Int64(open.count),
+                    meanWaitMinutes: waits.isEmpty ? nil : (Double(waits.reduce(0, +)) / Double(waits.count) * 10).rounded() / 10,
+                    observedAt: attractions.compactMap(\.observedAt).max())
+        }
+    }
+
     func currentWaits(park: String) async throws -> [AttractionWait] {
-        (waits[park] ?? []).sorted { Array($0.attractionID.utf8).lexicographicallyPrecedes(Array($1.attractionID.utf8)) }
+        (waits[park] ?? []).sorted { InMemoryOrder.precedes($0.attractionID, $1.attractionID) }
     }
 
     func presence(park: String, attraction: String) async throws -> AttractionPresence {

@@ -42,5 +42,13 @@ struct InMemorySessionStore: SessionReading {
         return Array(wanted.prefix(limit)).map { (position: $0.0, json: $0.1) }
     }
 
+    func sessions(_ page: IDPage) async throws -> [SessionLine] {
+        InMemoryOrder.page(boards, page).map { id, lines in
+                SessionLine(
+                    sessionID: id, cars: Int64(lines.count), laps: lines.map(\.lapsCompleted).max() ?? 0,
+                    leader: lines.first { $0.position == 1 }?.driverNumber, updatedAt: lines.map(\.updatedAt).max())
+        }
+    }
+
     func sessionKnown(_ session: String) async throws -> Bool { boards[session] != nil }
 }

@@ -345,4 +345,57 @@ import Testing
             #expect(unknown == .notFound && which["error"]?["field"] == .string("facility_id"))
         }
     }
+
+    /// The lists a dashboard picks from: every id once, in byte order, across pages of any size.
+    @Test func parksSessionsAndFacilitiesListPageByIdExactlyOnce() async throws {
+        var parks = Self.parks
+        for id in ["Z", "p10", "é", "a-1"] { parks.waits[id] = [AttractionWait(attractionID: "r", name: nil, status: "CLOSED", waitMinutes: nil, observedAt: nil, statusChangedAt: nil)] }
+        var sessions = InMemorySessionStore()
+        sessions.boards["s2"] = [Self.board(44, position: 2, sectors: []), Self.board(1, position: 1, sectors: [])]
+        sessions.boards["s1"] = [Self.board(7, position: nil, sectors: [])]
+        var parking = InMemoryParkingStore()
+        for id in ["g2", "g1"] {
+            parking.facilities[id] = FacilitySummary(
+                name: id.uppercased(), capacity: 10, occupied: 4, free: 6, unknown: 0, aboveThreshold: false, thresholdChangedAt: nil,
+                alertUpPercent: 90, alertDownPercent: 80, sensorsOffline: 0, clock: Self.t0)
+        }
+        try await Self.app([WaitTimesRoutes(store: parks), SessionRoutes(store: sessions), ParkingRoutes(store: parking)]).test(.router) { client in
+            // p2 has a crowd level but no attractions: the list is of parks with attractions.
+            let all = ["Z", "a-1", "p1", "p10", "é"]
+            for limit in [1, 2, 5, 100] {
+                var seen: [String] = []
+                var uri = "/v1/parks?limit=\(limit)"
+                for _ in 0..<10 {
+                    let (status, body) = try await Self.get(client, uri)
+                    #expect(status == .ok)
+                    seen += body["parks"]?.arrayValue?.compactMap { $0["park_id"]?.stringValue } ?? []
+                    guard body["truncated"] == .bool(true), let next = body["next_cursor"]?.stringValue else { break }
+                    uri = "/v1/parks?limit=\(limit)&cursor=\(next)"
+                }
+                #expect(seen == all, "limit \(limit)")
+            }
+            let (_, first) = try await Self.get(client, "/v1/parks?limit=5")
+            let p1 = first["parks"]?.arrayValue?[2]
+            #expect(p1?["attractions"] == .int(2) && p1?["operating"] == .int(1) && p1?["mean_wait_minutes"]?.doubleValue == 25)
+            #expect(p1?["observed_at"] == .string("2024-05-20T10:00:00Z"))
+            #expect(first["parks"]?.arrayValue?[0]["mean_wait_minutes"] == .null)
+
+            let (_, list) = try await Self.get(client, "/v1/sessions")
+            #expect(list["sessions"]?.arrayValue?.map { $0["session_id"] } == [.string("s1"), .string("s2")])
+            #expect(list["sessions"]?.arrayValue?.map { $0["leader"] } == [.null, .int(1)])
+            #expect(list["sessions"]?.arrayValue?.last?["cars"] == .int(2) && list["truncated"] == .bool(false))
+
+            let (_, page) = try await Self.get(client, "/v1/facilities?limit=1")
+            #expect(page["facilities"]?.arrayValue?.map { $0["facility_id"] } == [.string("g1")] && page["truncated"] == .bool(true))
+            #expect(page["facilities"]?.arrayValue?.first?["name"] == .string("G1"))
+            let next = try #require(page["next_cursor"]?.stringValue)
+            let (_, rest) = try await Self.get(client, "/v1/facilities?limit=1&cursor=\(next)")
+            #expect(rest["facilities"]?.arrayValue?.map { $0["facility_id"] } == [.string("g2")] && rest["truncated"] == .bool(false))
+
+            for (uri, field) in [("/v1/parks?limit=0", "limit"), ("/v1/sessions?cursor=zz", "cursor"), ("/v1/facilities?limit=1001", "limit")] {
+                let (status, body) = try await Self.get(client, uri)
+                #expect(status == .badRequest && body["error"]?["field"] == .string(field), "\(uri)")
+            }
+        }
+    }
 }
