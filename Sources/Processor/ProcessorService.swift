@@ -85,7 +85,10 @@ public struct ProcessorService: Service {
             relay?.stop()
             for runner in maintenance { runner.stop() }
         }
-        try await withGracefulShutdownHandler {
+        // Graceful shutdown (SIGTERM) and cancellation both stop the runners: a ServiceGroup cancels, rather than
+        // shuts down, the other services when one throws (serve's HTTP server failing to bind), and a blocking runner
+        // thread never sees a task's cancellation by itself.
+        try await withTaskCancellationOrGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Finished.self) { group in
                 if let relay {
                     group.addTask { try await supervise(relay, stopping: stopping); return .relay }
@@ -113,7 +116,7 @@ public struct ProcessorService: Service {
                     throw error
                 }
             }
-        } onGracefulShutdown: {
+        } onCancelOrGracefulShutdown: {
             stopping.set()
             for runner in runners + maintenance { runner.stop() }
         }

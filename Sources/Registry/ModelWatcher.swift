@@ -39,7 +39,6 @@ public final class ModelWatcher: BlockingRunner {
     public func stop() { stopped.store(true, ordering: .relaxed) }
 
     public func run() throws {
-        stopped.store(false, ordering: .relaxed)
         let listener = VersionNotificationListener(databaseURL: databaseURL, channel: registry.channel, logger: logger)
         defer { listener.stop() }
         var last: ContinuousClock.Instant?

@@ -40,7 +40,6 @@ public final class RetentionRunner: BlockingRunner {
     public func stop() { stopped.store(true, ordering: .relaxed) }
 
     public func run() throws {
-        stopped.store(false, ordering: .relaxed)
         while !stopped.load(ordering: .relaxed) {
             let session = try PGSession.connect(url: databaseURL, logger: logger)
             defer { session.close() }

@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import MetricsTestKit
 @testable import Processor
+import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Synchronization
 import TestSupport
@@ -130,6 +131,25 @@ import Testing
         }
         #expect(steady.runCount == 1)
         #expect(failing.runCount == 1)
+    }
+
+    /// `serve --process` whose HTTP server cannot bind: the ServiceGroup cancels the other services (it does not shut
+    /// them down gracefully), and the runners' threads must stop on that too, or the process hangs for ever, silent.
+    @Test(.timeLimit(.minutes(1))) func cancellingTheServiceStopsEveryRunner() async throws {
+        struct BindFailed: Error {}
+        struct FailsAtOnce: Service {
+            func run() async throws {
+                try await Task.sleep(for: .milliseconds(300))
+                throw BindFailed()
+            }
+        }
+        let steady = ScriptedRunner("steady", failures: 0)
+        let retention = ScriptedRunner("retention", failures: 0)
+        let service = ProcessorService(
+            runners: [steady], relay: nil, maintenance: [retention], restartPolicy: Self.quick, logger: Logger(label: "test"))
+        let group = ServiceGroup(services: [service, FailsAtOnce()], logger: Logger(label: "test"))
+        await #expect(throws: BindFailed.self) { try await group.run() }
+        #expect(steady.runCount == 1 && retention.runCount == 1)
     }
 
     @Test func maintenanceStopsWhenTheWorkersAreDone() async throws {
