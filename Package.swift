@@ -76,6 +76,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            // The dashboard's page, styles and scripts, served as they are (no build step).
+            resources: [.copy("DashboardFiles")],
             swiftSettings: strict),
         // The projections this build runs: one definition each (topics, tables, store, read routes), in one list.
         .target(

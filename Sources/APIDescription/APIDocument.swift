@@ -132,10 +132,12 @@ public struct APIDocument: Sendable {
             w.endObject()
         }
         w.key("content"); w.beginObject()
-        w.key(op.responseContentType); w.beginObject()
-        w.key("schema")
-        if let schema = op.response { schema.write(to: &w) } else { w.beginObject(); w.key("type"); w.string("string"); w.endObject() }
-        w.endObject()
+        for type in [op.responseContentType] + op.otherContentTypes {
+            w.key(type); w.beginObject()
+            w.key("schema")
+            if let schema = op.response { schema.write(to: &w) } else { w.beginObject(); w.key("type"); w.string("string"); w.endObject() }
+            w.endObject()
+        }
         w.endObject()
         w.endObject()
         if op.conditional {

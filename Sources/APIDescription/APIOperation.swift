@@ -17,6 +17,8 @@ public struct APIOperation: Sendable {
     public var response: APISchema?
     public var responseStatus = 200
     public var responseContentType = "application/json"
+    /// Other media types the same answer may come as (a static file's, by its name), with the same schema.
+    public var otherContentTypes: [String] = []
     /// The error statuses it may answer with the error shape (`APIDocument.errorSchema`). By default a read's: a
     /// parameter refused, an id unknown, the database unavailable.
     public var errors: [Int]

@@ -33,16 +33,6 @@ enum CacheValidators {
     }
 }
 
-/// FNV-1a, 64 bits, with a separator between the parts (so "ab"+"c" and "a"+"bc" differ).
-private struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ text: String) {
-        for byte in text.utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        value = (value ^ 0xFF) &* 0x100_0000_01b3
-    }
-}
-
 extension Substring {
     fileprivate func trimmingCharacters(in set: String) -> Substring {
         var s = self[...]

@@ -19,7 +19,8 @@ struct OpenAPICommand: ParsableCommand {
         let pool = PGPool(url: "postgres://unused/unused", maxConnections: 1, logger: Logger(label: "turnstile.openapi"))
         let service = QueryService(
             pool: pool,
-            otherOperations: IngestRoutes.operations(maxBodyBytes: ServeCommand.defaultMaxBodyBytes) + StreamRoutes.operations(streamed: ProjectionRegistry.streamed, changes: ProjectionRegistry.changes),
+            otherOperations: IngestRoutes.operations(maxBodyBytes: ServeCommand.defaultMaxBodyBytes) + StreamRoutes.operations(streamed: ProjectionRegistry.streamed, changes: ProjectionRegistry.changes)
+                + DashboardRoutes.operations,
             readiness: { [:] },
             metrics: { "" }, version: TurnstileVersion.current)
         print(markdown ? service.document.markdownTable : String(decoding: service.document.json, as: UTF8.self))

@@ -16,7 +16,7 @@ import ServiceLifecycle
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the query API (HTTP/JSON), the live stream (GET /v1/stream, Server-Sent Events), HTTP ingest (POST /v1/events), /health, /ready and /metrics.",
+        abstract: "Serve the dashboard (/), the query API (HTTP/JSON), the live stream (GET /v1/stream, Server-Sent Events), HTTP ingest (POST /v1/events), /health, /ready and /metrics.",
         discussion: """
             With --process the same process also runs the projections and the outbox relay (the demo's
             all-in-one mode); /metrics then shows the processor's metrics too. SIGTERM/SIGINT shut everything
@@ -43,6 +43,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Stream clients served at once; more are answered 503.") var streamMaxClients: Int = StreamSettings().maxClients
     @Option(help: "The most missed events a reconnecting stream client is replayed; further behind it gets a reset event.")
     var streamMaxReplay: Int64 = StreamSettings().maxReplay
+    @Option(help: ArgumentHelp(
+        "Folder of the dashboard's files, read again on every request (default: the ones shipped beside the binary, read once).",
+        discussion: "For working on the page: edit, reload, no rebuild. E.g. Sources/QueryService/DashboardFiles."))
+    var dashboardDir: String?
     @Flag(help: "Also run the projections and the relay in this process.") var process = false
     @Flag(help: "Do not accept HTTP ingest.") var noIngest = false
 
@@ -87,8 +91,14 @@ struct ServeCommand: AsyncParsableCommand {
             topics: global.topics, kafka: kafka, streamed: ProjectionRegistry.streamed, changes: ProjectionRegistry.changes, databaseURL: databaseURL,
             settings: streamSettings, logger: logger)
         let stream = StreamRoutes(stream: hub)
+        let dashboard = DashboardRoutes(assets: .load(from: dashboardDir.map { [$0] }), rereads: dashboardDir != nil)
+        if let directory = dashboard.assets.directory {
+            logger.info("dashboard", metadata: ["files": "\(directory)"])
+        } else {
+            logger.warning("the dashboard's files were not found: / answers 503", metadata: ["searched": "\(dashboard.assets.searched)"])
+        }
         let service = QueryService(
-            pool: pool, tables: tables, otherOperations: (ingest?.operations ?? []) + stream.operations,
+            pool: pool, tables: tables, otherOperations: (ingest?.operations ?? []) + stream.operations + DashboardRoutes.operations,
             readiness: {
                 let database = (try? await pool.query("SELECT 1")) != nil
                 // Metadata is a blocking librdkafka call: keep it off the cooperative pool.
@@ -101,6 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = buildQueryApplication(service, host: host, port: port, logger: logger) { router in
             ingest?.register(on: router)
             stream.add(to: router)
+            dashboard.add(to: router)
         }
         // Shut down in reverse: the stream's clients end first, so the server's graceful shutdown is not held by them.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: watcher), .init(service: hub)]

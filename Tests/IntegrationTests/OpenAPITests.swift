@@ -19,7 +19,7 @@ import TestSupport
 @Suite("OpenAPITests", .enabled(if: TestStack.enabled))
 struct OpenAPITests {
     /// The router and document of `turnstile serve`: every registered projection's routes, the operational ones,
-    /// `/openapi.json`, HTTP ingest and the live stream.
+    /// `/openapi.json`, HTTP ingest, the live stream and the dashboard.
     static func withServer(_ body: @Sendable (_ routes: Set<String>, QueryService, any TestClientProtocol) async throws -> Void) async throws {
         let ns = try TestNamespace.make()
         defer { ns.drop() }
@@ -29,11 +29,14 @@ struct OpenAPITests {
         let ingest = IngestRoutes(publisher: EventPublisher(producer: producer, router: RawEventRouter(topics: ns.topics)), logger: TestStack.logger)
         let stream = StreamRoutes(stream: StreamHub(
             topics: ns.topics, kafka: ns.kafka, streamed: ProjectionRegistry.streamed, changes: ProjectionRegistry.changes, logger: TestStack.logger))
-        let service = QueryService(pool: pool, otherOperations: ingest.operations + stream.operations, readiness: { ["database": true] }, metrics: { "" })
+        let service = QueryService(
+            pool: pool, otherOperations: ingest.operations + stream.operations + DashboardRoutes.operations, readiness: { ["database": true] },
+            metrics: { "" })
         let router = Router(context: BasicRequestContext.self)
         service.addRoutes(to: router)
         ingest.register(on: router)
         stream.add(to: router)
+        DashboardRoutes(assets: .load()).add(to: router)
         let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
         do {
             try await Application(router: router).test(.router) { client in try await body(routes, service, client) }
