@@ -27,6 +27,23 @@ public enum LoopbackSocket {
         return fd
     }
 
+    /// A loopback port nothing listens on now (the kernel's pick), for a child server to bind.
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LoopbackSocketError(step: "socket") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw LoopbackSocketError(step: "bind") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     /// Sends all of `bytes`.
     public static func send(_ fd: Int32, _ bytes: [UInt8]) throws {
         guard bytes.withUnsafeBytes({ Foundation.send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else {

@@ -10,7 +10,9 @@ export class ApiError extends Error {
 
 /** GET a path of the API; a non-2xx answer throws ApiError with the API's message. */
 export async function getJSON(path, { signal } = {}) {
-  const response = await fetch(path, { headers: { Accept: "application/json" }, signal });
+  // "no-cache": revalidated every time (a 304 when the projection has not moved), never an answer the cache held
+  // for its max-age: a live change must not be followed by the view reloading what it had.
+  const response = await fetch(path, { headers: { Accept: "application/json" }, cache: "no-cache", signal });
   let body = null;
   try { body = await response.json(); } catch { /* an empty or non-JSON body: the status says it */ }
   if (!response.ok) {
