@@ -22,6 +22,9 @@ export async function getJSON(path, { signal } = {}) {
   return body;
 }
 
+/** The answer, or null for a 404 (a park without a crowd forecast yet: nothing to show, not an error). */
+export const notFoundIsNull = (promise) => promise.catch((e) => { if (e instanceof ApiError && e.status === 404) return null; throw e; });
+
 /** Every entry of a list that pages by next_cursor (the lists of parks, sessions, facilities; race events). */
 export async function getAll(path, key, { limit = 1000, maxPages = 20, signal } = {}) {
   const join = path.includes("?") ? "&" : "?";

@@ -2,13 +2,12 @@
 // the next hour's forecast, and what is wrong (alerts, offline sensors). Live: occupancy changes reload it; alerts and
 // forecasts arrive on the stream.
 
-import { getJSON, seg, timeWindow, ApiError } from "./api.js";
+import { getJSON, seg, timeWindow, notFoundIsNull } from "./api.js";
 import { h, card, stat, fill, fmt } from "./dom.js";
 import { timeChart } from "./charts.js";
 import { follow, throttle, flash } from "./live.js";
 
 const HOURS = 6;
-const notFoundIsNull = (promise) => promise.catch((e) => { if (e instanceof ApiError && e.status === 404) return null; throw e; });
 
 function meter(occupied, capacity, { threshold, unknown = 0, label }) {
   const pct = (n) => (capacity > 0 ? Math.min(100, (100 * n) / capacity) : 0);

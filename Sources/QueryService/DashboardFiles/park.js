@@ -1,7 +1,7 @@
 // A park: its crowd level, its attractions' waits now with each one's forecast and last 24 hours, one attraction's
 // day in detail, and the crowd forecast by hour. Live: waits change in place; crowd and forecasts reload.
 
-import { getJSON, seg, timeWindow, ApiError } from "./api.js";
+import { getJSON, seg, timeWindow, notFoundIsNull } from "./api.js";
 import { h, card, stat, fill, fmt } from "./dom.js";
 import { timeChart, sparkline, bars } from "./charts.js";
 import { follow, throttle, flash } from "./live.js";
@@ -11,7 +11,6 @@ const HOURS = 24;
 const HORIZONS = [15, 30, 60, 120];
 const gapMs = 2 * 3600 * 1000;
 
-const notFoundIsNull = (promise) => promise.catch((e) => { if (e instanceof ApiError && e.status === 404) return null; throw e; });
 
 export async function parkView(root, parkID, { line }) {
   const base = `/v1/parks/${seg(parkID)}`;
