@@ -1,11 +1,13 @@
 import Hummingbird
+import NIOCore
 import Logging
 
 /// The query service as a Hummingbird application, ready to run in a ServiceLifecycle `ServiceGroup`
 /// (it is a `Service`) or to test with HummingbirdTesting's `app.test(.router)`.
 public func buildQueryApplication(
     _ service: QueryService, host: String = "127.0.0.1", port: Int = 8080, logger: Logger,
-    additionalRoutes: (Router<BasicRequestContext>) -> Void = { _ in }
+    additionalRoutes: (Router<BasicRequestContext>) -> Void = { _ in },
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) -> Application<RouterResponder<BasicRequestContext>> {
     let router = Router(context: BasicRequestContext.self)
     router.addMiddleware {
@@ -19,5 +21,5 @@ public func buildQueryApplication(
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "turnstile-query"),
-        logger: logger)
+        onServerRunning: onServerRunning, logger: logger)
 }

@@ -29,6 +29,9 @@ struct BenchCommand: AsyncParsableCommand {
             `turnstile train parks`' path: training time, MAE and P90 per horizon of the model and both baselines.
             With --predictions: the serving cost of the forecasts: the parks pipeline end to end over the same
             --events with and without the forecast projections (a 600-trees-per-horizon model served), twice.
+            With --query: wrk at --query-connections (64) against the query service over --query-live-keys (100 000)
+            current-state keys and --query-history-rows (10 M) of wait-time history: p50/p99 and req/s of a park's
+            waits, its crowd level and a 24-hour history in 15-minute buckets, beside the HTTP floor (/health).
             With --parking: simulated garages through parking_occupancy: decode+fold, raw produce/consume, end to
             end and its ratios, produce→visible latency at --latency-rate (default there: 2000/s).
             Works in a scratch database (turnstile_bench_<id>, created and dropped: needs CREATEDB) and
@@ -65,9 +68,19 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "The live stream bench instead: produce → received on GET /v1/stream, at --latency-rate with --stream-clients clients.")
     var stream = false
     @Option(help: "SSE clients of the stream bench, each following one park.") var streamClients: Int = 100
+    @Flag(help: "The query bench instead: wrk against the query service over --query-history-rows of history and --query-live-keys.")
+    var query = false
+    @Option(help: "Live attractions (current state keys) of the query bench, in parks of 20.") var queryLiveKeys: Int = 100_000
+    @Option(help: "Rows of wait-time history of the query bench.") var queryHistoryRows: Int = 10_000_000
+    @Option(help: "wrk's connections in the query bench.") var queryConnections: Int = 64
+    @Option(help: "Seconds of each wrk run of the query bench.") var querySeconds: Int = 15
+    @Option(help: "Database connections of the query bench's server (serve --connections).") var queryPool: Int = 4
     @Option(help: "Python with LightGBM for the forecast benches (default: as `train parks` finds it).") var python: String?
 
     func validate() throws {
+        guard queryLiveKeys >= QueryBench.attractionsPerPark, queryHistoryRows >= 0, queryConnections > 0, querySeconds > 0, queryPool > 0 else {
+            throw ValidationError("--query-live-keys must be at least 20; --query-connections, --query-seconds and --query-pool positive")
+        }
         if let linger = batchLingerMs, !(0...60_000).contains(linger) {
             throw ValidationError("--batch-linger-ms must be within 0...60000")
         }
@@ -86,6 +99,14 @@ struct BenchCommand: AsyncParsableCommand {
         func say(_ name: String, _ value: String) {
             report.append((name, value))
             print(name.padding(toLength: 60, withPad: " ", startingAt: 0) + value)
+        }
+
+        if query {
+            try await QueryBench(
+                baseURL: try global.database(), logger: logger, seconds: querySeconds, connections: queryConnections,
+                liveKeys: queryLiveKeys, historyRows: queryHistoryRows, poolSize: queryPool, say: say
+            ).run()
+            return
         }
 
         if stream {

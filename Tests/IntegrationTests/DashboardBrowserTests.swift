@@ -12,6 +12,9 @@ import TestSupport
 @Suite("DashboardBrowserTests", .enabled(if: TestStack.enabled))
 struct DashboardBrowserTests {
     static let loaded = #"document.getElementById("view").dataset.loaded === "true""#
+    /// What the page reads; the others (telemetry, weather, forecasts) would only load the shared broker: the full
+    /// suite runs beside this test.
+    static let projections = ["parks_wait_times", "parks_crowd", "motorsport_session", "motorsport_commentary", "parking_occupancy"]
 
     /// Runs the `turnstile` binary to its end (reaped by polling: `waitUntilExit` spins on Linux).
     static func run(_ ns: TestNamespace, _ arguments: [String]) async throws {
@@ -38,7 +41,7 @@ struct DashboardBrowserTests {
         let serve = try ProcessorProcess(ns: ns, name: "serve", arguments: [
             "serve", "--process", "--port", "\(port)", "--topic-prefix", ns.topics.prefix, "--group-prefix", "t\(ns.id)",
             "--query-database-url", QueryRole().url(from: ns.databaseURL),
-        ])
+        ] + Self.projections.flatMap { ["--projection", $0] })
         defer { serve.kill9() }
         let browser = try BrowserSession()
         defer { browser.close() }
