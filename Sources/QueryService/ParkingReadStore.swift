@@ -18,7 +18,7 @@ struct ParkingReadStore: ParkingReading {
         let r = try await pool.query(
             """
             SELECT facility_id, \(Self.summaryColumns) FROM \(placement[ParkingTables.facilities])
-            WHERE $1::text IS NULL OR facility_id COLLATE "C" > $1 ORDER BY facility_id COLLATE "C" LIMIT $2
+            WHERE facility_id COLLATE "C" > coalesce($1::text, '') ORDER BY facility_id COLLATE "C" LIMIT $2
             """, [.text(page.after), .int(Int64(page.limit + 1))])
         return try (0..<r.rowCount).map { i throws(PGError) in (r.string(i, 0) ?? "", try Self.summary(r, i, from: 1)) }
     }

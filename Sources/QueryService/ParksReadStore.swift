@@ -29,11 +29,11 @@ final class ParksReadStore: ParksReading {
     func parks(_ page: IDPage) async throws -> [ParkLine] {
         let r = try await pool.query(
             """
-            SELECT park_id, max(time_zone), count(*), count(*) FILTER (WHERE status = '\(AttractionStatus.operating.rawValue)'),
+            SELECT park_id COLLATE "C", max(time_zone), count(*), count(*) FILTER (WHERE status = '\(AttractionStatus.operating.rawValue)'),
                    round(avg(wait_minutes) FILTER (WHERE status = '\(AttractionStatus.operating.rawValue)'), 1)::float8,
                    max(observed_at)
             FROM \(placement[WaitTimesTables.attractionCurrent])
-            WHERE $1::text IS NULL OR park_id COLLATE "C" > $1 GROUP BY park_id ORDER BY park_id COLLATE "C" LIMIT $2
+            WHERE park_id COLLATE "C" > coalesce($1::text, '') GROUP BY park_id COLLATE "C" ORDER BY park_id COLLATE "C" LIMIT $2
             """, [.text(page.after), .int(Int64(page.limit + 1))])
         return try (0..<r.rowCount).map { i throws(PGError) in
             ParkLine(

@@ -110,9 +110,9 @@ struct SessionReadStore: SessionReading {
     func sessions(_ page: IDPage) async throws -> [SessionLine] {
         let r = try await pool.query(
             """
-            SELECT session_id, count(*), max(laps_completed), min(driver_number) FILTER (WHERE position = 1), max(updated_at)
+            SELECT session_id COLLATE "C", count(*), max(laps_completed), min(driver_number) FILTER (WHERE position = 1), max(updated_at)
             FROM \(placement[SessionTables.sessionLeaderboard])
-            WHERE $1::text IS NULL OR session_id COLLATE "C" > $1 GROUP BY session_id ORDER BY session_id COLLATE "C" LIMIT $2
+            WHERE session_id COLLATE "C" > coalesce($1::text, '') GROUP BY session_id COLLATE "C" ORDER BY session_id COLLATE "C" LIMIT $2
             """, [.text(page.after), .int(Int64(page.limit + 1))])
         return try (0..<r.rowCount).map { i throws(PGError) in
             SessionLine(

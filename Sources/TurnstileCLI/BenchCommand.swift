@@ -75,10 +75,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "wrk's connections in the query bench.") var queryConnections: Int = 64
     @Option(help: "Seconds of each wrk run of the query bench.") var querySeconds: Int = 15
     @Option(help: "Database connections of the query bench's server (serve --connections).") var queryPool: Int = 4
+    @Option(help: "Requests per second of the query bench's paced runs (all connections together).") var queryRate: Int = 1_000
     @Option(help: "Python with LightGBM for the forecast benches (default: as `train parks` finds it).") var python: String?
 
     func validate() throws {
-        guard queryLiveKeys >= QueryBench.attractionsPerPark, queryHistoryRows >= 0, queryConnections > 0, querySeconds > 0, queryPool > 0 else {
+        guard queryLiveKeys >= QueryBench.attractionsPerPark, queryHistoryRows >= 0, queryConnections > 0, querySeconds > 0, queryPool > 0, queryRate > 0 else {
             throw ValidationError("--query-live-keys must be at least 20; --query-connections, --query-seconds and --query-pool positive")
         }
         if let linger = batchLingerMs, !(0...60_000).contains(linger) {
@@ -104,7 +105,7 @@ struct BenchCommand: AsyncParsableCommand {
         if query {
             try await QueryBench(
                 baseURL: try global.database(), logger: logger, seconds: querySeconds, connections: queryConnections,
-                liveKeys: queryLiveKeys, historyRows: queryHistoryRows, poolSize: queryPool, say: say
+                liveKeys: queryLiveKeys, historyRows: queryHistoryRows, poolSize: queryPool, rate: queryRate, say: say
             ).run()
             return
         }

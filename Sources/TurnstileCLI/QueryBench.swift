@@ -23,6 +23,9 @@ struct QueryBench {
     let liveKeys: Int
     let historyRows: Int
     let poolSize: Int
+    /// Requests per second of the paced runs (each connection waits its share between requests), beside the
+    /// saturated ones (every connection sends its next request as soon as it has an answer).
+    let rate: Int
     let say: (String, String) -> Void
 
     static let attractionsPerPark = 20
@@ -69,13 +72,16 @@ struct QueryBench {
             let from = end - Int64(Int.random(in: 96..<(days * 96), using: &random)) * 900
             return "/v1/parks/p-\(k / Self.attractionsPerPark)/attractions/a-\(k)/history?from=\(Self.iso(from))&to=\(Self.iso(from + 86_400))&interval=15m"
         }
-        print("wrk: \(connections) connections, \(seconds) s a run, pool of \(poolSize) database connections; warming up")
+        print("wrk: \(connections) connections, \(seconds) s a run, pool of \(poolSize) database connections, paced runs at \(rate) req/s; warming up")
         _ = try measure(wrk, origin, history, seconds: min(5, seconds))
         _ = try measure(wrk, origin, waits, seconds: min(3, seconds))
         let floor = try measure(wrk, origin, ["/health"], seconds: seconds)
         let current = try measure(wrk, origin, waits, seconds: seconds)
         let crowdNow = try measure(wrk, origin, crowd, seconds: seconds)
         let day = try measure(wrk, origin, history, seconds: seconds)
+        let pacedCurrent = try measure(wrk, origin, waits, seconds: seconds, rate: rate)
+        let pacedCrowd = try measure(wrk, origin, crowd, seconds: seconds, rate: rate)
+        let pacedDay = try measure(wrk, origin, history, seconds: seconds, rate: min(rate, Int(day.requestsPerSecond / 2)))
         await group.triggerGracefulShutdown()
         _ = try? await serving.value
         await pool.close()
@@ -88,6 +94,9 @@ struct QueryBench {
         say("query: current waits of a park (20 attractions)", line(current))
         say("query: current crowd level of a park", line(crowdNow))
         say("query: 24 h history, 15 min buckets (of \(historyRows / 1_000_000) M rows)", line(day))
+        say("query: paced, current waits", line(pacedCurrent))
+        say("query: paced, current crowd level", line(pacedCrowd))
+        say("query: paced, 24 h history (at most half its saturated rate)", line(pacedDay))
         say("query: current waits req/s ÷ HTTP floor", String(format: "%.2f", current.requestsPerSecond / floor.requestsPerSecond))
         say("query: 24 h history req/s ÷ HTTP floor", String(format: "%.2f", day.requestsPerSecond / floor.requestsPerSecond))
         // Little's law: with every connection busy, the mean latency is connections ÷ throughput.
@@ -137,13 +146,14 @@ struct QueryBench {
     }
 
     /// One wrk run over `paths` (each request picks one at random).
-    func measure(_ wrk: String, _ origin: String, _ paths: [String], seconds: Int) throws -> Result {
+    func measure(_ wrk: String, _ origin: String, _ paths: [String], seconds: Int, rate: Int? = nil) throws -> Result {
         let script = NSTemporaryDirectory() + "turnstile-bench-\(UUID().uuidString).lua"
         let list = paths.map { "\"\($0)\"" }.joined(separator: ",\n")
         try """
             local paths = {\(list)}
             math.randomseed(os.time())
             request = function() return wrk.format("GET", paths[math.random(#paths)]) end
+            \(rate.map { "delay = function() return math.random(0, \(2 * connections * 1_000 / $0)) end" } ?? "")
             """.write(toFile: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: script) }
         let process = Process()
