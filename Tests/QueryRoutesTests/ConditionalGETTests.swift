@@ -35,4 +35,20 @@ import Testing
         #expect(M.matches("*", tag, wildcard: true) && !M.matches("*", tag, wildcard: false), "* only once an answer is known to exist")
         #expect(!M.matches("\"parks-1e\"", tag, wildcard: true) && !M.matches("", tag, wildcard: true))
     }
+
+    /// A token read is reused for `ProjectionFreshness.reuse`, for its own offsets table only, and a slower read that
+    /// began earlier never replaces a newer one.
+    @Test func aTokenIsReusedBrieflyAndNeverByAnOlderRead() {
+        let cache = ProjectionFreshness.TokenCache()
+        let t0 = ContinuousClock.now
+        #expect(cache.token(table: "offsets", at: t0) == nil)
+        cache.store("offsets/10/1", table: "offsets", readAt: t0)
+        #expect(cache.token(table: "offsets", at: t0 + .milliseconds(50)) == "offsets/10/1")
+        #expect(cache.token(table: "offsets_v2", at: t0 + .milliseconds(50)) == nil, "a promotion reads the new version's at once")
+        #expect(cache.token(table: "offsets", at: t0 + ProjectionFreshness.reuse) == nil)
+        cache.store("offsets/9/1", table: "offsets", readAt: t0 - .milliseconds(10))
+        #expect(cache.token(table: "offsets", at: t0 + .milliseconds(1)) == "offsets/10/1")
+        cache.store("offsets/11/1", table: "offsets", readAt: t0 + .milliseconds(5))
+        #expect(cache.token(table: "offsets", at: t0 + .milliseconds(6)) == "offsets/11/1")
+    }
 }
