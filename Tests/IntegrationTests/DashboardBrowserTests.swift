@@ -9,6 +9,8 @@ import TestSupport
 /// serves, against a stack the simulators fed (a park, a race, a garage), and what it renders is checked against
 /// the API's answers; then a wait-time event is published and the page shows it without a reload, through the live
 /// stream. Also: no console error or uncaught exception, and no sideways scrolling on a phone's width.
+/// `ops/test` runs it after the rest of the suite, on its own: beside the whole suite, its serve and processors and
+/// the suite's own stream hubs slowed each other past their time limits (LiveStreamTests' hubs waited over 60 s).
 @Suite("DashboardBrowserTests", .enabled(if: TestStack.enabled))
 struct DashboardBrowserTests {
     static let loaded = #"document.getElementById("view").dataset.loaded === "true""#
