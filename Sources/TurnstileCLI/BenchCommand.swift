@@ -80,7 +80,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard queryLiveKeys >= QueryBench.attractionsPerPark, queryHistoryRows >= 0, queryConnections > 0, querySeconds > 0, queryPool > 0, queryRate > 0 else {
-            throw ValidationError("--query-live-keys must be at least 20; --query-connections, --query-seconds and --query-pool positive")
+            throw ValidationError("--query-live-keys must be at least 20, --query-history-rows at least 0; --query-connections, --query-seconds, --query-pool and --query-rate positive")
         }
         if let linger = batchLingerMs, !(0...60_000).contains(linger) {
             throw ValidationError("--batch-linger-ms must be within 0...60000")

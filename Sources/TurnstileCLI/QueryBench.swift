@@ -1,4 +1,5 @@
 import ArgumentParser
+import Events
 import Foundation
 import Hummingbird
 import Logging
@@ -40,14 +41,18 @@ struct QueryBench {
     }
 
     func run() async throws {
-        guard let wrk = Self.locate("wrk") else {
+        guard let wrkPath = Self.locate("wrk") else {
             throw ValidationError("wrk is not installed: run ops/install (Debian's wrk drives the query bench)")
         }
         let id = String(UUID().uuidString.prefix(6)).lowercased()
         let database = try ScratchDatabase(
             baseURL: baseURL, name: "turnstile_bench_q\(id)", migrationsDirectory: defaultDirectory("projections/migrations"), logger: logger)
         defer { database.drop() }
-        let days = try seed(database.url)
+        // Blocking libpq and child-process calls run on threads of their own: the cooperative pool is the server's.
+        let (url, liveKeys, historyRows, logger) = (database.url, liveKeys, historyRows, logger)
+        let days = try await BlockingThread.run(name: "bench-seed") {
+            try Self.seed(url, liveKeys: liveKeys, historyRows: historyRows, logger: logger)
+        }
 
         let pool = PGPool(url: QueryRole().url(from: database.url), maxConnections: poolSize, logger: logger)
         let service = QueryService(pool: pool, readiness: { [:] }, metrics: { "" })
@@ -59,7 +64,10 @@ struct QueryBench {
         let group = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: logger))
         let serving = Task { try await group.run() }
         while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(20)) }
-        let origin = "http://127.0.0.1:\(port.withLock { $0 }!)"
+        let wrk = Wrk(path: wrkPath, origin: "http://127.0.0.1:\(port.withLock { $0 }!)", connections: connections)
+        func measure(_ paths: [String], seconds: Int, rate: Int? = nil) async throws -> Result {
+            try await BlockingThread.run(name: "bench-wrk") { try wrk.run(paths, seconds: seconds, rate: rate) }
+        }
 
         let parks = liveKeys / Self.attractionsPerPark
         var random = SystemRandomNumberGenerator()
@@ -70,19 +78,20 @@ struct QueryBench {
             let k = Int.random(in: 0..<Self.historyAttractions, using: &random)
             // Any quarter hour of the history, so a day straddles two daily chunks as often as not.
             let from = end - Int64(Int.random(in: 96..<(days * 96), using: &random)) * 900
-            return "/v1/parks/p-\(k / Self.attractionsPerPark)/attractions/a-\(k)/history?from=\(Self.iso(from))&to=\(Self.iso(from + 86_400))&interval=15m"
+            let (start, stop) = (Timestamp(microseconds: from * 1_000_000), Timestamp(microseconds: (from + 86_400) * 1_000_000))
+            return "/v1/parks/p-\(k / Self.attractionsPerPark)/attractions/a-\(k)/history?from=\(start.iso8601)&to=\(stop.iso8601)&interval=15m"
         }
         print("wrk: \(connections) connections, \(seconds) s a run, pool of \(poolSize) database connections, paced runs at \(rate) req/s; warming up")
-        _ = try measure(wrk, origin, history, seconds: min(5, seconds))
-        _ = try measure(wrk, origin, waits, seconds: min(3, seconds))
-        let floor = try measure(wrk, origin, ["/health"], seconds: seconds)
-        let current = try measure(wrk, origin, waits, seconds: seconds)
-        let crowdNow = try measure(wrk, origin, crowd, seconds: seconds)
-        let day = try measure(wrk, origin, history, seconds: seconds)
-        let pacedFloor = try measure(wrk, origin, ["/health"], seconds: seconds, rate: rate)
-        let pacedCurrent = try measure(wrk, origin, waits, seconds: seconds, rate: rate)
-        let pacedCrowd = try measure(wrk, origin, crowd, seconds: seconds, rate: rate)
-        let pacedDay = try measure(wrk, origin, history, seconds: seconds, rate: min(rate, Int(day.requestsPerSecond / 2)))
+        _ = try await measure(history, seconds: min(5, seconds))
+        _ = try await measure(waits, seconds: min(3, seconds))
+        let floor = try await measure(["/health"], seconds: seconds)
+        let current = try await measure(waits, seconds: seconds)
+        let crowdNow = try await measure(crowd, seconds: seconds)
+        let day = try await measure(history, seconds: seconds)
+        let pacedFloor = try await measure(["/health"], seconds: seconds, rate: rate)
+        let pacedCurrent = try await measure(waits, seconds: seconds, rate: rate)
+        let pacedCrowd = try await measure(crowd, seconds: seconds, rate: rate)
+        let pacedDay = try await measure(history, seconds: seconds, rate: min(rate, Int(day.requestsPerSecond / 2)))
         await group.triggerGracefulShutdown()
         _ = try? await serving.value
         await pool.close()
@@ -94,7 +103,7 @@ struct QueryBench {
         say("query: HTTP floor GET /health (no database)", line(floor))
         say("query: current waits of a park (20 attractions)", line(current))
         say("query: current crowd level of a park", line(crowdNow))
-        say("query: 24 h history, 15 min buckets (of \(historyRows / 1_000_000) M rows)", line(day))
+        say("query: 24 h history, 15 min buckets (of \(String(format: "%.1f", Double(days * Self.historyAttractions * Self.observationsPerDay) / 1e6)) M rows)", line(day))
         say("query: paced, HTTP floor GET /health", line(pacedFloor))
         say("query: paced, current waits", line(pacedCurrent))
         say("query: paced, current crowd level", line(pacedCrowd))
@@ -107,7 +116,7 @@ struct QueryBench {
     }
 
     /// Seeds the live keys and the history; returns the days of history.
-    func seed(_ url: String) throws -> Int {
+    static func seed(_ url: String, liveKeys: Int, historyRows: Int, logger: Logger) throws -> Int {
         let session = try PGSession.connect(url: url, logger: logger)
         defer { session.close() }
         let parks = liveKeys / Self.attractionsPerPark
@@ -147,30 +156,36 @@ struct QueryBench {
         return days
     }
 
-    /// One wrk run over `paths` (each request picks one at random).
-    func measure(_ wrk: String, _ origin: String, _ paths: [String], seconds: Int, rate: Int? = nil) throws -> Result {
-        let script = NSTemporaryDirectory() + "turnstile-bench-\(UUID().uuidString).lua"
-        let list = paths.map { "\"\($0)\"" }.joined(separator: ",\n")
-        try """
-            local paths = {\(list)}
-            math.randomseed(os.time())
-            request = function() return wrk.format("GET", paths[math.random(#paths)]) end
-            \(rate.map { "delay = function() return math.random(0, \(2 * connections * 1_000 / $0)) end" } ?? "")
-            """.write(toFile: script, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: script) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wrk)
-        process.arguments = ["-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, origin]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let result = Self.parse(text) else {
-            throw ValidationError("wrk failed (exit \(process.terminationStatus)):\n\(text)")
+    /// wrk against the server: one run over `paths` (each request picks one at random), saturated or paced at `rate`.
+    struct Wrk: Sendable {
+        let path: String
+        let origin: String
+        let connections: Int
+
+        func run(_ paths: [String], seconds: Int, rate: Int? = nil) throws -> Result {
+            let script = NSTemporaryDirectory() + "turnstile-bench-\(UUID().uuidString).lua"
+            let list = paths.map { "\"\($0)\"" }.joined(separator: ",\n")
+            try """
+                local paths = {\(list)}
+                math.randomseed(os.time())
+                request = function() return wrk.format("GET", paths[math.random(#paths)]) end
+                \(rate.map { "delay = function() return math.random(0, \(2 * connections * 1_000 / $0)) end" } ?? "")
+                """.write(toFile: script, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: script) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = ["-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-s", script, origin]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            guard process.terminationStatus == 0, let result = QueryBench.parse(text) else {
+                throw ValidationError("wrk failed (exit \(process.terminationStatus)):\n\(text)")
+            }
+            return result
         }
-        return result
     }
 
     /// wrk's `--latency` report: the 50% and 99% lines, Requests/sec, and non-2xx/3xx answers.
@@ -207,11 +222,5 @@ struct QueryBench {
     static func midnightToday() -> Int64 {
         let now = Int64(Date().timeIntervalSince1970)
         return now - now % 86_400
-    }
-
-    static func iso(_ seconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 }

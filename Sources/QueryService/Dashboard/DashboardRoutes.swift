@@ -7,7 +7,8 @@ import Hummingbird
 /// `/v1/stream`), so it needs no route of its own beyond its files.
 public struct DashboardRoutes: Sendable {
     public let assets: DashboardAssets
-    /// Read the folder again on every request (a folder given with `--dashboard-dir`: edit, reload the page).
+    /// Read the folder again on every request (a folder given with `--dashboard-dir`: edit, reload the page). Those
+    /// few small file reads block the request's thread: a mode for working on the page, not for production.
     let rereads: Bool
 
     public init(assets: DashboardAssets, rereads: Bool = false) {

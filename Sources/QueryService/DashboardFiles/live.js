@@ -21,7 +21,6 @@ export function follow(query, types, { onEvent, onReset }) {
     return () => {};
   }
   const source = new EventSource(`/v1/stream?${query}`);
-  let received = 0;
   show("connecting", "connecting");
   source.addEventListener("ready", () => show("on", "live"));
   source.addEventListener("reset", () => {
@@ -33,8 +32,6 @@ export function follow(query, types, { onEvent, onReset }) {
     source.addEventListener(type, (message) => {
       let envelope;
       try { envelope = JSON.parse(message.data); } catch { return; }
-      received += 1;
-      indicator()?.setAttribute("data-received", String(received));
       onEvent(type, envelope);
     });
   }
